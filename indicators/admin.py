@@ -1,0 +1,170 @@
+"""The performance team's set-up screens. Every edit here is kept in the audit history."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Action,
+    ActionUpdate,
+    Committee,
+    CorporatePriority,
+    Directorate,
+    ExceptionReport,
+    Indicator,
+    IndicatorValue,
+    Outcome,
+    Plan,
+    Risk,
+    Role,
+    Service,
+    Target,
+)
+
+
+class ServiceInline(admin.TabularInline):
+    model = Service
+    prepopulated_fields = {"slug": ["name"]}
+    extra = 0
+
+
+@admin.register(Directorate)
+class DirectorateAdmin(SimpleHistoryAdmin):
+    search_fields = ["name"]
+    inlines = [ServiceInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "directorate"]
+    list_filter = ["directorate"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Committee)
+class CommitteeAdmin(SimpleHistoryAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    filter_horizontal = ["services"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(CorporatePriority)
+class CorporatePriorityAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "framework", "abbreviation"]
+    list_filter = ["framework"]
+    search_fields = ["title"]
+
+
+class OutcomeInline(admin.TabularInline):
+    model = Outcome
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "service", "years_label"]
+    list_filter = ["service__directorate", "service"]
+    search_fields = ["code", "title"]
+    filter_horizontal = ["priorities"]
+    inlines = [OutcomeInline]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "category", "order"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+
+
+class ActionUpdateInline(admin.StackedInline):
+    model = ActionUpdate
+    extra = 0
+    fields = ["period", "progress", "set_status", "status_reason", "revised_due_date", "narrative", "author"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "plan", "parent", "priority", "due_date", "assigned_to"]
+    list_filter = ["plan", "priority", "outcome"]
+    search_fields = ["code", "title", "desired_outcome"]
+    list_select_related = ["plan", "parent", "assigned_to"]
+    raw_id_fields = ["parent", "owner", "assigned_to"]
+    filter_horizontal = ["priorities"]
+    inlines = [ActionUpdateInline]
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "period", "progress", "set_status", "author", "updated"]
+    list_filter = ["action__plan", "period"]
+    search_fields = ["action__code", "action__title", "narrative"]
+    list_select_related = ["action", "author"]
+    raw_id_fields = ["action", "author"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+    fields = ["period", "value", "numerator", "denominator", "not_available", "not_available_reason", "commentary"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "service", "unit", "polarity", "frequency", "source", "active"]
+    list_filter = ["service", "plan", "polarity", "frequency", "source", "active"]
+    search_fields = ["code", "title", "definition"]
+    list_select_related = ["service"]
+    raw_id_fields = ["owner"]
+    inlines = [TargetInline, IndicatorValueInline]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period", "value", "tolerance", "tolerance_type"]
+    list_filter = ["indicator__service", "period"]
+    search_fields = ["indicator__code", "indicator__title"]
+    list_select_related = ["indicator"]
+    raw_id_fields = ["indicator"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period", "value", "not_available", "updated"]
+    list_filter = ["indicator__service", "period", "not_available"]
+    search_fields = ["indicator__code", "indicator__title", "commentary"]
+    list_select_related = ["indicator"]
+    raw_id_fields = ["indicator", "author"]
+
+
+@admin.register(ExceptionReport)
+class ExceptionReportAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period", "timescale", "updated"]
+    list_filter = ["indicator__service", "period"]
+    search_fields = ["indicator__code", "performance", "improvement_actions"]
+    list_select_related = ["indicator"]
+    raw_id_fields = ["indicator", "author"]
+
+
+@admin.register(Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "service", "likelihood", "impact", "score", "target_score", "review_date"]
+    list_filter = ["service", "category"]
+    search_fields = ["reference", "title", "description"]
+    list_select_related = ["service"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "kind", "service"]
+    list_filter = ["kind", "service"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "service"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,287 @@
+"""Load the demo data files (TOML) in this folder into the database, idempotently.
+
+Each record is found by its natural key (a code, a name, or an item and period) and written only
+when something differs, so loading twice leaves the data and its audit history unchanged.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+
+from ..models import (
+    Action,
+    ActionUpdate,
+    Committee,
+    CorporatePriority,
+    Directorate,
+    ExceptionReport,
+    Indicator,
+    IndicatorValue,
+    Outcome,
+    Plan,
+    Risk,
+    Role,
+    Service,
+    Target,
+)
+from ..periods import Period
+
+DEMO_DIR = Path(__file__).resolve().parent
+CHANGE_REASON = "Demo data loaded"
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    users: list[dict[str, str]] = field(default_factory=list)
+
+
+def _same(current: Any, wanted: Any) -> bool:
+    if isinstance(current, Decimal) and wanted is not None:
+        return current == Decimal(str(wanted))
+    if isinstance(current, Period) and isinstance(wanted, str):
+        return current == Period.parse(wanted)
+    return current == wanted
+
+
+class Loader:
+    def __init__(self) -> None:
+        self.result = LoadResult()
+        self.users: dict[str, Any] = {}
+
+    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj._change_reason = CHANGE_REASON
+            obj.full_clean()
+            obj.save()
+            self.result.created += 1
+            return obj
+        changed = {name: wanted for name, wanted in values.items() if not _same(getattr(obj, name), wanted)}
+        if changed:
+            for name, wanted in changed.items():
+                setattr(obj, name, wanted)
+            obj._change_reason = CHANGE_REASON
+            obj.full_clean()
+            obj.save()
+            self.result.changed += 1
+        else:
+            self.result.unchanged += 1
+        return obj
+
+    def user(self, username: str | None) -> Any:
+        return self.users[username] if username else None
+
+    def load_file(self, path: Path) -> None:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for item in data.get("directorates", []):
+            self.upsert(Directorate, {"name": item["name"]}, {})
+        for item in data.get("services", []):
+            directorate = Directorate.objects.get(name=item["directorate"])
+            self.upsert(Service, {"slug": item["slug"]}, {"name": item["name"], "directorate": directorate})
+        for item in data.get("committees", []):
+            committee = self.upsert(Committee, {"slug": item["slug"]}, {"name": item["name"]})
+            committee.services.set(Service.objects.filter(name__in=item["services"]))
+        for item in data.get("users", []):
+            self.load_user(item)
+        for item in data.get("priorities", []):
+            self.upsert(
+                CorporatePriority,
+                {"framework": item["framework"], "title": item["title"]},
+                {"abbreviation": item.get("abbreviation", "")},
+            )
+        for item in data.get("plans", []):
+            self.load_plan(item)
+        for item in data.get("risks", []):
+            self.load_risk(item)
+
+    def load_user(self, item: dict[str, Any]) -> None:
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            username=item["username"],
+            defaults={"first_name": item["first_name"], "last_name": item["last_name"]},
+        )
+        is_admin = item["role"] == Role.Kind.PERFORMANCE
+        if created or not user.check_password(item["password"]) or user.is_staff != is_admin:
+            user.set_password(item["password"])
+            user.is_staff = user.is_superuser = is_admin
+            user.email = item.get("email", f"{item['username']}@example.org")
+            user.save()
+        services = item.get("services") or [None]
+        for service_name in services:
+            service = Service.objects.get(name=service_name) if service_name else None
+            self.upsert(Role, {"user": user, "kind": item["role"], "service": service}, {})
+        self.users[user.username] = user
+        self.result.users.append(
+            {"username": user.username, "password": item["password"], "role": Role.Kind(item["role"]).label}
+        )
+
+    def load_plan(self, item: dict[str, Any]) -> None:
+        service = Service.objects.get(name=item["service"])
+        plan = self.upsert(
+            Plan,
+            {"code": item["code"]},
+            {
+                "title": item["title"],
+                "service": service,
+                "first_year": item["first_year"],
+                "last_year": item["last_year"],
+                "description": item.get("description", ""),
+            },
+        )
+        plan.priorities.set(CorporatePriority.objects.filter(title__in=item.get("priorities", [])))
+        outcomes = {}
+        for order, outcome in enumerate(item.get("outcomes", []), start=1):
+            outcomes[outcome["title"]] = self.upsert(
+                Outcome,
+                {"plan": plan, "title": outcome["title"]},
+                {"category": outcome.get("category", ""), "order": order},
+            )
+        actions: dict[str, Action] = {}
+        for order, action in enumerate(item.get("actions", []), start=1):
+            actions[action["code"]] = self.load_action(plan, action, order, outcomes, actions)
+        for order, indicator in enumerate(item.get("indicators", []), start=1):
+            self.load_indicator(plan, indicator, order, outcomes)
+
+    def load_action(
+        self, plan: Plan, item: dict[str, Any], order: int, outcomes: dict[str, Outcome], actions: dict[str, Action]
+    ) -> Action:
+        parent = actions[item["parent"]] if item.get("parent") else None
+        outcome = outcomes[item["outcome"]] if item.get("outcome") else (parent.outcome if parent else None)
+        action = self.upsert(
+            Action,
+            {"plan": plan, "code": item["code"]},
+            {
+                "parent": parent,
+                "outcome": outcome,
+                "title": item["title"],
+                "priority": item.get("priority"),
+                "desired_outcome": item.get("desired_outcome", ""),
+                "due_date": item.get("due_date"),
+                "owner": self.user(item.get("owner")),
+                "assigned_to": self.user(item.get("assigned_to")),
+                "weight": None if item.get("weight") is None else Decimal(str(item["weight"])),
+                "order": order,
+            },
+        )
+        action.priorities.set(CorporatePriority.objects.filter(title__in=item.get("priorities", [])))
+        for update in item.get("updates", []):
+            self.upsert(
+                ActionUpdate,
+                {"action": action, "period": Period.parse(update["period"])},
+                {
+                    "progress": update.get("progress"),
+                    "narrative": update.get("narrative", ""),
+                    "revised_due_date": update.get("revised_due_date"),
+                    "set_status": update.get("set_status", ""),
+                    "status_reason": update.get("status_reason", ""),
+                    "author": action.assigned_to,
+                },
+            )
+        return action
+
+    def load_indicator(self, plan: Plan, item: dict[str, Any], order: int, outcomes: dict[str, Outcome]) -> None:
+        indicator = self.upsert(
+            Indicator,
+            {"code": item["code"]},
+            {
+                "title": item["title"],
+                "definition": item.get("definition", ""),
+                "unit": item.get("unit", ""),
+                "decimal_places": item.get("decimal_places", 0),
+                "polarity": item.get("polarity", "higher"),
+                "frequency": item.get("frequency", "quarterly"),
+                "aggregation": item.get("aggregation", "latest"),
+                "source": item.get("source", "local"),
+                "service": plan.service,
+                "plan": plan,
+                "outcome": outcomes.get(item.get("outcome", "")),
+                "owner": self.user(item.get("owner")),
+                "active": item.get("active", True),
+                "order": order,
+            },
+        )
+        for target in item.get("targets", []):
+            self.upsert(
+                Target,
+                {"indicator": indicator, "period": Period.parse(target["period"])},
+                {
+                    "value": Decimal(str(target["value"])),
+                    "tolerance": Decimal(str(target.get("tolerance", 0))),
+                    "tolerance_type": target.get("tolerance_type", "absolute"),
+                    "rationale": target.get("rationale", ""),
+                },
+            )
+        for value in item.get("values", []):
+            self.upsert(
+                IndicatorValue,
+                {"indicator": indicator, "period": Period.parse(value["period"])},
+                {
+                    "value": _decimal(value.get("value")),
+                    "numerator": _decimal(value.get("numerator")),
+                    "denominator": _decimal(value.get("denominator")),
+                    "not_available": value.get("not_available", False),
+                    "not_available_reason": value.get("not_available_reason", ""),
+                    "commentary": value.get("commentary", ""),
+                    "author": indicator.owner,
+                },
+            )
+        for report in item.get("exceptions", []):
+            self.upsert(
+                ExceptionReport,
+                {"indicator": indicator, "period": Period.parse(report["period"])},
+                {
+                    "performance": report["performance"],
+                    "improvement_actions": report["improvement_actions"],
+                    "timescale": report["timescale"],
+                    "resource_implications": report.get("resource_implications", ""),
+                    "author": indicator.owner,
+                },
+            )
+
+    def load_risk(self, item: dict[str, Any]) -> None:
+        self.upsert(
+            Risk,
+            {"reference": item["reference"]},
+            {
+                "service": Service.objects.get(name=item["service"]),
+                "plan": Plan.objects.get(code=item["plan"]) if item.get("plan") else None,
+                "title": item["title"],
+                "description": item.get("description", ""),
+                "category": item.get("category", ""),
+                "owner": self.user(item.get("owner")),
+                "likelihood": item["likelihood"],
+                "impact": item["impact"],
+                "target_score": item["target_score"],
+                "controls": item.get("controls", ""),
+                "latest_position": item.get("latest_position", ""),
+                "review_date": item.get("review_date"),
+            },
+        )
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def demo_files() -> list[Path]:
+    # Numbered so that users and organisations come before the files that refer to them.
+    return sorted(DEMO_DIR.glob("*.toml"))
+
+
+@transaction.atomic
+def load_demo(paths: list[Path] | None = None) -> LoadResult:
+    loader = Loader()
+    for path in paths or demo_files():
+        loader.load_file(path)
+    return loader.result

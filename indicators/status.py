@@ -1,0 +1,393 @@
+"""Status rules: how perfdash decides RAG status, trends, outlooks and action status.
+
+These are the only place the rules live. Scorecards, forms, exports and PDFs all call them, so a
+figure shows the same status everywhere. They are pure functions: numbers and dates in, a status
+out, no database. Numbers are `Decimal`, so a value exactly on a boundary is judged exactly.
+
+Indicator status for a period (`indicator_status`)
+--------------------------------------------------
+Checked in this order; the first rule that applies gives the status.
+
+1. **Not measured this period** - the indicator's frequency has no period ending with the
+   reporting period (an annual measure at the half year).
+2. **Not yet available** - no value has been entered, or it is marked "not available" (for
+   example national benchmarking data published later in the year).
+3. **Data only** - the indicator is reported for information (polarity "data only"), or no
+   target is set for the period.
+4. **On target (green)** - the value meets or beats the target. For "higher is better", value
+   >= target; for "lower is better", value <= target.
+5. **Within tolerance (amber)** - the target is missed by no more than the tolerance. The
+   tolerance belongs to the target (each indicator and period has its own) and is either an
+   absolute amount in the indicator's unit, or a percentage of the target. A value exactly on
+   the edge of the tolerance band is amber. With a target of zero a percentage tolerance is zero.
+6. **Outwith tolerance (red)** - the target is missed by more than the tolerance. Red measures
+   need an exception report.
+
+Trends (`trend`)
+----------------
+The short trend compares a value with the previous period; the long trend with the same period
+last year. A change counts as **sustained** while it stays within the "no significant change"
+band: 5% of the earlier value by default (so 43% -> 41.8% is sustained, 30% -> 26% is not).
+An earlier value of zero has no band: any change is significant. Otherwise the change is
+**improving** or **declining** according to polarity; for data-only measures it is simply
+**increased** or **decreased**. Without both values there is **no comparison**.
+
+Outlook for the year (`outlook`)
+--------------------------------
+Projects the year-end figure from the year-to-date values and judges it against the annual
+target with the indicator status rules: on target -> **likely** to meet the target, within
+tolerance -> **may** meet it, outwith -> **unlikely**. How the year-end figure is projected
+depends on how the indicator adds up over the year:
+
+- "latest" (a snapshot such as a percentage at quarter end): the latest value;
+- "mean" (an average rate): the mean of the year's values so far;
+- "sum" (a count such as referrals): the year's total so far, scaled to a full year.
+
+Without an annual target, values, or with a data-only measure, the outlook is **unknown**.
+
+Action status (`action_status`)
+-------------------------------
+Derived from dates, progress and updates, never typed by hand (except "cancelled"). Checked in
+this order, the first that applies wins:
+
+1. **Cancelled** - an officer cancelled the action (with a reason). A cancelled action is never
+   overdue.
+2. **Completed** - progress is 100%.
+3. **Overdue** - the due date has passed and the action is not complete. A revised completion
+   date is reported beside it, but does not clear "overdue".
+4. **Unassigned** - nobody is assigned to update the action.
+5. **Not started** - the start date has not yet arrived.
+6. **Neglected** - the action has no update for the reporting period.
+7. **Check progress** - progress is behind where the time elapsed says it should be: below 70%
+   of the expected progress (Camms' "off track" threshold), judged only once 10% of the
+   action's time has passed. Expected progress = time elapsed between start and due date.
+8. **Not started** - progress is 0%.
+9. **In progress** - otherwise.
+
+Roll-up (`rollup_progress`, `rollup_status`)
+--------------------------------------------
+A group's (and a plan's) progress is the weighted mean of its children's progress. Children
+without a weight count with weight 1, so when no weights are set every child counts equally;
+a weight of 0 leaves a child out. Cancelled children are left out. Percentages are shown
+rounded *down* (`whole_percent`), so 99.6% never reads as complete.
+A group's status is its children's most pressing one: overdue, then check progress (which
+includes neglected and unassigned children), then in progress; all completed -> completed,
+all not started -> not started, all cancelled -> cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from enum import StrEnum
+
+
+class Polarity(StrEnum):
+    HIGHER_IS_BETTER = "higher"
+    LOWER_IS_BETTER = "lower"
+    DATA_ONLY = "data_only"
+
+
+class ToleranceType(StrEnum):
+    ABSOLUTE = "absolute"
+    PERCENT = "percent"
+
+
+class Aggregation(StrEnum):
+    """How an indicator's values add up over a year (used by the outlook)."""
+
+    LATEST = "latest"
+    MEAN = "mean"
+    SUM = "sum"
+
+
+class Rag(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    DATA_ONLY = "data_only"
+    NOT_MEASURED = "not_measured"
+    NOT_AVAILABLE = "not_available"
+
+    @property
+    def label(self) -> str:
+        return RAG_LABELS[self]
+
+
+RAG_LABELS = {
+    Rag.GREEN: "On target",
+    Rag.AMBER: "Within tolerance",
+    Rag.RED: "Outwith tolerance",
+    Rag.DATA_ONLY: "Data only",
+    Rag.NOT_MEASURED: "Not measured this period",
+    Rag.NOT_AVAILABLE: "Not yet available",
+}
+
+
+class Trend(StrEnum):
+    IMPROVING = "improving"
+    SUSTAINED = "sustained"
+    DECLINING = "declining"
+    INCREASED = "increased"
+    DECREASED = "decreased"
+    NO_COMPARISON = "no_comparison"
+
+    @property
+    def label(self) -> str:
+        return {
+            "improving": "Improving",
+            "sustained": "Sustained",
+            "declining": "Declining",
+            "increased": "Increased",
+            "decreased": "Decreased",
+            "no_comparison": "No comparison",
+        }[self.value]
+
+
+class Outlook(StrEnum):
+    LIKELY = "likely"
+    MAY = "may"
+    UNLIKELY = "unlikely"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return {
+            "likely": "Likely to meet target",
+            "may": "May meet target",
+            "unlikely": "Unlikely to meet target",
+            "unknown": "Outlook unknown",
+        }[self.value]
+
+
+class ActionStatus(StrEnum):
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    OVERDUE = "overdue"
+    NEGLECTED = "neglected"
+    UNASSIGNED = "unassigned"
+    CHECK_PROGRESS = "check_progress"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+
+    @property
+    def label(self) -> str:
+        return {
+            "completed": "Completed",
+            "cancelled": "Cancelled",
+            "overdue": "Overdue",
+            "neglected": "Neglected",
+            "unassigned": "Unassigned",
+            "check_progress": "Check progress",
+            "not_started": "Not started",
+            "in_progress": "In progress",
+        }[self.value]
+
+
+TREND_SIGNIFICANCE = Decimal("0.05")
+CHECK_PROGRESS_RATIO = Decimal("0.70")
+CHECK_PROGRESS_MIN_ELAPSED = Decimal("0.10")
+
+
+@dataclass(frozen=True)
+class Target:
+    value: Decimal
+    tolerance: Decimal = Decimal(0)
+    tolerance_type: ToleranceType = ToleranceType.ABSOLUTE
+
+    def band(self) -> Decimal:
+        """The width of the amber band, in the indicator's unit."""
+        tolerance = abs(self.tolerance or Decimal(0))
+        if self.tolerance_type == ToleranceType.PERCENT:
+            return abs(self.value) * tolerance / Decimal(100)
+        return tolerance
+
+
+@dataclass(frozen=True)
+class IndicatorStatus:
+    rag: Rag
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return self.rag.label
+
+
+def _d(value: Decimal | int | float | str | None) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def indicator_status(
+    value: Decimal | None,
+    target: Target | None,
+    polarity: Polarity,
+    measured_this_period: bool = True,
+) -> IndicatorStatus:
+    """The RAG status of one value against its target. See the module docstring for the rules."""
+    if not measured_this_period:
+        return IndicatorStatus(Rag.NOT_MEASURED, "The indicator is not reported for this period.")
+    value = _d(value)
+    if value is None:
+        return IndicatorStatus(Rag.NOT_AVAILABLE, "No value is available for this period yet.")
+    if polarity == Polarity.DATA_ONLY:
+        return IndicatorStatus(Rag.DATA_ONLY, "Reported for information; there is no target.")
+    if target is None or target.value is None:
+        return IndicatorStatus(Rag.DATA_ONLY, "No target is set for this period.")
+    target_value = _d(target.value)
+    shortfall = target_value - value if polarity == Polarity.HIGHER_IS_BETTER else value - target_value
+    if shortfall <= 0:
+        return IndicatorStatus(Rag.GREEN, "The target is met.")
+    if shortfall <= target.band():
+        return IndicatorStatus(Rag.AMBER, "The target is missed, within the tolerance.")
+    return IndicatorStatus(Rag.RED, "The target is missed by more than the tolerance.")
+
+
+def trend(
+    current: Decimal | None,
+    earlier: Decimal | None,
+    polarity: Polarity,
+    significance: Decimal = TREND_SIGNIFICANCE,
+) -> Trend:
+    """Direction of travel from `earlier` to `current`. See the module docstring."""
+    current, earlier = _d(current), _d(earlier)
+    if current is None or earlier is None:
+        return Trend.NO_COMPARISON
+    change = current - earlier
+    if abs(change) <= abs(earlier) * significance:
+        return Trend.SUSTAINED
+    if polarity == Polarity.DATA_ONLY:
+        return Trend.INCREASED if change > 0 else Trend.DECREASED
+    better = change > 0 if polarity == Polarity.HIGHER_IS_BETTER else change < 0
+    return Trend.IMPROVING if better else Trend.DECLINING
+
+
+def projected_year_end(
+    year_to_date: Sequence[Decimal | None],
+    periods_in_year: int,
+    aggregation: Aggregation,
+) -> Decimal | None:
+    """The year-end figure projected from the values so far (missing values are skipped)."""
+    values = [_d(v) for v in year_to_date if v is not None]
+    if not values:
+        return None
+    if aggregation == Aggregation.LATEST:
+        return values[-1]
+    if aggregation == Aggregation.MEAN:
+        return sum(values, Decimal(0)) / len(values)
+    return sum(values, Decimal(0)) / len(values) * periods_in_year
+
+
+def outlook(
+    year_to_date: Sequence[Decimal | None],
+    periods_in_year: int,
+    annual_target: Target | None,
+    polarity: Polarity,
+    aggregation: Aggregation,
+) -> Outlook:
+    """Whether the year's target is likely to be met. See the module docstring."""
+    if polarity == Polarity.DATA_ONLY or annual_target is None:
+        return Outlook.UNKNOWN
+    projected = projected_year_end(year_to_date, periods_in_year, aggregation)
+    rag = indicator_status(projected, annual_target, polarity).rag
+    return {Rag.GREEN: Outlook.LIKELY, Rag.AMBER: Outlook.MAY, Rag.RED: Outlook.UNLIKELY}.get(rag, Outlook.UNKNOWN)
+
+
+def expected_progress(start: dt.date, due: dt.date, as_of: dt.date) -> Decimal:
+    """Share of an action's time that has passed by `as_of`, from 0 to 1."""
+    if due <= start:
+        return Decimal(1) if as_of >= due else Decimal(0)
+    elapsed = (as_of - start).days
+    total = (due - start).days
+    return min(Decimal(1), max(Decimal(0), Decimal(elapsed) / Decimal(total)))
+
+
+def action_status(
+    *,
+    progress: int | None,
+    as_of: dt.date,
+    due_date: dt.date | None,
+    start_date: dt.date | None,
+    cancelled: bool = False,
+    assigned: bool = True,
+    updated_this_period: bool = True,
+) -> ActionStatus:
+    """The status of an action on `as_of` (usually the end of the reporting period).
+
+    `updated_this_period` is whether the action has an update for the reporting period.
+    See the module docstring for the order of the rules.
+    """
+    progress = progress or 0
+    if cancelled:
+        return ActionStatus.CANCELLED
+    if progress >= 100:
+        return ActionStatus.COMPLETED
+    if due_date is not None and as_of > due_date:
+        return ActionStatus.OVERDUE
+    if not assigned:
+        return ActionStatus.UNASSIGNED
+    if start_date is not None and as_of < start_date:
+        return ActionStatus.NOT_STARTED
+    if not updated_this_period:
+        return ActionStatus.NEGLECTED
+    if start_date is not None and due_date is not None:
+        expected = expected_progress(start_date, due_date, as_of)
+        if expected >= CHECK_PROGRESS_MIN_ELAPSED and Decimal(progress) < expected * 100 * CHECK_PROGRESS_RATIO:
+            return ActionStatus.CHECK_PROGRESS
+    if progress == 0:
+        return ActionStatus.NOT_STARTED
+    return ActionStatus.IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Weighted:
+    progress: int | Decimal | None
+    weight: Decimal | int | None = None
+    cancelled: bool = False
+
+
+def rollup_progress(children: Iterable[Weighted]) -> Decimal | None:
+    """Weighted mean progress of the children (0-100), or None when nothing counts."""
+    total_weight = Decimal(0)
+    total = Decimal(0)
+    for child in children:
+        if child.cancelled:
+            continue
+        weight = Decimal(1) if child.weight is None else _d(child.weight)
+        total_weight += weight
+        total += weight * Decimal(child.progress or 0)
+    if total_weight == 0:
+        return None
+    return total / total_weight
+
+
+def whole_percent(progress: Decimal | int | None) -> int | None:
+    """Progress as a whole percentage, rounded down so 99.6% does not read as complete."""
+    if progress is None:
+        return None
+    return int(Decimal(progress).to_integral_value(rounding=ROUND_FLOOR))
+
+
+_NEEDS_ATTENTION = {ActionStatus.CHECK_PROGRESS, ActionStatus.NEGLECTED, ActionStatus.UNASSIGNED}
+
+
+def rollup_status(statuses: Iterable[ActionStatus]) -> ActionStatus | None:
+    """A group's status from its children's. See the module docstring."""
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    live = [s for s in statuses if s != ActionStatus.CANCELLED]
+    if not live:
+        return ActionStatus.CANCELLED
+    if ActionStatus.OVERDUE in live:
+        return ActionStatus.OVERDUE
+    if any(s in _NEEDS_ATTENTION for s in live):
+        return ActionStatus.CHECK_PROGRESS
+    if all(s == ActionStatus.COMPLETED for s in live):
+        return ActionStatus.COMPLETED
+    if all(s == ActionStatus.NOT_STARTED for s in live):
+        return ActionStatus.NOT_STARTED
+    return ActionStatus.IN_PROGRESS

@@ -1,0 +1,52 @@
+"""The Jinja2 environment for our pages and PDFs: `static`, `url` and our formatting filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.urls import reverse
+from jinja2 import Environment
+
+from indicators.periods import Period
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def format_number(value: Decimal | int | float | None, places: int = 0, unit: str = "") -> str:
+    """1234.5 -> "1,234.5"; with unit "%" -> "41.8%"; other units follow after a space."""
+    if value is None:
+        return "–"
+    quantum = Decimal(1).scaleb(-places)
+    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{number:,.{places}f}"
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}" if unit else text
+
+
+def format_date(value: dt.date | dt.datetime | None, style: str = "short") -> str:
+    """Dates as UK committee papers write them: "31 Mar 2023" (or "31 March 2023")."""
+    if value is None:
+        return ""
+    fmt = "%d %B %Y" if style == "long" else "%d %b %Y"
+    return value.strftime(fmt).lstrip("0")
+
+
+def period_label(value: Period | str | None) -> str:
+    if value is None:
+        return ""
+    return value.label if isinstance(value, Period) else Period.parse(value).label
+
+
+def environment(**options: Any) -> Environment:
+    # Django's backend passes autoescape=True already; it is never to be turned off.
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, **options)
+    env.globals.update({"static": staticfiles_storage.url, "url": url})
+    env.filters.update({"number": format_number, "date": format_date, "period": period_label})
+    return env
