@@ -1,0 +1,108 @@
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from indicators.models import Action, ActionUpdate, Indicator, IndicatorValue, Plan, Role
+from indicators.periods import Period
+from indicators.progress import plan_progress
+from indicators.status import ActionStatus
+
+pytestmark = pytest.mark.django_db
+
+Q2 = Period.parse("Q2 2022/23")
+MAR_2023 = dt.date(2023, 3, 31)
+
+# Every action of seed 001 with its published due date and Q2 2022/23 progress. STRAT2.1's were
+# lost in the PDF extraction (see the data file); groups' progress is rolled up, not typed.
+SEED_ACTIONS = {
+    "STRAT1.1": (MAR_2023, 47),
+    "STRAT1.2": (MAR_2023, 83),
+    "STRAT1.3": (MAR_2023, 66),
+    "STRAT1.4": (dt.date(2021, 3, 31), 100),
+    "STRAT1.5": (MAR_2023, 66),
+    "STRAT2.1": (MAR_2023, 15),
+    "STRAT2.2": (MAR_2023, 66),
+    "STRAT2.3": (MAR_2023, 33),
+    "SERV1.1": (dt.date(2021, 3, 31), 100),
+    "SERV1.2": (None, 100),
+    "SERV1.3": (dt.date(2022, 3, 31), 66),
+    "SERV1.4": (MAR_2023, 66),
+}
+SEED_GROUPS = {"STRAT1": 72, "STRAT2": 38, "SERV1": 83}
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Plan.objects.get(code="CFSW SP2023")
+
+
+def test_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
+
+
+def test_prints_users_and_passwords(capsys):
+    call_command("load_demo", force=True)
+    out = capsys.readouterr().out
+    for username in ("performance", "approver", "officer", "member"):
+        assert username in out
+    assert "officer-demo-2022" in out
+
+
+def test_loading_twice_changes_nothing(demo):
+    counts = {
+        model: model.objects.count() for model in (Plan, Action, ActionUpdate, Indicator, IndicatorValue, Role)
+    }
+    history = {model: model.history.count() for model in counts}
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert {model: model.objects.count() for model in counts} == counts
+    assert {model: model.history.count() for model in counts} == history
+
+
+def test_every_seed_action_with_published_due_date_and_progress(demo):
+    actions = {a.code: a for a in demo.actions.all()}
+    assert set(actions) == set(SEED_ACTIONS) | set(SEED_GROUPS)
+    progress = plan_progress(demo, Q2)
+    by_code = {item.action.code: item for item in progress.all_actions()}
+    for code, (due, percent) in SEED_ACTIONS.items():
+        assert actions[code].due_date == due, code
+        assert by_code[code].percent == percent, code
+
+
+def test_published_roll_ups_are_computed(demo):
+    progress = plan_progress(demo, Q2)
+    by_code = {item.action.code: item for item in progress.all_actions()}
+    for code, percent in SEED_GROUPS.items():
+        assert by_code[code].percent == percent, code
+    assert progress.percent == 60  # "Overall plan progress 60%"
+
+
+def test_statuses_match_what_the_seed_says(demo):
+    by_code = {item.action.code: item.status for item in plan_progress(demo, Q2).all_actions()}
+    assert by_code["STRAT1.1"] == ActionStatus.CHECK_PROGRESS  # "remains behind"
+    assert by_code["STRAT2.1"] == by_code["STRAT2.3"] == ActionStatus.CHECK_PROGRESS  # "significantly behind"
+    assert by_code["STRAT2.2"] == ActionStatus.IN_PROGRESS  # "caught up"
+    assert by_code["SERV1.3"] == ActionStatus.OVERDUE  # "failed to complete by agreed timescale"
+    assert by_code["STRAT1.4"] == by_code["SERV1.1"] == by_code["SERV1.2"] == ActionStatus.COMPLETED
+
+
+def test_indicator_history_matches_seed_figures(demo):
+    def value(code, period):
+        return IndicatorValue.objects.get(indicator__code=code, period=Period.parse(period)).value
+
+    assert value("CFSW-CP02", "Q1 2022/23") == 43  # neglect: "from 43% down to 41.8%"
+    assert float(value("CFSW-CP02", "Q2 2022/23")) == 41.8
+    assert float(value("CFSW-CP04", "Q2 2021/22")) == 43.2  # drug use a year earlier
+    assert float(value("CFSW-CP05", "Q4 2021/22")) == 67.6  # domestic abuse at 2021/22 year end
+    assert float(value("CFSW-JUS01", "Q2 2022/23")) == 9.9
+    assert float(value("CFSW-JUS01", "Q1 2022/23")) == 11.8
+
+
+def test_demo_users_have_roles(demo):
+    assert Role.objects.filter(user__username="member", kind=Role.Kind.MEMBER).exists()
+    officer_role = Role.objects.get(user__username="officer")
+    assert officer_role.service == demo.service
+    assert Role.objects.get(user__username="performance").user.is_staff

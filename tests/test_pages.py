@@ -1,0 +1,90 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD, make_committee, make_plan, make_service, personas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    return personas(make_service("Children's services"))
+
+
+def test_home_needs_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_sign_in_page_and_bad_password_keeps_username(client, people):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b'<label for="id_username">' in response.content
+    response = client.post(reverse("login"), {"username": "member", "password": "wrong"})
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert b'value="member"' in response.content
+
+
+def test_sign_in_then_home_lists_plans_by_committee(client, people):
+    service = people["officer"].roles.get().service
+    make_committee(service, name="Scrutiny committee")
+    make_plan(service, title="Service plan 2020-23")
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
+    assert response.status_code == 302
+    response = client.get(reverse("home"))
+    assert b"Scrutiny committee" in response.content
+    assert b"Service plan 2020-23" in response.content
+
+
+def test_home_uses_a_fixed_number_of_queries(client, people, django_assert_max_num_queries):
+    client.force_login(people["member"])
+    for _ in range(3):
+        service = make_service()
+        make_committee(service)
+        for _ in range(3):
+            make_plan(service)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+
+
+def test_sign_out_needs_post(client, people):
+    client.force_login(people["member"])
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "directorate",
+        "service",
+        "committee",
+        "corporatepriority",
+        "plan",
+        "outcome",
+        "action",
+        "actionupdate",
+        "indicator",
+        "target",
+        "indicatorvalue",
+        "exceptionreport",
+        "risk",
+        "role",
+    ],
+)
+def test_admin_set_up_screens_open_with_demo_data(admin_client, model):
+    from django.core.management import call_command
+
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    changelist = admin_client.get(reverse(f"admin:indicators_{model}_changelist") + "?q=a")
+    assert changelist.status_code == 200
+    assert admin_client.get(reverse(f"admin:indicators_{model}_add")).status_code == 200
+
+
+def test_members_cannot_open_the_admin(client, people):
+    client.force_login(people["member"])
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
