@@ -53,9 +53,7 @@ def test_prints_users_and_passwords(capsys):
 
 
 def test_loading_twice_changes_nothing(demo):
-    counts = {
-        model: model.objects.count() for model in (Plan, Action, ActionUpdate, Indicator, IndicatorValue, Role)
-    }
+    counts = {model: model.objects.count() for model in (Plan, Action, ActionUpdate, Indicator, IndicatorValue, Role)}
     history = {model: model.history.count() for model in counts}
     call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert {model: model.objects.count() for model in counts} == counts

@@ -15,7 +15,9 @@ def test_period_field_round_trips_and_sorts():
     indicator = make_indicator()
     for label in ["Q3 2022/23", "Q1 2022/23", "Q4 2021/22", "Q2 2022/23"]:
         make_value(indicator, label, 1)
-    periods = list(IndicatorValue.objects.filter(indicator=indicator).order_by("period").values_list("period", flat=True))
+    periods = list(
+        IndicatorValue.objects.filter(indicator=indicator).order_by("period").values_list("period", flat=True)
+    )
     assert periods == [Period.parse(p) for p in ["Q4 2021/22", "Q1 2022/23", "Q2 2022/23", "Q3 2022/23"]]
     assert IndicatorValue.objects.filter(period="Q2 2022/23").count() == 1  # labels work in look-ups too
 
