@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .periods import Period, PeriodError
+from .periods import Period, PeriodError, period_from_key
 
 
 class PeriodFormField(forms.CharField):
@@ -53,7 +53,7 @@ class PeriodField(models.CharField):
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Period | None:
         if value is None or value == "":
             return None
-        return Period.parse(value)
+        return period_from_key(value)
 
     def to_python(self, value: Any) -> Period | None:
         if value is None or isinstance(value, Period):

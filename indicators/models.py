@@ -130,7 +130,9 @@ class Plan(models.Model):
 
     @property
     def years_label(self) -> str:
-        return f"{Period.financial_year(self.first_year).year_label}-{Period.financial_year(self.last_year).year_label}"
+        first = Period.financial_year(self.first_year).year_label
+        last = Period.financial_year(self.last_year).year_label
+        return first if first == last else f"{first} to {last}"
 
 
 class Outcome(models.Model):

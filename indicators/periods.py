@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -297,6 +298,7 @@ def parse_period(text: str) -> Period:
     return Period.parse(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def period_from_key(key: str) -> Period:
-    """The inverse of `Period.key`."""
+    """The inverse of `Period.key`; cached, as every stored period passes through it."""
     return Period.parse(key)

@@ -12,6 +12,6 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("reports/", include("reports.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,112 @@
+"""Chart builders: each returns a plotly figure (as a dict for the browser) and its data table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+import plotly.graph_objects as go
+
+from indicators.periods import Period
+from indicators.status import Polarity
+
+INK = "#0b0c0c"
+TARGET = "#1d70b8"
+BAND = "rgba(244, 119, 56, 0.18)"
+
+
+@dataclass
+class Chart:
+    title: str
+    figure: dict
+    columns: list[str]
+    rows: list[list[str]]
+
+    def json(self) -> str:
+        """JSON safe to embed in a <script> element (no "</script>" can close it early)."""
+        return json.dumps(self.figure).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _layout(title: str, y_title: str) -> dict:
+    return {
+        "title": {"text": title},
+        "xaxis": {"type": "category", "title": {"text": "Period"}},
+        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.25},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 80},
+        "font": {"family": "system-ui, Arial, sans-serif", "size": 14, "color": INK},
+        "hovermode": "x unified",
+    }
+
+
+def indicator_history_chart(
+    title: str,
+    unit: str,
+    polarity: Polarity,
+    history: list[tuple[Period, Decimal | None, Decimal | None, Decimal | None]],
+    format_value,
+) -> Chart:
+    """Values against target and tolerance band. `history` is (period, value, target, band)."""
+    labels = [period.label for period, *_ in history]
+    values = [_float(value) for _, value, _, _ in history]
+    targets = [_float(target) for _, _, target, _ in history]
+    figure = go.Figure()
+    if any(t is not None for t in targets) and polarity != Polarity.DATA_ONLY:
+        sign = -1 if polarity == Polarity.HIGHER_IS_BETTER else 1
+        edges = [None if target is None else float(target + sign * (band or 0)) for _, _, target, band in history]
+        figure.add_trace(
+            go.Scatter(x=labels, y=targets, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=edges,
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=BAND,
+                name="Tolerance band",
+                hoverinfo="skip",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(x=labels, y=targets, mode="lines", name="Target", line={"color": TARGET, "dash": "dash"})
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=labels,
+            y=values,
+            mode="lines+markers",
+            name="Value",
+            line={"color": INK, "width": 3},
+            marker={"size": 9, "symbol": "circle"},
+            connectgaps=False,
+        )
+    )
+    figure.update_layout(**_layout(title, unit or "Value"))
+    rows = [[period.label, format_value(value), format_value(target)] for period, value, target, _ in history]
+    return Chart(title, json.loads(figure.to_json()), ["Period", "Value", "Target"], rows)
+
+
+def progress_history_chart(title: str, history: list[tuple[Period, int | None]]) -> Chart:
+    labels = [period.label for period, _ in history]
+    figure = go.Figure(
+        go.Bar(
+            x=labels,
+            y=[p for _, p in history],
+            name="Progress",
+            marker={"color": INK},
+            text=[f"{p}%" if p is not None else "" for _, p in history],
+            textposition="outside",
+        )
+    )
+    layout = _layout(title, "Progress (%)")
+    layout["yaxis"]["range"] = [0, 110]
+    figure.update_layout(**layout, showlegend=False)
+    rows = [[period.label, "–" if p is None else f"{p}%"] for period, p in history]
+    return Chart(title, json.loads(figure.to_json()), ["Period", "Progress"], rows)

@@ -1,0 +1,158 @@
+"""Scorecards for members and managers, and the indicator and action pages they drill into."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from indicators.html import sanitise
+from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, Service, Target
+from indicators.periods import Period, PeriodError
+from indicators.progress import plan_progress, update_summaries
+from indicators.status import Rag, indicator_status
+from perfdash.jinja2 import format_number
+
+from .builder import (
+    ACTION_STATUS_ORDER,
+    INDICATOR_STATUS_ORDER,
+    Scope,
+    build_scorecard,
+    committee_scope,
+    council_scope,
+    parse_filters,
+    plan_scope,
+    service_scope,
+)
+from .charts import indicator_history_chart, progress_history_chart
+
+
+def _period_param(request: HttpRequest) -> Period | None:
+    text = request.GET.get("period", "").strip()
+    if not text:
+        return None
+    try:
+        return Period.parse(text)
+    except PeriodError as error:
+        raise Http404(str(error)) from error
+
+
+def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
+    card = build_scorecard(scope, _period_param(request), parse_filters(request.GET))
+    return render(
+        request,
+        "reports/scorecard.html",
+        {
+            "card": card,
+            "scope": scope,
+            "indicator_statuses": INDICATOR_STATUS_ORDER,
+            "action_statuses": ACTION_STATUS_ORDER,
+        },
+    )
+
+
+@login_required
+def council_scorecard(request: HttpRequest) -> HttpResponse:
+    return _scorecard(request, council_scope())
+
+
+@login_required
+def committee_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
+    return _scorecard(request, committee_scope(get_object_or_404(Committee, slug=slug)))
+
+
+@login_required
+def service_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
+    return _scorecard(request, service_scope(get_object_or_404(Service, slug=slug)))
+
+
+@login_required
+def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    return _scorecard(request, plan_scope(get_object_or_404(Plan, pk=pk)))
+
+
+@login_required
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_object_or_404(Indicator.objects.select_related("service", "plan", "outcome", "owner"), pk=pk)
+    values = {v.period: v for v in IndicatorValue.objects.filter(indicator=indicator).select_related("author")}
+    targets = {t.period: t for t in Target.objects.filter(indicator=indicator)}
+    exceptions = list(indicator.exception_reports.select_related("author").order_by("-period"))
+    own_frequency = indicator.frequency_enum
+    periods = sorted(p for p in set(values) | set(targets) if p.frequency == own_frequency)
+    history = []
+    for period in periods:
+        value, target = values.get(period), targets.get(period)
+        history.append(
+            {
+                "period": period,
+                "value": value,
+                "target": target,
+                "status": indicator_status(
+                    value.value if value else None, target.as_rule() if target else None, indicator.polarity_enum
+                )
+                if not (value and value.not_available)
+                else None,
+            }
+        )
+    places, unit = indicator.decimal_places, indicator.unit
+    chart = indicator_history_chart(
+        f"{indicator.code} {indicator.title}",
+        unit,
+        indicator.polarity_enum,
+        [
+            (
+                row["period"],
+                row["value"].value if row["value"] else None,
+                row["target"].value if row["target"] else None,
+                row["target"].as_rule().band() if row["target"] else None,
+            )
+            for row in history
+        ],
+        lambda v: format_number(v, places, unit),
+    )
+    return render(
+        request,
+        "reports/indicator.html",
+        {
+            "indicator": indicator,
+            "history": list(reversed(history)),
+            "chart": chart,
+            "exceptions": exceptions,
+            "latest_target": next((row["target"] for row in reversed(history) if row["target"]), None),
+            "targets": sorted(targets.values(), key=lambda t: (t.period.end, -t.period.frequency.months), reverse=True),
+            "not_available": Rag.NOT_AVAILABLE,
+        },
+    )
+
+
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(
+        Action.objects.select_related("plan", "plan__service", "parent", "outcome", "owner", "assigned_to"), pk=pk
+    )
+    plan_actions = list(Action.objects.filter(plan=action.plan).select_related("assigned_to").order_by("order", "code"))
+    summaries = update_summaries(plan_actions)
+    all_periods = sorted({u.period for updates in summaries.values() for u in updates})
+    period = _period_param(request) or (all_periods[-1] if all_periods else None)
+    node = None
+    if period:
+        progress = plan_progress(action.plan, period, plan_actions, summaries)
+        node = next((n for n in progress.all_actions() if n.action.id == action.id), None)
+    updates = list(ActionUpdate.objects.filter(action=action).select_related("author").order_by("-period"))
+    updates.sort(key=lambda u: u.period.end, reverse=True)
+    children = [a for a in plan_actions if a.parent_id == action.id]
+    chart = progress_history_chart(
+        f"{action.code} progress", [(u.period, u.progress) for u in reversed(updates) if u.progress is not None]
+    )
+    return render(
+        request,
+        "reports/action.html",
+        {
+            "action": action,
+            "node": node,
+            "period": period,
+            "updates": [(u, sanitise(u.narrative)) for u in updates],
+            "children": children,
+            "chart": chart,
+        },
+    )

@@ -1,0 +1,289 @@
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indicators.models import Committee, Indicator, IndicatorValue, Plan, Target
+from indicators.periods import Period
+from indicators.progress import plan_progress
+from indicators.status import indicator_status
+from reports.builder import Filters, build_scorecard, committee_scope, plan_scope, service_scope
+from tests.factories import (
+    make_action,
+    make_committee,
+    make_indicator,
+    make_plan,
+    make_service,
+    make_target,
+    make_update,
+    make_user,
+    make_value,
+)
+
+pytestmark = pytest.mark.django_db
+Q2 = Period.parse("Q2 2022/23")
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Committee.objects.get(slug="ecod")
+
+
+@pytest.fixture
+def member(client):
+    user = make_user("councillor", "member")
+    client.force_login(user)
+    return user
+
+
+def expected_indicator_counts(indicators, period):
+    counts = Counter()
+    for indicator in indicators:
+        reported = indicator.reporting_period(period)
+        value = IndicatorValue.objects.filter(indicator=indicator, period=reported).first() if reported else None
+        target = Target.objects.filter(indicator=indicator, period=reported).first() if reported else None
+        if not indicator.active and value is None:
+            continue
+        status = indicator_status(
+            value.value if value else None,
+            target.as_rule() if target else None,
+            indicator.polarity_enum,
+            measured_this_period=reported is not None,
+        )
+        counts[status.rag.value] += 1
+    return counts
+
+
+def test_summary_counts_equal_the_status_rules_on_the_demo(demo):
+    card = build_scorecard(committee_scope(demo), Q2)
+    indicators = Indicator.objects.filter(service__in=demo.services.all())
+    expected = expected_indicator_counts(indicators, Q2)
+    assert {c.status: c.count for c in card.indicator_summary if c.count} == dict(expected)
+
+    expected_actions = Counter()
+    for plan in Plan.objects.filter(service__in=demo.services.all()):
+        expected_actions.update(node.status.value for node in plan_progress(plan, Q2).leaf_actions())
+    assert {c.status: c.count for c in card.action_summary if c.count} == dict(expected_actions)
+    # what the seed says of Q2 2022/23: three completed, three behind, one overdue
+    counts = {c.status: c.count for c in card.action_summary}
+    assert counts["completed"] == 3
+    assert counts["check_progress"] == 3
+    assert counts["overdue"] == 1
+
+
+def test_last_year_counts_use_the_same_period_last_year(demo):
+    card = build_scorecard(committee_scope(demo), Q2)
+    indicators = Indicator.objects.filter(service__in=demo.services.all())
+    expected = expected_indicator_counts(indicators, Q2.same_period_last_year())
+    assert {c.status: c.last_year for c in card.indicator_summary if c.last_year} == dict(expected)
+    assert card.last_year_period == Period.parse("Q2 2021/22")
+
+
+def test_default_period_is_the_latest_with_data(demo):
+    assert build_scorecard(committee_scope(demo)).period == Q2
+    bi_annual = Committee.objects.get(slug="osc-children")
+    assert build_scorecard(committee_scope(bi_annual)).period == Period.parse("H1 2017/18")
+
+
+def test_period_selector_lists_every_period_with_data(demo):
+    card = build_scorecard(committee_scope(demo), Q2)
+    labels = [p.label for p in card.periods]
+    for label in ["Q2 2022/23", "Q1 2022/23", "Q4 2021/22", "Q1 2021/22", "2021/22", "Q4 2020/21"]:
+        assert label in labels
+    assert "2022/23" not in labels  # the LGBF figure is not available yet
+
+
+def test_plan_rows_follow_the_seed_report(demo):
+    plan = Plan.objects.get(code="CFSW SP2023")
+    card = build_scorecard(plan_scope(plan), Q2)
+    [block] = card.plans
+    assert block.progress == 60
+    assert [s.title for s in block.sections][:3] == [
+        "Improved outcomes for looked after and care experienced young people",
+        "Children and young people are safe and free from harm",
+        "Instigate transformational change programme",
+    ]
+    rows = {row.code: row for section in block.sections for row in section.actions}
+    assert rows["STRAT1"].is_group and rows["STRAT1"].progress == 72
+    assert rows["STRAT1.1"].depth == 1
+    assert rows["SERV1.3"].revised_due_date is not None
+    indicators = {row.code: row for section in block.sections for row in section.indicators}
+    assert indicators["CFSW-LAC01"].rag.value == "red"
+    assert indicators["CFSW-CP02"].short_trend.value == "sustained"  # 43% -> 41.8%
+    assert indicators["CHN9"].rag.value == "not_measured"  # annual measure at a quarter
+
+
+def test_half_yearly_indicator_reports_at_the_quarter_that_ends_its_half(demo):
+    service = make_service()
+    indicator = make_indicator(service, frequency="half_yearly")
+    make_target(indicator, "H1 2022/23", 10)
+    make_value(indicator, "H1 2022/23", 12)
+    card = build_scorecard(service_scope(service), Q2)
+    [row] = [r for _, _, r in card.rows()]
+    assert row.reported_period == Period.parse("H1 2022/23")
+    assert row.rag.value == "green"
+    q1 = build_scorecard(service_scope(service), Period.parse("Q1 2022/23"))
+    assert next(r for _, _, r in q1.rows()).rag.value == "not_measured"
+
+
+def test_dropped_measures_appear_only_where_they_have_data(demo):
+    bi_annual = committee_scope(Committee.objects.get(slug="osc-children"))
+    now = {row.code for _, _, row in build_scorecard(bi_annual, Period.parse("H1 2017/18")).rows()}
+    before = {row.code for _, _, row in build_scorecard(bi_annual, Period.parse("H2 2016/17")).rows()}
+    assert "CSC-LAC02" not in now
+    assert "CSC-LAC02" in before
+
+
+def test_filters_by_status_owner_and_text(demo):
+    scope = committee_scope(demo)
+    red = build_scorecard(scope, Q2, Filters(statuses=frozenset({"red"})))
+    codes = {row.code for _, _, row in red.rows()}
+    assert codes == {"CFSW-LAC01", "CFSW-LAC03"}
+    assert red.indicator_total == build_scorecard(scope, Q2).indicator_total  # counts stay whole
+
+    text = build_scorecard(scope, Q2, Filters(query="kinship"))
+    assert {row.code for _, _, row in text.rows()} == {"STRAT1.1", "CFSW-LAC01", "CFSW-LAC02"}
+
+    approver = Plan.objects.get(code="CFSW SP2023").actions.get(code="STRAT1").assigned_to
+    owned = build_scorecard(scope, Q2, Filters(owner=approver.id))
+    assert {row.code for _, _, row in owned.rows()} == {"STRAT1", "STRAT2", "SERV1"}
+
+
+def test_scorecard_page_filters_are_plain_links(client, member, demo):
+    url = reverse("reports:committee_scorecard", args=[demo.slug])
+    response = client.get(url, {"period": Q2.key, "status": ["red", "amber"]})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "CFSW-LAC01" in body and "CFSW-CP02" in body and "CFSW-JUS01" not in body
+    assert 'value="red" checked' in body
+    attention = client.get(url, {"status": "attention"}).content.decode()
+    assert "SERV1.3" in attention and "STRAT1.2" not in attention
+
+
+@pytest.mark.parametrize("name", ["council_scorecard", "committee_scorecard", "service_scorecard", "plan_scorecard"])
+def test_scorecards_need_sign_in(client, demo, name):
+    args = {
+        "council_scorecard": [],
+        "committee_scorecard": [demo.slug],
+        "service_scorecard": [demo.services.first().slug],
+        "plan_scorecard": [Plan.objects.first().pk],
+    }[name]
+    response = client.get(reverse(f"reports:{name}", args=args))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
+
+
+def test_unknown_period_is_not_found(client, member, demo):
+    response = client.get(reverse("reports:council_scorecard"), {"period": "Q9 2022/23"})
+    assert response.status_code == 404
+
+
+def test_every_scorecard_page_renders_the_demo(client, member, demo):
+    for url in [
+        reverse("reports:council_scorecard"),
+        reverse("reports:committee_scorecard", args=["osc-children"]),
+        reverse("reports:service_scorecard", args=["childrens-services"]),
+    ] + [reverse("reports:plan_scorecard", args=[p.pk]) for p in Plan.objects.all()]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"Indicators by status" in response.content
+
+
+def build_council(services: int, items: int) -> None:
+    for _ in range(services):
+        service = make_service()
+        plan = make_plan(service)
+        make_committee(service)
+        officer = make_user(f"officer-{service.pk}")
+        for i in range(items):
+            group = make_action(plan, assigned_to=officer)
+            action = make_action(plan, parent=group, assigned_to=officer)
+            make_update(action, "Q1 2022/23", 10 * i % 100, narrative="<p>Update</p>")
+            make_update(action, "Q2 2022/23", 20, narrative="<p>Update</p>")
+            indicator = make_indicator(service, plan=plan, owner=officer)
+            make_target(indicator, "Q2 2022/23", 50, 5)
+            make_target(indicator, "2022/23", 50, 5)
+            make_value(indicator, "Q1 2022/23", 40)
+            make_value(indicator, "Q2 2022/23", 45 + i)
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_scorecards_use_a_fixed_number_of_queries(client, member):
+    build_council(services=1, items=2)
+    urls = lambda: [  # noqa: E731
+        reverse("reports:council_scorecard"),
+        reverse("reports:committee_scorecard", args=[Committee.objects.first().slug]),
+        reverse("reports:plan_scorecard", args=[Plan.objects.first().pk]),
+    ]
+    small = [count_queries(client, url) for url in urls()]
+    build_council(services=3, items=6)
+    large = [count_queries(client, url) for url in urls()]
+    assert small == large
+    assert max(large) <= 14
+
+
+def test_detail_pages_use_a_fixed_number_of_queries(client, member):
+    build_council(services=1, items=2)
+    indicator, action = Indicator.objects.first(), Plan.objects.first().actions.filter(parent__isnull=False).first()
+    small = [
+        count_queries(client, reverse("reports:indicator", args=[indicator.pk])),
+        count_queries(client, reverse("reports:action", args=[action.pk])),
+    ]
+    for period in ["Q3 2022/23", "Q4 2022/23", "Q1 2023/24"]:
+        make_value(indicator, period, 50)
+        make_update(action, period, 50)
+    build_council(services=1, items=5)
+    large = [
+        count_queries(client, reverse("reports:indicator", args=[indicator.pk])),
+        count_queries(client, reverse("reports:action", args=[action.pk])),
+    ]
+    assert small == large
+
+
+def test_indicator_page_has_chart_table_targets_and_exception_report(client, member, demo):
+    indicator = Indicator.objects.get(code="CFSW-LAC01")
+    body = client.get(reverse("reports:indicator", args=[indicator.pk])).content.decode()
+    assert 'data-chart="chart-data"' in body
+    assert "/static/vendor/plotly-4.1.1.min.js" in body
+    assert "cdn" not in body.lower()
+    assert "Values, targets and commentary" in body
+    assert "Q1 2021/22" in body and "31.0%" in body
+    assert "Return to the 30% reached in 2021/22" in body  # how the target was set
+    assert "Improvement actions" in body
+
+
+def test_chart_json_cannot_close_its_script_element(client, member):
+    indicator = make_indicator(title="</script><script>alert(1)</script>")
+    make_value(indicator, "Q1 2022/23", 1)
+    body = client.get(reverse("reports:indicator", args=[indicator.pk])).content.decode()
+    assert "<script>alert(1)" not in body
+
+
+def test_action_page_has_details_chart_and_timeline(client, member, demo):
+    action = Plan.objects.get(code="CFSW SP2023").actions.get(code="STRAT1.1")
+    body = client.get(reverse("reports:action", args=[action.pk])).content.decode()
+    assert "Progress over time" in body
+    for label in ["Q2 2022/23 – 47%", "Q1 2022/23 – 42%", "Q4 2021/22 – 38%"]:
+        assert label in body
+    assert "Check progress" in body
+
+
+def test_narratives_are_sanitised_on_display(client, member):
+    service = make_service()
+    plan = make_plan(service)
+    action = make_action(plan)
+    make_update(action, "Q2 2022/23", 10, narrative='<p onclick="x()">Kept <script>alert(1)</script>words</p>' * 20)
+    body = client.get(reverse("reports:plan_scorecard", args=[plan.pk])).content.decode()
+    assert "Kept" in body and "words" in body
+    assert "alert(1)" not in body and "onclick" not in body
+    body = client.get(reverse("reports:action", args=[action.pk])).content.decode()
+    assert "alert(1)" not in body and "onclick" not in body
