@@ -23,19 +23,26 @@ def sanitise(text: str) -> str:
     )
 
 
-_BLOCK_END = re.compile(r"</(p|li|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
 
 
-def plain_text(text: str) -> str:
-    """The words of a narrative without markup, for summaries and search."""
-    cleaned = nh3.clean(_BLOCK_END.sub(" ", text or ""), tags=set())
-    return _SPACES.sub(" ", html.unescape(cleaned)).strip()
+def plain_text(text: str, *, sanitised: bool = False) -> str:
+    """The words of a narrative without markup, for summaries and search.
+
+    Pass `sanitised=True` for the output of `sanitise`, whose well-formed tags a pattern can strip.
+    """
+    clean = text if sanitised else sanitise(text)
+    return _SPACES.sub(" ", html.unescape(_TAG.sub(" ", clean or ""))).strip()
 
 
-def shorten(text: str, limit: int = 180) -> str:
-    """The first `limit` characters of the plain text, cut at a word, with an ellipsis."""
-    words = plain_text(text)
+def truncate(words: str, limit: int = 180) -> str:
+    """`words` cut at a word boundary within `limit` characters, with an ellipsis."""
     if len(words) <= limit:
         return words
     return words[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
+
+
+def shorten(text: str, limit: int = 180) -> str:
+    """The first `limit` characters of a narrative's plain text."""
+    return truncate(plain_text(text), limit)

@@ -20,6 +20,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .fields import PeriodField
+from .html import sanitise
 from .periods import Frequency, Period
 from .status import Aggregation, Polarity, ToleranceType
 from .status import Target as TargetRule
@@ -246,6 +247,12 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.code} {self.period}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Every write path (forms, admin, imports) stores narrative already sanitised, so pages
+        # and PDFs can show it as HTML without cleaning it again on each view.
+        self.narrative = sanitise(self.narrative)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.set_status == self.SetStatus.CANCELLED and not self.status_reason.strip():

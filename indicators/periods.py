@@ -28,11 +28,11 @@ class Frequency(StrEnum):
 
     @property
     def months(self) -> int:
-        return {"monthly": 1, "quarterly": 3, "half_yearly": 6, "annual": 12}[self.value]
+        return _MONTHS[self.value]
 
     @property
     def per_year(self) -> int:
-        return 12 // self.months
+        return 12 // _MONTHS[self.value]
 
     @property
     def label(self) -> str:
@@ -44,6 +44,7 @@ class Frequency(StrEnum):
         }[self.value]
 
 
+_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "annual": 12}
 _KEY_CODES = {
     Frequency.MONTHLY: "M",
     Frequency.QUARTERLY: "Q",
@@ -106,12 +107,12 @@ class Period:
 
     # Dates -------------------------------------------------------------------------------
 
-    @property
+    @functools.cached_property
     def start(self) -> dt.date:
         first_month_index = (self.index - 1) * self.frequency.months + 1
         return _month_index_to_date(self.year, first_month_index)
 
-    @property
+    @functools.cached_property
     def end(self) -> dt.date:
         last_month_index = self.index * self.frequency.months
         first = _month_index_to_date(self.year, last_month_index)
@@ -126,7 +127,7 @@ class Period:
     def year_label(self) -> str:
         return f"{self.year}/{(self.year + 1) % 100:02d}"
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         """The short label councils use: "Q2 2022/23", "H1 2022/23", "2022/23", "Sep 2022"."""
         if self.frequency is Frequency.ANNUAL:
@@ -148,7 +149,7 @@ class Period:
         name = "Quarter" if self.frequency is Frequency.QUARTERLY else "Half year"
         return f"{name} {self.index} {self.year_label} ({span})"
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """The stored form, e.g. "2022/23-Q2", "2022/23-M06", "2022/23-FY"."""
         code = _KEY_CODES[self.frequency]

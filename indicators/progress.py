@@ -1,57 +1,77 @@
 """Plan progress for a period: each action's latest update, its derived status, and roll-ups.
 
-Works from light `UpdateSummary` rows (no narrative) so that many plans and several periods can
-be computed from one query; the rules themselves are in `status.py`.
+Many plans and several periods are computed from one fixed set of queries; the rules
+themselves are in `status.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+
 from .models import Action, ActionUpdate, Plan
-from .periods import Period
+from .periods import Period, period_from_key
 from .status import ActionStatus, Weighted, action_status, rollup_progress, rollup_status, whole_percent
 
 
-@dataclass(frozen=True)
-class UpdateSummary:
+@dataclass(frozen=True, slots=True)
+class LatestUpdate:
+    """The parts of an action's latest update that statuses and scorecards need."""
+
     id: int
     action_id: int
     period: Period
     progress: int | None
     set_status: str
-    revised_due_date: object
+    status_reason: str
+    revised_due_date: dt.date | None
+    narrative: str
 
 
-def update_summaries(actions: Iterable[Action] | None = None, **filters) -> dict[int, list[UpdateSummary]]:
-    """Every update of the given actions, oldest first, grouped by action (one query)."""
-    queryset = ActionUpdate.objects.filter(**filters)
-    if actions is not None:
-        queryset = queryset.filter(action__in=[a.id for a in actions])
-    rows = queryset.values_list("id", "action_id", "period", "progress", "set_status", "revised_due_date")
-    grouped: dict[int, list[UpdateSummary]] = {}
-    for row in rows:
-        grouped.setdefault(row[1], []).append(UpdateSummary(*row))
-    for updates in grouped.values():
-        updates.sort(key=lambda u: (u.period.end, u.period.start))
-    return grouped
+def latest_updates(periods: Sequence[Period], with_narrative: bool = False, **filters) -> list[dict[int, LatestUpdate]]:
+    """For each of `periods`, every action's most recent update reported by the period's end.
 
-
-def latest_update(updates: list[UpdateSummary], period: Period) -> UpdateSummary | None:
-    """The most recent update reported by the end of `period`."""
-    found = None
-    for update in updates:
-        if update.period.end <= period.end:
-            found = update
-    return found
+    Two queries whatever the history: a light one of (id, action, period) to choose, then the
+    chosen rows. `filters` select the updates, e.g. `action__plan__in=[...]`.
+    """
+    chosen: list[dict[int, tuple]] = [{} for _ in periods]
+    ends = [period.end for period in periods]
+    light = ActionUpdate.objects.filter(**filters).order_by().values_list("id", "action_id", "period")
+    # Every update of every action in scope passes through here: read the tuples straight from
+    # the cursor, which is several times faster than the ORM's row conversion.
+    try:
+        sql, params = light.query.sql_with_params()
+    except EmptyResultSet:  # e.g. no plans in scope
+        return [{} for _ in periods]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for update_id, action_id, key in rows:
+        period = period_from_key(key)
+        rank = (period.end, period.start, update_id)
+        for best, limit in zip(chosen, ends, strict=True):
+            if rank[0] <= limit:
+                current = best.get(action_id)
+                if current is None or rank > current:
+                    best[action_id] = rank
+    ids = {rank[2] for best in chosen for rank in best.values()}
+    fields = ["id", "action_id", "period", "progress", "set_status", "status_reason", "revised_due_date"]
+    rows = (
+        ActionUpdate.objects.filter(id__in=ids).order_by().values_list(*fields, "narrative" if with_narrative else "id")
+    )
+    by_id = {row[0]: LatestUpdate(*row[:7], row[7] if with_narrative else "") for row in rows}
+    return [{action_id: by_id[rank[2]] for action_id, rank in best.items()} for best in chosen]
 
 
 @dataclass
 class ActionProgress:
     action: Action
-    latest_update: UpdateSummary | None
+    latest_update: LatestUpdate | None
     progress: Decimal | None
     status: ActionStatus | None
     children: list[ActionProgress] = field(default_factory=list)
@@ -99,23 +119,24 @@ def plan_progress(
     plan: Plan,
     period: Period,
     actions: list[Action] | None = None,
-    updates: dict[int, list[UpdateSummary]] | None = None,
+    latest: dict[int, LatestUpdate] | None = None,
 ) -> PlanProgress:
     """Progress and status of every action of `plan` as reported by the end of `period`.
 
-    Pass `actions` (the plan's, in order) and `updates` (from `update_summaries`) to compute
-    several plans or periods without further queries.
+    Pass `actions` (the plan's, in order) and `latest` (from `latest_updates` for `period`) to
+    compute several plans or periods without further queries.
     """
     if actions is None:
         actions = list(Action.objects.filter(plan=plan).order_by("order", "code"))
-    if updates is None:
-        updates = update_summaries(actions)
+    if latest is None:
+        [latest] = latest_updates([period], action__plan=plan)
     children: dict[int | None, list[Action]] = {}
     for action in actions:
         children.setdefault(action.parent_id, []).append(action)
+    plan_start = plan.start_date
 
     def build(action: Action) -> ActionProgress:
-        update = latest_update(updates.get(action.id, []), period)
+        update = latest.get(action.id)
         kids = [build(child) for child in children.get(action.id, [])]
         if kids:
             progress = rollup_progress(Weighted(kid.progress, kid.action.weight, kid.cancelled) for kid in kids)
@@ -125,7 +146,7 @@ def plan_progress(
             progress=update.progress if update else None,
             as_of=period.end,
             due_date=action.due_date,
-            start_date=action.start_date or plan.start_date,
+            start_date=action.start_date or plan_start,
             cancelled=bool(update and update.set_status == ActionUpdate.SetStatus.CANCELLED),
             assigned=action.assigned_to_id is not None,
             updated_this_period=bool(update and update.period.end >= period.start),

@@ -13,12 +13,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from indicators.html import plain_text, sanitise, shorten
-from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, Service, Target
+from indicators.html import plain_text, truncate
+from indicators.models import (
+    Action,
+    ActionUpdate,
+    Committee,
+    Indicator,
+    IndicatorValue,
+    Outcome,
+    Plan,
+    Service,
+    Target,
+)
 from indicators.periods import Frequency, Period
-from indicators.progress import PlanProgress, UpdateSummary, plan_progress, update_summaries
+from indicators.progress import PlanProgress, latest_updates, plan_progress
 from indicators.status import (
     RAG_LABELS,
     ActionStatus,
@@ -26,11 +37,13 @@ from indicators.status import (
     Outlook,
     Polarity,
     Rag,
+    ToleranceType,
     Trend,
     indicator_status,
     outlook,
     trend,
 )
+from indicators.status import Target as TargetRule
 
 INDICATOR_STATUS_ORDER = [Rag.GREEN, Rag.AMBER, Rag.RED, Rag.DATA_ONLY, Rag.NOT_MEASURED, Rag.NOT_AVAILABLE]
 ACTION_STATUS_ORDER = [
@@ -53,6 +66,7 @@ NEEDS_ATTENTION = frozenset(
         ActionStatus.UNASSIGNED.value,
     }
 )
+SOURCE_LABELS = dict(Indicator.Source.choices)
 STATUS_LABELS = {s.value: s.label for s in ActionStatus} | {r.value: label for r, label in RAG_LABELS.items()}
 
 
@@ -252,37 +266,70 @@ class Scorecard:
                     yield plan, section, row
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
+def _names(user_ids: set[int | None]) -> dict[int | None, str]:
+    """Display names of the given users (one query)."""
+    names: dict[int | None, str] = {None: ""}
+    rows = (
+        get_user_model()
+        .objects.filter(id__in=[i for i in user_ids if i])
+        .values_list("id", "first_name", "last_name", "username")
+    )
+    for user_id, first, last, username in rows:
+        names[user_id] = f"{first} {last}".strip() or username
+    return names
 
 
 def available_periods(scope: Scope) -> list[Period]:
     """Every period with an indicator value or action update in scope, latest first (two queries)."""
     value_periods = (
         IndicatorValue.objects.filter(indicator__in=scope.indicators, not_available=False)
+        .order_by()
         .values_list("period", flat=True)
         .distinct()
     )
     update_periods = (
-        ActionUpdate.objects.filter(action__plan__in=scope.plans).values_list("period", flat=True).distinct()
+        ActionUpdate.objects.filter(action__plan__in=scope.plans).order_by().values_list("period", flat=True).distinct()
     )
     periods = set(value_periods) | set(update_periods)
     return sorted(periods, key=lambda p: (p.end, -p.frequency.months), reverse=True)
 
 
-def _needed_periods(period: Period) -> tuple[set[str], set[str]]:
-    """Period keys whose values and targets the scorecard needs, for indicators of any frequency."""
-    value_keys: set[str] = set()
-    target_keys: set[str] = set()
-    for frequency in Frequency:
+@dataclass(frozen=True)
+class ReportingPeriods:
+    """The periods an indicator of one frequency is judged on when reporting at a given period."""
+
+    reported: Period
+    previous: Period
+    last_year: Period
+    year_to_date: tuple[Period, ...]
+    year: Period
+
+    @classmethod
+    def at(cls, period: Period, frequency: Frequency) -> ReportingPeriods | None:
         reported = period.as_frequency(frequency)
         if reported is None:
-            continue
-        last_year = reported.same_period_last_year()
-        value_keys.update(p.key for p in [reported.previous(), last_year, *reported.year_to_date()])
-        target_keys.update({reported.key, last_year.key, reported.financial_year_period().key})
+            return None
+        return cls(
+            reported,
+            reported.previous(),
+            reported.same_period_last_year(),
+            tuple(reported.year_to_date()),
+            reported.financial_year_period(),
+        )
+
+
+def _periods_by_frequency(period: Period) -> dict[str, ReportingPeriods | None]:
+    return {frequency.value: ReportingPeriods.at(period, frequency) for frequency in Frequency}
+
+
+def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str], set[str]]:
+    """Period keys whose values and targets the scorecard needs."""
+    value_keys: set[str] = set()
+    target_keys: set[str] = set()
+    for c in contexts:
+        if c is not None:
+            value_keys.update(p.key for p in (c.previous, c.last_year, *c.year_to_date))
+            target_keys.update({c.reported.key, c.last_year.key, c.year.key})
     return value_keys, target_keys
 
 
@@ -296,13 +343,14 @@ class _Value:
 
 def _indicator_row(
     indicator: Indicator,
-    period: Period,
+    periods: ReportingPeriods | None,
     values: dict[tuple[int, Period], _Value],
-    targets: dict[tuple[int, Period], Target],
+    targets: dict[tuple[int, Period], TargetRule],
+    people: dict[int | None, str],
 ) -> IndicatorRow:
     polarity = indicator.polarity_enum
     frequency = indicator.frequency_enum
-    reported = period.as_frequency(frequency)
+    reported = periods.reported if periods else None
 
     def value_at(p: Period | None) -> Decimal | None:
         found = values.get((indicator.id, p)) if p else None
@@ -312,7 +360,7 @@ def _indicator_row(
     target = targets.get((indicator.id, reported)) if reported else None
     status = indicator_status(
         record.value if record else None,
-        target.as_rule() if target else None,
+        target,
         polarity,
         measured_this_period=reported is not None,
     )
@@ -321,17 +369,17 @@ def _indicator_row(
     short = long = Trend.NO_COMPARISON
     forecast = Outlook.UNKNOWN
     last_year = previous = None
-    if reported is not None:
+    if periods is not None:
         current = value_at(reported)
-        previous = value_at(reported.previous())
-        last_year = value_at(reported.same_period_last_year())
+        previous = value_at(periods.previous)
+        last_year = value_at(periods.last_year)
         short = trend(current, previous, polarity)
         long = trend(current, last_year, polarity)
-        annual = targets.get((indicator.id, reported.financial_year_period()))
+        annual = targets.get((indicator.id, periods.year))
         forecast = outlook(
-            [value_at(p) for p in reported.year_to_date()],
+            [value_at(p) for p in periods.year_to_date],
             frequency.per_year,
-            annual.as_rule() if annual else None,
+            annual,
             polarity,
             indicator.aggregation,
         )
@@ -343,8 +391,8 @@ def _indicator_row(
         decimal_places=indicator.decimal_places,
         polarity=polarity,
         frequency=frequency,
-        source=indicator.get_source_display(),
-        owner=_name(indicator.owner),
+        source=SOURCE_LABELS.get(indicator.source, indicator.source),
+        owner=people.get(indicator.owner_id, ""),
         owner_id=indicator.owner_id,
         reported_period=reported,
         value=record.value if record else None,
@@ -360,15 +408,15 @@ def _indicator_row(
     )
 
 
-def _rag_at(indicator, period, values, targets) -> Rag:
-    reported = period.as_frequency(indicator.frequency_enum)
+def _rag_at(indicator, periods: ReportingPeriods | None, values, targets) -> Rag:
+    reported = periods.reported if periods else None
     record = values.get((indicator.id, reported)) if reported else None
     target = targets.get((indicator.id, reported)) if reported else None
     if record and record.not_available:
         return Rag.NOT_AVAILABLE
     return indicator_status(
         record.value if record else None,
-        target.as_rule() if target else None,
+        target,
         indicator.polarity_enum,
         measured_this_period=reported is not None,
     ).rag
@@ -395,31 +443,50 @@ def build_scorecard(scope: Scope, period: Period | None = None, filters: Filters
     last_year_period = period.same_period_last_year()
 
     plans = list(scope.plans.select_related("service").order_by("service__name", "title"))
-    actions = list(
-        Action.objects.filter(plan__in=plans).select_related("assigned_to", "outcome").order_by("order", "code")
-    )
-    summaries = update_summaries(actions)
-    outcomes_by_plan: dict[int, list] = {}
-    for action in actions:
-        if action.outcome and action.outcome not in outcomes_by_plan.setdefault(action.plan_id, []):
-            outcomes_by_plan[action.plan_id].append(action.outcome)
+    plan_ids = [plan.id for plan in plans]
+    actions = list(Action.objects.filter(plan__in=plan_ids).order_by("order", "code"))
+    latest_now, latest_then = latest_updates([period, last_year_period], with_narrative=True, action__plan__in=plan_ids)
+    outcomes = {o.id: o for o in Outcome.objects.filter(plan__in=plan_ids)}
 
-    indicators = list(scope.indicators.select_related("owner", "outcome", "plan", "service").order_by("order", "code"))
-    value_keys, target_keys = _needed_periods(period)
+    indicators = list(
+        scope.indicators.only(
+            "id",
+            "code",
+            "title",
+            "unit",
+            "decimal_places",
+            "polarity",
+            "frequency",
+            "aggregation",
+            "source",
+            "owner_id",
+            "plan_id",
+            "outcome_id",
+            "active",
+        ).order_by("order", "code")
+    )
+    now = _periods_by_frequency(period)
+    then = _periods_by_frequency(last_year_period)
+    value_keys, target_keys = _needed_keys(now.values())
+    in_scope = scope.indicators.values("id")
     values = {
         (row[0], row[1]): _Value(row[2], row[3], row[4], row[5])
-        for row in IndicatorValue.objects.filter(indicator__in=indicators, period__in=value_keys).values_list(
-            "indicator_id", "period", "value", "not_available", "not_available_reason", "commentary"
-        )
+        for row in IndicatorValue.objects.filter(indicator__in=in_scope, period__in=value_keys)
+        .order_by()
+        .values_list("indicator_id", "period", "value", "not_available", "not_available_reason", "commentary")
     }
     targets = {
-        (t.indicator_id, t.period): t for t in Target.objects.filter(indicator__in=indicators, period__in=target_keys)
+        (row[0], row[1]): TargetRule(row[2], row[3], ToleranceType(row[4]))
+        for row in Target.objects.filter(indicator__in=in_scope, period__in=target_keys)
+        .order_by()
+        .values_list("indicator_id", "period", "value", "tolerance", "tolerance_type")
     }
     indicators = [
         ind
         for ind in indicators
-        if ind.active or (ind.reporting_period(period) and (ind.id, ind.reporting_period(period)) in values)
+        if ind.active or (now[ind.frequency] and (ind.id, now[ind.frequency].reported) in values)
     ]
+    people = _names({a.assigned_to_id for a in actions} | {i.owner_id for i in indicators})
 
     # Actions: this period and the same period last year, from the same update summaries.
     actions_by_plan: dict[int, list[Action]] = {}
@@ -429,31 +496,17 @@ def build_scorecard(scope: Scope, period: Period | None = None, filters: Filters
     action_counts, action_counts_last_year = Counter(), Counter()
     for plan in plans:
         plan_actions = actions_by_plan.get(plan.id, [])
-        progress_now[plan.id] = plan_progress(plan, period, plan_actions, summaries)
+        progress_now[plan.id] = plan_progress(plan, period, plan_actions, latest_now)
         action_counts.update(node.status for node in progress_now[plan.id].leaf_actions())
         if plan.start_date <= last_year_period.end:
-            before = plan_progress(plan, last_year_period, plan_actions, summaries)
+            before = plan_progress(plan, last_year_period, plan_actions, latest_then)
             action_counts_last_year.update(node.status for node in before.leaf_actions())
 
-    latest_ids = [
-        node.latest_update.id
-        for progress in progress_now.values()
-        for node in progress.all_actions()
-        if node.latest_update
-    ]
-    narratives = dict(ActionUpdate.objects.filter(id__in=latest_ids).values_list("id", "narrative"))
-
-    indicator_rows = [_indicator_row(ind, period, values, targets) for ind in indicators]
+    indicator_rows = [_indicator_row(ind, now[ind.frequency], values, targets, people) for ind in indicators]
     indicator_counts = Counter(row.rag for row in indicator_rows)
-    indicator_counts_last_year = Counter(_rag_at(ind, last_year_period, values, targets) for ind in indicators)
+    indicator_counts_last_year = Counter(_rag_at(ind, then[ind.frequency], values, targets) for ind in indicators)
 
-    owners: dict[int, str] = {}
-    for action in actions:
-        if action.assigned_to_id:
-            owners[action.assigned_to_id] = _name(action.assigned_to)
-    for indicator in indicators:
-        if indicator.owner_id:
-            owners[indicator.owner_id] = _name(indicator.owner)
+    owners = {user_id: name for user_id, name in people.items() if user_id is not None}
 
     blocks: list[PlanBlock] = []
     shown_actions = shown_indicators = 0
@@ -464,15 +517,19 @@ def build_scorecard(scope: Scope, period: Period | None = None, filters: Filters
         )
     for plan in plans:
         sections: dict[object, Section] = {}
-        for outcome in sorted(outcomes_by_plan.get(plan.id, []), key=lambda o: (o.order, o.id)):
-            sections[outcome.id] = Section(outcome.title, outcome.category)
+        used = {a.outcome_id for a in actions_by_plan.get(plan.id, [])} | {
+            ind.outcome_id for ind, _ in rows_by_plan.get(plan.id, [])
+        }
+        for outcome in sorted((o for o in outcomes.values() if o.plan_id == plan.id), key=lambda o: (o.order, o.id)):
+            if outcome.id in used:
+                sections[outcome.id] = Section(outcome.title, outcome.category)
         progress = progress_now[plan.id]
         for item in progress.items:
             section = sections.setdefault(
                 item.action.outcome_id if item.action.outcome_id in sections else None, Section("Other actions", "")
             )
             for node, depth in _walk(item):
-                row = _action_row(node, depth, narratives)
+                row = _action_row(node, depth, people)
                 if filters.matches(row.code, row.title, row.status.value if row.status else None, row.owner_id):
                     section.actions.append(row)
                     shown_actions += not row.is_group
@@ -539,11 +596,12 @@ def _walk(node, depth: int = 0):
         yield from _walk(child, depth + 1)
 
 
-def _action_row(node, depth: int, narratives: dict[int, str]) -> ActionRow:
+def _action_row(node, depth: int, people: dict[int | None, str]) -> ActionRow:
     action = node.action
-    update: UpdateSummary | None = node.latest_update
-    narrative = narratives.get(update.id, "") if update else ""
-    summary = shorten(narrative)
+    update = node.latest_update
+    narrative = update.narrative if update else ""  # sanitised when saved (ActionUpdate.save)
+    words = plain_text(narrative, sanitised=True)
+    summary = truncate(words)
     return ActionRow(
         id=action.id,
         code=action.code,
@@ -554,14 +612,14 @@ def _action_row(node, depth: int, narratives: dict[int, str]) -> ActionRow:
         desired_outcome=action.desired_outcome,
         due_date=action.due_date,
         revised_due_date=update.revised_due_date if update else None,
-        owner=_name(action.assigned_to),
+        owner=people.get(action.assigned_to_id, ""),
         owner_id=action.assigned_to_id,
         progress=node.percent,
         status=node.status,
         update_period=update.period if update else None,
-        narrative_html=sanitise(narrative),
+        narrative_html=narrative,
         narrative_summary=summary,
-        narrative_is_long=summary != plain_text(narrative),
+        narrative_is_long=summary != words,
     )
 
 

@@ -6,10 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from indicators.html import sanitise
 from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, Service, Target
 from indicators.periods import Period, PeriodError
-from indicators.progress import plan_progress, update_summaries
+from indicators.progress import latest_updates, plan_progress
 from indicators.status import Rag, indicator_status
 from perfdash.jinja2 import format_number
 
@@ -130,16 +129,15 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
         Action.objects.select_related("plan", "plan__service", "parent", "outcome", "owner", "assigned_to"), pk=pk
     )
-    plan_actions = list(Action.objects.filter(plan=action.plan).select_related("assigned_to").order_by("order", "code"))
-    summaries = update_summaries(plan_actions)
-    all_periods = sorted({u.period for updates in summaries.values() for u in updates})
-    period = _period_param(request) or (all_periods[-1] if all_periods else None)
-    node = None
-    if period:
-        progress = plan_progress(action.plan, period, plan_actions, summaries)
-        node = next((n for n in progress.all_actions() if n.action.id == action.id), None)
+    plan_actions = list(Action.objects.filter(plan=action.plan).order_by("order", "code"))
     updates = list(ActionUpdate.objects.filter(action=action).select_related("author").order_by("-period"))
     updates.sort(key=lambda u: u.period.end, reverse=True)
+    period = _period_param(request) or (updates[0].period if updates else None)
+    node = None
+    if period:
+        [latest] = latest_updates([period], action__plan=action.plan)
+        progress = plan_progress(action.plan, period, plan_actions, latest)
+        node = next((n for n in progress.all_actions() if n.action.id == action.id), None)
     children = [a for a in plan_actions if a.parent_id == action.id]
     chart = progress_history_chart(
         f"{action.code} progress", [(u.period, u.progress) for u in reversed(updates) if u.progress is not None]
@@ -151,7 +149,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action": action,
             "node": node,
             "period": period,
-            "updates": [(u, sanitise(u.narrative)) for u in updates],
+            "updates": updates,
             "children": children,
             "chart": chart,
         },

@@ -1,0 +1,66 @@
+"""Status icons as inline SVG: a distinct shape for each kind of status, so that status is never
+told by colour alone. Used by the `status_badge` macro on web pages and in PDFs."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+_OPEN = '<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">'
+_CLOSE = "</svg>"
+_TICK = (
+    '<circle cx="8" cy="8" r="7" fill="currentColor"/>'
+    '<path d="M4.5 8.2l2.3 2.3 4.7-5" stroke="#fff" stroke-width="2" fill="none"/>'
+)
+_TRIANGLE = (
+    '<path d="M8 1l7.5 13.5h-15z" fill="currentColor"/>'
+    '<path d="M8 5.5v4.5M8 11.5v1.5" stroke="#fff" stroke-width="1.8"/>'
+)
+_OCTAGON = (
+    '<path d="M5 1h6l4 4v6l-4 4H5l-4-4V5z" fill="currentColor"/>'
+    '<path d="M5.5 5.5l5 5M10.5 5.5l-5 5" stroke="#fff" stroke-width="1.8"/>'
+)
+_RING = '<circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5"/>'
+_HALF = _RING + '<path d="M8 1.5a6.5 6.5 0 0 1 0 13z" fill="currentColor"/>'
+_SLASH = _RING + '<path d="M3.5 12.5l9-9" stroke="currentColor" stroke-width="1.5"/>'
+_INFO = '<circle cx="8" cy="8" r="7" fill="currentColor"/><path d="M8 7v5M8 4v1.6" stroke="#fff" stroke-width="1.8"/>'
+_DASH = _RING + '<path d="M4.5 8h7" stroke="currentColor" stroke-width="1.8"/>'
+_CLOCK = _RING + '<path d="M8 4v4.3l2.8 1.7" stroke="currentColor" stroke-width="1.5" fill="none"/>'
+
+SHAPES = {
+    "green": _TICK,
+    "completed": _TICK,
+    "amber": _TRIANGLE,
+    "check_progress": _TRIANGLE,
+    "unassigned": _TRIANGLE,
+    "red": _OCTAGON,
+    "overdue": _OCTAGON,
+    "neglected": _OCTAGON,
+    "in_progress": _HALF,
+    "not_started": _RING,
+    "cancelled": _SLASH,
+    "data_only": _INFO,
+    "not_measured": _DASH,
+    "not_available": _CLOCK,
+}
+# Constant markup written here, never user input.
+ICONS = {code: Markup(_OPEN + shape + _CLOSE) for code, shape in SHAPES.items()}  # noqa: S704
+TONES = {
+    "green": "good",
+    "completed": "good",
+    "amber": "warn",
+    "check_progress": "warn",
+    "unassigned": "warn",
+    "red": "bad",
+    "overdue": "bad",
+    "neglected": "bad",
+    "in_progress": "info",
+    "not_started": "info",
+}
+
+
+def status_icon(code: str) -> Markup:
+    return ICONS.get(code, ICONS["not_available"])
+
+
+def status_tone(code: str) -> str:
+    return TONES.get(code, "neutral")
