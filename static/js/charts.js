@@ -3,5 +3,6 @@ document.querySelectorAll("[data-chart]").forEach(function (el) {
   var source = document.getElementById(el.dataset.chart);
   if (!source || !window.Plotly) return;
   var figure = JSON.parse(source.textContent);
-  window.Plotly.newPlot(el, figure.data, figure.layout, {responsive: true, displaylogo: false});
+  // No mode bar: its buttons would sit inside role="img"; the table beside each chart has the figures.
+  window.Plotly.newPlot(el, figure.data, figure.layout, {responsive: true, displayModeBar: false});
 });
