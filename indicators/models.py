@@ -214,7 +214,67 @@ class Action(models.Model):
         return self.start_date or self.plan.start_date
 
 
-class ActionUpdate(models.Model):
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
+
+
+class Reviewable(models.Model):
+    """An officer's entry for a period that goes draft -> submitted -> approved (or returned).
+
+    `version` goes up with every save, so a save based on an older version is caught rather
+    than overwriting someone else's work.
+    """
+
+    state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == ReviewState.APPROVED
+
+
+class ReportingRound(models.Model):
+    """A period opened by the performance team for updates, with a deadline; locked once reported."""
+
+    period = PeriodField(unique=True)
+    deadline = models.DateField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-deadline"]
+
+    def __str__(self) -> str:
+        return f"{self.period.label} (due {self.deadline:%d %b %Y})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class ActionUpdate(Reviewable):
     """An officer's progress report on an action for one period."""
 
     class SetStatus(models.TextChoices):
@@ -333,7 +393,7 @@ class Target(models.Model):
         return TargetRule(self.value, self.tolerance, ToleranceType(self.tolerance_type))
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(Reviewable):
     """The value of an indicator for one period (or why there is none)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")

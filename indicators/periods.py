@@ -159,6 +159,11 @@ class Period:
             return f"{self.year_label}-M{self.index:02d}"
         return f"{self.year_label}-{code}{self.index}"
 
+    @property
+    def slug(self) -> str:
+        """The key in a form fit for URLs: "2022-23-Q2"."""
+        return self.key.replace("/", "-")
+
     def __str__(self) -> str:
         return self.label
 

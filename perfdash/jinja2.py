@@ -7,11 +7,13 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.messages import get_messages
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import reverse
 from jinja2 import Environment
 
 from indicators.periods import Period
+from indicators.permissions import user_roles
 from reports.icons import status_icon, status_tone
 
 
@@ -63,6 +65,10 @@ def period_label(value: Period | str | None) -> str:
     return value.label if isinstance(value, Period) else Period.parse(value).label
 
 
+def combine(first: dict, second: dict) -> dict:
+    return {**first, **second}
+
+
 def environment(**options: Any) -> Environment:
     # Django's backend passes autoescape=True already; it is never to be turned off.
     options.pop("autoescape", None)
@@ -76,5 +82,6 @@ def environment(**options: Any) -> Environment:
             "status_tone": status_tone,
         }
     )
-    env.filters.update({"number": format_number, "date": format_date, "period": period_label})
+    env.globals.update({"get_messages": get_messages, "user_roles": user_roles})
+    env.filters.update({"number": format_number, "date": format_date, "period": period_label, "combine": combine})
     return env

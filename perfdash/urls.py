@@ -13,5 +13,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("reports.urls")),
+    path("", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]

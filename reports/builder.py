@@ -1,5 +1,8 @@
 """Scorecard data for a scope (council, committee, service or plan) and a period.
 
+Only approved updates and values count: drafts and submissions waiting for approval stay with
+the officers and approvers until they are approved.
+
 Built once, in a fixed number of queries whatever the number of items, into plain dataclasses
 that the web scorecard, its exports and the committee PDFs all render. Every status comes from
 `indicators/status.py`.
@@ -25,6 +28,7 @@ from indicators.models import (
     IndicatorValue,
     Outcome,
     Plan,
+    ReviewState,
     Service,
     Target,
 )
@@ -282,13 +286,16 @@ def _names(user_ids: set[int | None]) -> dict[int | None, str]:
 def available_periods(scope: Scope) -> list[Period]:
     """Every period with an indicator value or action update in scope, latest first (two queries)."""
     value_periods = (
-        IndicatorValue.objects.filter(indicator__in=scope.indicators, not_available=False)
+        IndicatorValue.objects.filter(indicator__in=scope.indicators, not_available=False, state=ReviewState.APPROVED)
         .order_by()
         .values_list("period", flat=True)
         .distinct()
     )
     update_periods = (
-        ActionUpdate.objects.filter(action__plan__in=scope.plans).order_by().values_list("period", flat=True).distinct()
+        ActionUpdate.objects.filter(action__plan__in=scope.plans, state=ReviewState.APPROVED)
+        .order_by()
+        .values_list("period", flat=True)
+        .distinct()
     )
     periods = set(value_periods) | set(update_periods)
     return sorted(periods, key=lambda p: (p.end, -p.frequency.months), reverse=True)
@@ -445,7 +452,9 @@ def build_scorecard(scope: Scope, period: Period | None = None, filters: Filters
     plans = list(scope.plans.select_related("service").order_by("service__name", "title"))
     plan_ids = [plan.id for plan in plans]
     actions = list(Action.objects.filter(plan__in=plan_ids).order_by("order", "code"))
-    latest_now, latest_then = latest_updates([period, last_year_period], with_narrative=True, action__plan__in=plan_ids)
+    latest_now, latest_then = latest_updates(
+        [period, last_year_period], with_narrative=True, action__plan__in=plan_ids, state=ReviewState.APPROVED
+    )
     outcomes = {o.id: o for o in Outcome.objects.filter(plan__in=plan_ids)}
 
     indicators = list(
@@ -471,7 +480,9 @@ def build_scorecard(scope: Scope, period: Period | None = None, filters: Filters
     in_scope = scope.indicators.values("id")
     values = {
         (row[0], row[1]): _Value(row[2], row[3], row[4], row[5])
-        for row in IndicatorValue.objects.filter(indicator__in=in_scope, period__in=value_keys)
+        for row in IndicatorValue.objects.filter(
+            indicator__in=in_scope, period__in=value_keys, state=ReviewState.APPROVED
+        )
         .order_by()
         .values_list("indicator_id", "period", "value", "not_available", "not_available_reason", "commentary")
     }

@@ -6,7 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, Service, Target
+from indicators.models import (
+    Action,
+    ActionUpdate,
+    Committee,
+    Indicator,
+    IndicatorValue,
+    Plan,
+    ReviewState,
+    Service,
+    Target,
+)
 from indicators.periods import Period, PeriodError
 from indicators.progress import latest_updates, plan_progress
 from indicators.status import Rag, indicator_status
@@ -73,7 +83,15 @@ def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("service", "plan", "outcome", "owner"), pk=pk)
-    values = {v.period: v for v in IndicatorValue.objects.filter(indicator=indicator).select_related("author")}
+    values = {
+        v.period: v
+        for v in IndicatorValue.objects.filter(indicator=indicator, state=ReviewState.APPROVED).select_related("author")
+    }
+    timeline = list(
+        IndicatorValue.history.filter(indicator_id=indicator.id)
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
     targets = {t.period: t for t in Target.objects.filter(indicator=indicator)}
     exceptions = list(indicator.exception_reports.select_related("author").order_by("-period"))
     own_frequency = indicator.frequency_enum
@@ -120,6 +138,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "latest_target": next((row["target"] for row in reversed(history) if row["target"]), None),
             "targets": sorted(targets.values(), key=lambda t: (t.period.end, -t.period.frequency.months), reverse=True),
             "not_available": Rag.NOT_AVAILABLE,
+            "timeline": timeline,
         },
     )
 
@@ -130,12 +149,19 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Action.objects.select_related("plan", "plan__service", "parent", "outcome", "owner", "assigned_to"), pk=pk
     )
     plan_actions = list(Action.objects.filter(plan=action.plan).order_by("order", "code"))
-    updates = list(ActionUpdate.objects.filter(action=action).select_related("author").order_by("-period"))
+    updates = list(
+        ActionUpdate.objects.filter(action=action, state=ReviewState.APPROVED)
+        .select_related("author")
+        .order_by("-period")
+    )
+    timeline = list(
+        ActionUpdate.history.filter(action_id=action.id).select_related("history_user").order_by("-history_date")
+    )
     updates.sort(key=lambda u: u.period.end, reverse=True)
     period = _period_param(request) or (updates[0].period if updates else None)
     node = None
     if period:
-        [latest] = latest_updates([period], action__plan=action.plan)
+        [latest] = latest_updates([period], action__plan=action.plan, state=ReviewState.APPROVED)
         progress = plan_progress(action.plan, period, plan_actions, latest)
         node = next((n for n in progress.all_actions() if n.action.id == action.id), None)
     children = [a for a in plan_actions if a.parent_id == action.id]
@@ -152,5 +178,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": updates,
             "children": children,
             "chart": chart,
+            "timeline": timeline,
         },
     )

@@ -16,6 +16,8 @@ from indicators.models import (
     Indicator,
     IndicatorValue,
     Plan,
+    ReportingRound,
+    ReviewState,
     Role,
     Service,
     Target,
@@ -77,6 +79,8 @@ def make_action(plan: Plan, code: str | None = None, **extra) -> Action:
 
 
 def make_update(action: Action, period: str, progress: int | None, **extra) -> ActionUpdate:
+    """An approved update, unless `state` says otherwise."""
+    extra.setdefault("state", ReviewState.APPROVED)
     return ActionUpdate.objects.create(action=action, period=Period.parse(period), progress=progress, **extra)
 
 
@@ -101,6 +105,21 @@ def make_target(indicator: Indicator, period: str, value, tolerance=0, **extra) 
 
 
 def make_value(indicator: Indicator, period: str, value, **extra) -> IndicatorValue:
+    """An approved value, unless `state` says otherwise."""
+    extra.setdefault("state", ReviewState.APPROVED)
     return IndicatorValue.objects.create(
         indicator=indicator, period=Period.parse(period), value=None if value is None else Decimal(str(value)), **extra
     )
+
+
+def make_round(period: str, deadline=None, locked: bool = False) -> ReportingRound:
+    period_obj = Period.parse(period)
+    reporting_round = ReportingRound.objects.create(
+        period=period_obj, deadline=deadline or period_obj.end + dt.timedelta(days=21)
+    )
+    if locked:
+        from django.utils import timezone
+
+        reporting_round.locked_at = timezone.now()
+        reporting_round.save()
+    return reporting_round

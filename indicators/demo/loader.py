@@ -6,6 +6,7 @@ when something differs, so loading twice leaves the data and its audit history u
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.utils import timezone
 
 from ..models import (
     Action,
@@ -26,6 +28,8 @@ from ..models import (
     IndicatorValue,
     Outcome,
     Plan,
+    ReportingRound,
+    ReviewState,
     Risk,
     Role,
     Service,
@@ -104,6 +108,19 @@ class Loader:
             self.load_plan(item)
         for item in data.get("risks", []):
             self.load_risk(item)
+        for item in data.get("rounds", []):
+            locked = item.get("locked")
+            self.upsert(
+                ReportingRound,
+                {"period": Period.parse(item["period"])},
+                {
+                    "deadline": item["deadline"],
+                    "opened_by": self.user("performance"),
+                    "locked_at": None
+                    if locked is None
+                    else timezone.make_aware(dt.datetime.combine(locked, dt.time(12, 0))),
+                },
+            )
 
     def load_user(self, item: dict[str, Any]) -> None:
         user_model = get_user_model()
@@ -186,6 +203,7 @@ class Loader:
                     "set_status": update.get("set_status", ""),
                     "status_reason": update.get("status_reason", ""),
                     "author": action.assigned_to,
+                    "state": ReviewState.APPROVED,
                 },
             )
         return action
@@ -234,6 +252,7 @@ class Loader:
                     "not_available_reason": value.get("not_available_reason", ""),
                     "commentary": value.get("commentary", ""),
                     "author": indicator.owner,
+                    "state": ReviewState.APPROVED,
                 },
             )
         for report in item.get("exceptions", []):

@@ -1,0 +1,200 @@
+"""Officers' forms. Errors are said next to the field, in plain words, and nothing typed is lost."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from .html import sanitise
+from .models import Action, Indicator
+from .numbers import NumberError, parse_number
+
+
+def format_long_date(day) -> str:
+    return day.strftime("%d %B %Y").lstrip("0")
+
+
+class NumberField(forms.CharField):
+    """A number as officers type it: "1,234", "41.8%", " 12 "."""
+
+    def __init__(self, *args, minimum: Decimal | None = None, maximum: Decimal | None = None, **kwargs) -> None:
+        self.minimum, self.maximum = minimum, maximum
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            number = parse_number(text)
+        except NumberError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+        if number is not None:
+            if self.minimum is not None and number < self.minimum:
+                raise forms.ValidationError(f"Enter {self.minimum} or more.", code="min")
+            if self.maximum is not None and number > self.maximum:
+                raise forms.ValidationError(f"Enter {self.maximum} or less.", code="max")
+        return number
+
+
+class ActionUpdateForm(forms.Form):
+    progress = NumberField(
+        label="Progress (%)",
+        help_text="How far the action is towards completion, 0 to 100.",
+        minimum=Decimal(0),
+        maximum=Decimal(100),
+    )
+    narrative = forms.CharField(
+        label="Update for this period",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="What happened this period and what comes next. You can use paragraphs, bullet lists, "
+        "bold and links.",
+        error_messages={"required": "Write an update for this period."},
+    )
+    revised_due_date = forms.DateField(
+        label="Revised completion date",
+        required=False,
+        help_text="Only if the action will finish after its due date. For example 31/03/2023.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date, for example 31/03/2023."},
+    )
+    cancel = forms.BooleanField(label="This action has been cancelled", required=False)
+    cancel_reason = forms.CharField(
+        label="Why it was cancelled", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, action: Action, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.is_group = action.children.exists()
+        if self.is_group:
+            del self.fields["progress"]
+            self.fields[
+                "narrative"
+            ].help_text = "A summary of this group's actions. Its progress is worked out from theirs."
+        else:
+            self.fields["progress"].required = True
+            self.fields["progress"].error_messages["required"] = "Enter the progress, from 0 to 100."
+
+    def clean_progress(self):
+        progress = self.cleaned_data.get("progress")
+        if progress is not None and progress != progress.to_integral_value():
+            raise forms.ValidationError("Enter a whole number, for example 45.")
+        return None if progress is None else int(progress)
+
+    def clean_narrative(self) -> str:
+        narrative = sanitise(self.cleaned_data["narrative"]).strip()
+        if not narrative:
+            raise forms.ValidationError("Write an update for this period.")
+        return narrative
+
+    def clean_revised_due_date(self):
+        revised = self.cleaned_data.get("revised_due_date")
+        plan = self.action.plan
+        if revised and not plan.start_date <= revised <= plan.end_date:
+            raise forms.ValidationError(
+                f"The revised date must fall within the plan, {format_long_date(plan.start_date)} to "
+                f"{format_long_date(plan.end_date)}."
+            )
+        return revised
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cancel") and not (cleaned.get("cancel_reason") or "").strip():
+            self.add_error("cancel_reason", "Say why the action was cancelled.")
+        return cleaned
+
+    def entry_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "progress": data.get("progress"),
+            "narrative": data["narrative"],
+            "revised_due_date": data.get("revised_due_date"),
+            "set_status": "cancelled" if data.get("cancel") else "",
+            "status_reason": (data.get("cancel_reason") or "").strip() if data.get("cancel") else "",
+        }
+
+
+class IndicatorValueForm(forms.Form):
+    value = NumberField(label="Value", help_text="For example 1,234 or 41.8%.")
+    numerator = NumberField(label="Numerator", minimum=Decimal(0))
+    denominator = NumberField(label="Denominator", minimum=Decimal(0))
+    not_available = forms.BooleanField(label="The value is not available yet", required=False)
+    not_available_reason = forms.CharField(
+        label="Why it is not available", required=False, max_length=300, help_text="For example: published in March."
+    )
+    commentary = forms.CharField(
+        label="Commentary",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What explains this figure, in a sentence or two.",
+    )
+    performance = forms.CharField(
+        label="How we are performing", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    improvement_actions = forms.CharField(
+        label="Improvement actions", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    timescale = forms.CharField(label="Timescale", required=False, max_length=300)
+    resource_implications = forms.CharField(
+        label="Resource implications", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    EXCEPTION_FIELDS = ("performance", "improvement_actions", "timescale", "resource_implications")
+
+    def __init__(self, *args, indicator: Indicator, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        if indicator.unit == "%":
+            self.fields["numerator"].help_text = "Enter both to have the percentage worked out."
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("not_available"):
+            if not (cleaned.get("not_available_reason") or "").strip():
+                self.add_error("not_available_reason", "Say why the value is not available.")
+            cleaned["value"] = None
+            return cleaned
+        numerator, denominator = cleaned.get("numerator"), cleaned.get("denominator")
+        if (numerator is None) != (denominator is None) and not self.has_error("numerator"):
+            missing = "denominator" if denominator is None else "numerator"
+            if not self.has_error(missing):
+                self.add_error(missing, f"Enter the {missing} too, or leave both empty.")
+        elif numerator is not None and denominator is not None:
+            if denominator == 0:
+                self.add_error("denominator", "The denominator cannot be zero.")
+            else:
+                ratio = numerator / denominator * (100 if self.indicator.unit == "%" else 1)
+                cleaned["value"] = ratio.quantize(Decimal(1).scaleb(-max(self.indicator.decimal_places, 2)))
+        if cleaned.get("value") is None and not self.errors:
+            self.add_error("value", 'Enter a value, or numerator and denominator, or tick "not available".')
+        return cleaned
+
+    def require_exception_report(self) -> None:
+        """A red value needs an exception report before it can be submitted."""
+        for name in self.EXCEPTION_FIELDS[:3]:
+            if not (self.cleaned_data.get(name) or "").strip():
+                label = self.fields[name].label
+                self.add_error(name, f"The value is outwith tolerance: fill in “{label}” before you submit.")
+
+    def entry_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "value": data.get("value"),
+            "numerator": None if data.get("not_available") else data.get("numerator"),
+            "denominator": None if data.get("not_available") else data.get("denominator"),
+            "not_available": bool(data.get("not_available")),
+            "not_available_reason": (data.get("not_available_reason") or "").strip()
+            if data.get("not_available")
+            else "",
+            "commentary": (data.get("commentary") or "").strip(),
+        }
+
+    def exception_fields(self) -> dict:
+        return {name: (self.cleaned_data.get(name) or "").strip() for name in self.EXCEPTION_FIELDS}
+
+    def has_exception_report(self) -> bool:
+        return any(self.exception_fields().values())

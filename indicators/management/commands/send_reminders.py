@@ -1,0 +1,95 @@
+"""Email reminders for open reporting rounds; run daily from cron.
+
+Officers with items not yet submitted hear from us when the deadline is `--days` away or fewer
+(and after it has passed); approvers hear about submissions waiting for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from indicators.models import Action, ActionUpdate, Indicator, IndicatorValue, ReportingRound, ReviewState, Role
+from indicators.periods import Frequency
+
+DONE = (ReviewState.SUBMITTED, ReviewState.APPROVED)
+
+
+def outstanding_by_officer(reporting_round: ReportingRound) -> dict[int, list[str]]:
+    period = reporting_round.period
+    done_actions = set(ActionUpdate.objects.filter(period=period, state__in=DONE).values_list("action_id", flat=True))
+    items: dict[int, list[str]] = {}
+    for action in (
+        Action.objects.filter(assigned_to__isnull=False)
+        .exclude(id__in=done_actions)
+        .only("code", "title", "assigned_to_id")
+    ):
+        items.setdefault(action.assigned_to_id, []).append(f"{action.code} {action.title}")
+    keys = {p.key for f in Frequency if (p := period.as_frequency(f)) is not None}
+    done_values = set(
+        IndicatorValue.objects.filter(period__in=keys, state__in=DONE).values_list("indicator_id", flat=True)
+    )
+    for indicator in Indicator.objects.filter(owner__isnull=False, active=True).exclude(id__in=done_values):
+        if period.as_frequency(indicator.frequency_enum) is not None:
+            items.setdefault(indicator.owner_id, []).append(f"{indicator.code} {indicator.title}")
+    return items
+
+
+def waiting_by_approver() -> dict[int, int]:
+    waiting_by_service: dict[int, int] = {}
+    for service_id in ActionUpdate.objects.filter(state=ReviewState.SUBMITTED).values_list(
+        "action__plan__service_id", flat=True
+    ):
+        waiting_by_service[service_id] = waiting_by_service.get(service_id, 0) + 1
+    for service_id in IndicatorValue.objects.filter(state=ReviewState.SUBMITTED).values_list(
+        "indicator__service_id", flat=True
+    ):
+        waiting_by_service[service_id] = waiting_by_service.get(service_id, 0) + 1
+    counts: dict[int, int] = {}
+    for user_id, service_id in Role.objects.filter(
+        kind=Role.Kind.APPROVER, service_id__in=waiting_by_service
+    ).values_list("user_id", "service_id"):
+        counts[user_id] = counts.get(user_id, 0) + waiting_by_service[service_id]
+    return counts
+
+
+class Command(BaseCommand):
+    help = "Email officers with outstanding updates and approvers with updates waiting (run daily)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--days", type=int, default=5, help="Remind officers this many days before the deadline")
+
+    def handle(self, *args, days: int, **options) -> None:
+        today = timezone.localdate()
+        users = get_user_model().objects.filter(is_active=True).exclude(email="").in_bulk()
+        messages = []
+        for reporting_round in ReportingRound.objects.filter(locked_at__isnull=True):
+            if reporting_round.deadline - today > dt.timedelta(days=days):
+                continue
+            when = "today" if reporting_round.deadline == today else f"by {reporting_round.deadline:%d %B %Y}"
+            if reporting_round.deadline < today:
+                when = f"by {reporting_round.deadline:%d %B %Y}, which has passed"
+            for user_id, items in outstanding_by_officer(reporting_round).items():
+                user = users.get(user_id)
+                if user is None:
+                    continue
+                body = (
+                    f"Dear {user.first_name or user.username},\n\n"
+                    f"These updates for {reporting_round.period.label} are due {when} and have not been "
+                    "submitted yet:\n\n" + "\n".join(f"- {item}" for item in items) + "\n\nThank you.\n"
+                )
+                messages.append((f"Updates due for {reporting_round.period.label}", body, None, [user.email]))
+        for user_id, count in waiting_by_approver().items():
+            user = users.get(user_id)
+            if user is not None:
+                body = (
+                    f"Dear {user.first_name or user.username},\n\n{count} submitted update"
+                    f"{'s are' if count != 1 else ' is'} waiting for your review.\n\nThank you.\n"
+                )
+                messages.append(("Updates waiting for your review", body, None, [user.email]))
+        sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+        self.stdout.write(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")
