@@ -28,6 +28,7 @@ from .models import (
 from .periods import Frequency, Period, PeriodError
 from .permissions import action_for_editing, indicator_for_editing, user_roles
 from .preview import neighbours, preview
+from .progress import latest_updates
 from .status import Rag, indicator_status
 from .workflow import Conflict, WorkflowError, open_round, save_entry
 
@@ -78,6 +79,19 @@ def my_updates(request: HttpRequest) -> HttpResponse:
         .select_related("plan")
         .order_by("plan__title", "order", "code")
     )
+    if rounds:
+        # Actions already completed or cancelled before the round need no more updates.
+        [finished] = latest_updates(
+            [rounds[0].period.previous()], action__in=[a.id for a in actions], state=ReviewState.APPROVED
+        )
+        actions = [
+            a
+            for a in actions
+            if not (
+                (update := finished.get(a.id))
+                and (update.progress == 100 or update.set_status == ActionUpdate.SetStatus.CANCELLED)
+            )
+        ]
     indicators = list(Indicator.objects.filter(owner=user, active=True).select_related("plan").order_by("code"))
     keys = {r.period.key for r in rounds} | {
         p.key for r in rounds for f in Frequency if (p := r.period.as_frequency(f)) is not None

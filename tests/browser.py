@@ -34,6 +34,7 @@ def browser_page():
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
             )
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.other_user_page = lambda: browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             try:
                 yield page
             finally:

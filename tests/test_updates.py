@@ -474,3 +474,15 @@ def test_reminders_email_officers_and_approvers(world):
     assert "KIN1" in officer_mail.body and "JUS1" in officer_mail.body
     assert "STRAT1.1" not in officer_mail.body  # already submitted
     assert "1 submitted update is waiting" in by_recipient["approver@example.org"].body
+
+
+def test_completed_and_cancelled_actions_are_not_asked_for_again(client, world):
+    plan, officer = world["plan"], world["officer"]
+    done = make_action(plan, code="DONE1", assigned_to=officer)
+    make_update(done, "Q4 2021/22", 100)
+    dropped = make_action(plan, code="DROP1", assigned_to=officer)
+    make_update(dropped, "Q1 2022/23", 20, set_status="cancelled", status_reason="Superseded")
+    client.force_login(officer)
+    body = client.get(reverse("my_updates")).content.decode()
+    assert "STRAT1.1" in body
+    assert "DONE1" not in body and "DROP1" not in body
