@@ -95,7 +95,11 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     targets = {t.period: t for t in Target.objects.filter(indicator=indicator)}
     exceptions = list(indicator.exception_reports.select_related("author").order_by("-period"))
     own_frequency = indicator.frequency_enum
-    periods = sorted(p for p in set(values) | set(targets) if p.frequency == own_frequency)
+    # History runs to the latest value; targets set for later periods are listed with the targets.
+    latest = max((p.end for p in values if p.frequency == own_frequency), default=None)
+    periods = sorted(
+        p for p in set(values) | set(targets) if p.frequency == own_frequency and latest and p.end <= latest
+    )
     history = []
     for period in periods:
         value, target = values.get(period), targets.get(period)
