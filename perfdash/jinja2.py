@@ -15,6 +15,7 @@ from jinja2 import Environment
 from indicators.periods import Period
 from indicators.permissions import user_roles
 from reports.icons import status_icon, status_tone
+from reports.svg import sparkline
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -65,6 +66,10 @@ def period_label(value: Period | str | None) -> str:
     return value.label if isinstance(value, Period) else Period.parse(value).label
 
 
+def float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 def combine(first: dict, second: dict) -> dict:
     return {**first, **second}
 
@@ -72,6 +77,7 @@ def combine(first: dict, second: dict) -> dict:
 def environment(**options: Any) -> Environment:
     # Django's backend passes autoescape=True already; it is never to be turned off.
     options.pop("autoescape", None)
+    options.setdefault("extensions", []).append("jinja2.ext.do")
     env = Environment(autoescape=True, **options)
     env.globals.update(
         {
@@ -82,6 +88,14 @@ def environment(**options: Any) -> Environment:
             "status_tone": status_tone,
         }
     )
-    env.globals.update({"get_messages": get_messages, "user_roles": user_roles})
-    env.filters.update({"number": format_number, "date": format_date, "period": period_label, "combine": combine})
+    env.globals.update({"get_messages": get_messages, "user_roles": user_roles, "sparkline": sparkline})
+    env.filters.update(
+        {
+            "number": format_number,
+            "date": format_date,
+            "period": period_label,
+            "combine": combine,
+            "float_or_none": float_or_none,
+        }
+    )
     return env

@@ -24,6 +24,7 @@ from indicators.models import (
     Action,
     ActionUpdate,
     Committee,
+    ExceptionReport,
     Indicator,
     IndicatorValue,
     Outcome,
@@ -183,6 +184,9 @@ class IndicatorRow:
     previous_value: Decimal | None
     commentary: str
     not_available_reason: str = ""
+    # (period label, value, target, far edge of the tolerance band), oldest first; PDFs only.
+    series: list[tuple[str, Decimal | None, Decimal | None, Decimal | None]] = field(default_factory=list)
+    exception: dict[str, str] | None = None
 
     @property
     def rag(self) -> Rag:
@@ -310,23 +314,28 @@ class ReportingPeriods:
     last_year: Period
     year_to_date: tuple[Period, ...]
     year: Period
+    history: tuple[Period, ...] = ()
 
     @classmethod
-    def at(cls, period: Period, frequency: Frequency) -> ReportingPeriods | None:
+    def at(cls, period: Period, frequency: Frequency, history: int = 0) -> ReportingPeriods | None:
         reported = period.as_frequency(frequency)
         if reported is None:
             return None
+        back = [reported]
+        while len(back) < history:
+            back.append(back[-1].previous())
         return cls(
             reported,
             reported.previous(),
             reported.same_period_last_year(),
             tuple(reported.year_to_date()),
             reported.financial_year_period(),
+            tuple(reversed(back)) if history else (),
         )
 
 
-def _periods_by_frequency(period: Period) -> dict[str, ReportingPeriods | None]:
-    return {frequency.value: ReportingPeriods.at(period, frequency) for frequency in Frequency}
+def _periods_by_frequency(period: Period, history: int = 0) -> dict[str, ReportingPeriods | None]:
+    return {frequency.value: ReportingPeriods.at(period, frequency, history) for frequency in Frequency}
 
 
 def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str], set[str]]:
@@ -335,8 +344,8 @@ def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str],
     target_keys: set[str] = set()
     for c in contexts:
         if c is not None:
-            value_keys.update(p.key for p in (c.previous, c.last_year, *c.year_to_date))
-            target_keys.update({c.reported.key, c.last_year.key, c.year.key})
+            value_keys.update(p.key for p in (c.previous, c.last_year, *c.year_to_date, *c.history))
+            target_keys.update({c.reported.key, c.last_year.key, c.year.key, *(p.key for p in c.history)})
     return value_keys, target_keys
 
 
@@ -390,7 +399,17 @@ def _indicator_row(
             polarity,
             indicator.aggregation,
         )
+    series = []
+    if periods is not None:
+        for p in periods.history:
+            rule = targets.get((indicator.id, p))
+            edge = None
+            if rule is not None and polarity != Polarity.DATA_ONLY:
+                band = rule.band()
+                edge = rule.value - band if polarity == Polarity.HIGHER_IS_BETTER else rule.value + band
+            series.append((p.label, value_at(p), rule.value if rule else None, edge))
     return IndicatorRow(
+        series=series,
         id=indicator.id,
         code=indicator.code,
         title=indicator.title,
@@ -441,8 +460,19 @@ def _counts(order, this_year: Counter, last_year: Counter | None) -> list[Status
     ]
 
 
-def build_scorecard(scope: Scope, period: Period | None = None, filters: Filters | None = None) -> Scorecard:
-    """The scorecard for `scope` at `period` (default: the latest period with data)."""
+def build_scorecard(
+    scope: Scope,
+    period: Period | None = None,
+    filters: Filters | None = None,
+    *,
+    history: int = 0,
+    with_exceptions: bool = False,
+) -> Scorecard:
+    """The scorecard for `scope` at `period` (default: the latest period with data).
+
+    `history` adds that many periods of values and targets to each indicator (for charts);
+    `with_exceptions` attaches exception reports to red indicators. Neither adds per-item queries.
+    """
     filters = filters or Filters()
     periods = available_periods(scope)
     if period is None:
@@ -474,7 +504,7 @@ def build_scorecard(scope: Scope, period: Period | None = None, filters: Filters
             "active",
         ).order_by("order", "code")
     )
-    now = _periods_by_frequency(period)
+    now = _periods_by_frequency(period, history)
     then = _periods_by_frequency(last_year_period)
     value_keys, target_keys = _needed_keys(now.values())
     in_scope = scope.indicators.values("id")
@@ -514,6 +544,18 @@ def build_scorecard(scope: Scope, period: Period | None = None, filters: Filters
             action_counts_last_year.update(node.status for node in before.leaf_actions())
 
     indicator_rows = [_indicator_row(ind, now[ind.frequency], values, targets, people) for ind in indicators]
+    if with_exceptions:
+        red = {(row.id, row.reported_period): row for row in indicator_rows if row.rag == Rag.RED}
+        reports = ExceptionReport.objects.filter(indicator__in=[i for i, _ in red], period__in={p.key for _, p in red})
+        for report in reports:
+            row = red.get((report.indicator_id, report.period))
+            if row is not None:
+                row.exception = {
+                    "performance": report.performance,
+                    "improvement_actions": report.improvement_actions,
+                    "timescale": report.timescale,
+                    "resource_implications": report.resource_implications,
+                }
     indicator_counts = Counter(row.rag for row in indicator_rows)
     indicator_counts_last_year = Counter(_rag_at(ind, then[ind.frequency], values, targets) for ind in indicators)
 

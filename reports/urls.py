@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,4 +10,11 @@ urlpatterns = [
     path("scorecards/plan/<int:pk>/", views.plan_scorecard, name="plan_scorecard"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
+    path("committee-reports/", report_views.committee_reports, name="committee_reports"),
+    path("committee-reports/<int:pk>/", report_views.committee_report, name="committee_report"),
+    path("committee-reports/<int:pk>/preview/", report_views.preview, name="preview"),
+    path("committee-reports/<int:pk>/pdf/", report_views.make_pdf, name="make_pdf"),
+    path("committee-reports/renders/<int:pk>.pdf", report_views.render_pdf, name="render_pdf"),
+    path("committee-reports/issued/<int:pk>.pdf", report_views.issued_pdf, name="issued_pdf"),
+    path("committee-reports/issued/<int:pk>/withdraw/", report_views.withdraw, name="withdraw"),
 ]

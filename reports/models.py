@@ -1,0 +1,134 @@
+"""Committee reports: what goes to a meeting, and the frozen record of what went."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from indicators.fields import PeriodField
+from indicators.models import Committee, Plan, Service
+
+
+class CommitteeReport(models.Model):
+    """A report to a committee meeting for a period: its scope and which appendices it carries."""
+
+    title = models.CharField(max_length=300)
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="reports")
+    meeting_date = models.DateField()
+    period = PeriodField(help_text='The reporting period, e.g. "Q2 2022/23", "H1 2022/23" or "2022/23"')
+    services = models.ManyToManyField(
+        Service, blank=True, help_text="Leave empty for every service the committee scrutinises"
+    )
+    plans = models.ManyToManyField(Plan, blank=True, help_text="Leave empty for every plan of those services")
+    include_summary = models.BooleanField("Status summary", default=True)
+    include_actions = models.BooleanField("Action progress", default=True)
+    include_indicators = models.BooleanField("Indicator scorecard", default=True)
+    include_exceptions = models.BooleanField("Exception reports", default=True)
+    include_risks = models.BooleanField("Risk register", default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[services, plans])
+
+    class Meta:
+        ordering = ["-meeting_date", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.committee}, {self.meeting_date:%d %b %Y})"
+
+
+class ReportRender(models.Model):
+    """One rendering of a report's PDF, done inline or by the background worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Rendering"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="renders")
+    issue = models.BooleanField(default=False, help_text="Issue the report to committee once rendered")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report.title}: {self.get_status_display()}"
+
+
+class IssuedReportQuerySet(models.QuerySet):
+    def delete(self):  # noqa: D102 - the archive is a public record
+        raise ValidationError("Issued reports are a public record: withdraw one with a reason instead.")
+
+    def current(self) -> IssuedReportQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class IssuedReport(models.Model):
+    """What went to committee, frozen: the exact data rendered and the PDF, with its SHA-256.
+
+    Later corrections to the data never change it. It cannot be edited or deleted; the
+    performance team can withdraw it with a reason, which is recorded.
+    """
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.PROTECT, related_name="issues")
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    data = models.JSONField(help_text="The report data exactly as rendered")
+    pdf = models.BinaryField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    page_count = models.PositiveIntegerField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["pdf", "data"])
+
+    objects = IssuedReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report.title}, issued {self.issued_at:%d %b %Y}"
+
+    FROZEN = ("report_id", "issued_at", "data", "pdf", "sha256", "page_count")
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is None:
+            self.sha256 = hashlib.sha256(bytes(self.pdf)).hexdigest()
+        else:
+            stored = IssuedReport.objects.filter(pk=self.pk).values(*self.FROZEN).first()
+            if stored and any(
+                (bytes(stored[name]) if name == "pdf" else stored[name])
+                != (bytes(getattr(self, name)) if name == "pdf" else getattr(self, name))
+                for name in self.FROZEN
+            ):
+                raise ValidationError("An issued report cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Issued reports are a public record: withdraw one with a reason instead.")
+
+    def withdraw(self, user, reason: str) -> None:
+        if not reason.strip():
+            raise ValidationError("Say why the report is being withdrawn; the reason is kept with it.")
+        self.withdrawn_at, self.withdrawn_by, self.withdrawn_reason = timezone.now(), user, reason.strip()
+        self._change_reason = f"Withdrawn: {reason.strip()}"
+        self.save()
+
+    def verify(self) -> bool:
+        """Whether the stored PDF still matches its recorded SHA-256."""
+        return hashlib.sha256(bytes(self.pdf)).hexdigest() == self.sha256

@@ -1,0 +1,136 @@
+"""Committee report PDFs: gather the report data once, render it with the print templates (which
+share their macros with the web pages), and lay it out with WeasyPrint as a tagged PDF/UA file."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from django.conf import settings
+from django.template import engines
+from weasyprint import HTML
+
+from indicators.models import Indicator, Plan, Risk
+from indicators.periods import Period
+
+from .builder import Scope, Scorecard, build_scorecard
+from .models import CommitteeReport
+
+PDF_VARIANT = "pdf/ua-1"
+HISTORY_PERIODS = 6
+
+
+@dataclass
+class RiskRow:
+    reference: str
+    title: str
+    owner: str
+    likelihood: int
+    impact: int
+    score: int
+    target_score: int
+    controls: str
+    latest_position: str
+    review_date: dt.date | None
+
+
+@dataclass
+class ReportData:
+    title: str
+    committee: str
+    meeting_date: dt.date
+    period: Period
+    appendices: dict[str, bool]
+    scorecard: Scorecard
+    risks: list[RiskRow]
+    generated_at: dt.datetime
+
+
+def report_scope(report: CommitteeReport) -> Scope:
+    services = list(report.services.all()) or list(report.committee.services.all())
+    plans = Plan.objects.filter(service__in=services)
+    chosen_plans = list(report.plans.all())
+    indicators = Indicator.objects.filter(service__in=services)
+    if chosen_plans:
+        plans = plans.filter(pk__in=[p.pk for p in chosen_plans])
+        indicators = indicators.filter(plan__in=chosen_plans)
+    return Scope("report", report.title, plans, indicators)
+
+
+def build_report_data(report: CommitteeReport) -> ReportData:
+    """Everything the report shows, read in a fixed number of queries."""
+    scope = report_scope(report)
+    scorecard = build_scorecard(scope, report.period, history=HISTORY_PERIODS, with_exceptions=True)
+    risks = []
+    if report.include_risks:
+        for risk in Risk.objects.filter(service__in=scope.plans.values("service")).select_related("owner"):
+            risks.append(
+                RiskRow(
+                    risk.reference,
+                    risk.title,
+                    risk.owner.get_full_name() if risk.owner else "",
+                    risk.likelihood,
+                    risk.impact,
+                    risk.score,
+                    risk.target_score,
+                    risk.controls,
+                    risk.latest_position,
+                    risk.review_date,
+                )
+            )
+        risks.sort(key=lambda r: (-r.score, r.reference))
+    return ReportData(
+        title=report.title,
+        committee=report.committee.name,
+        meeting_date=report.meeting_date,
+        period=report.period,
+        appendices={
+            "summary": report.include_summary,
+            "actions": report.include_actions,
+            "indicators": report.include_indicators,
+            "exceptions": report.include_exceptions,
+            "risks": report.include_risks,
+        },
+        scorecard=scorecard,
+        risks=risks,
+        generated_at=dt.datetime.now(dt.UTC),
+    )
+
+
+def render_html(data: ReportData) -> str:
+    template = engines["jinja2"].get_template("print/report.html")
+    return template.render({"data": data, "card": data.scorecard})
+
+
+def write_pdf(html: str) -> tuple[bytes, int]:
+    """The PDF bytes (tagged, PDF/UA-1) and the number of pages."""
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(pdf_variant=PDF_VARIANT)
+    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Period):
+        return value.key
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(data: ReportData) -> dict:
+    """The report data as JSON-ready values, to be stored with an issued report."""
+    return json.loads(json.dumps(_plain(data)))

@@ -1,0 +1,100 @@
+"""Small vector charts for the PDFs, drawn as SVG strings without a browser.
+
+Pure functions: numbers in, SVG out (about 1 KB and 0.02 ms a chart). Shapes and text carry the
+meaning; colour only repeats it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from markupsafe import Markup
+
+INK = "#0b0c0c"
+TARGET = "#1d4f91"
+BAND = "#f6d7c3"
+
+
+def _scale(value: float, low: float, high: float, size: float, pad: float) -> float:
+    if high == low:
+        return size / 2
+    return pad + (size - 2 * pad) * (1 - (value - low) / (high - low))
+
+
+def sparkline(
+    values: Sequence[float | None],
+    targets: Sequence[float | None] = (),
+    band_edges: Sequence[float | None] = (),
+    *,
+    width: int = 120,
+    height: int = 32,
+    label: str = "",
+) -> Markup:
+    """A trend line of `values`, with the target as a dashed line and the tolerance band shaded.
+
+    `band_edges` are the far edges of the amber band (target minus tolerance for higher-is-better).
+    Missing values break the line. The last value is marked with a dot.
+    """
+    points = [v for v in values if v is not None]
+    if not points:
+        return Markup("")
+    everything = points + [t for t in targets if t is not None] + [b for b in band_edges if b is not None]
+    low, high = min(everything), max(everything)
+    pad = 3.0
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+
+    def x(i: int) -> float:
+        return pad + i * step
+
+    def y(v: float) -> float:
+        return _scale(v, low, high, height, pad)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-label="{escape(label)}">'
+    ]
+    pairs = [
+        (i, t, b) for i, (t, b) in enumerate(zip(targets, band_edges, strict=False)) if t is not None and b is not None
+    ]
+    if len(pairs) >= 2:
+        top = " ".join(f"{x(i):.1f},{y(t):.1f}" for i, t, _ in pairs)
+        bottom = " ".join(f"{x(i):.1f},{y(b):.1f}" for i, _, b in reversed(pairs))
+        parts.append(f'<polygon points="{top} {bottom}" fill="{BAND}"/>')
+    target_points = [(i, t) for i, t in enumerate(targets) if t is not None]
+    if len(target_points) >= 2:
+        line = " ".join(f"{x(i):.1f},{y(t):.1f}" for i, t in target_points)
+        parts.append(
+            f'<polyline points="{line}" fill="none" stroke="{TARGET}" stroke-width="1" stroke-dasharray="3,2"/>'
+        )
+    segment: list[str] = []
+    segments: list[list[str]] = []
+    for i, v in enumerate(values):
+        if v is None:
+            if segment:
+                segments.append(segment)
+            segment = []
+        else:
+            segment.append(f"{x(i):.1f},{y(v):.1f}")
+    if segment:
+        segments.append(segment)
+    for seg in segments:
+        if len(seg) > 1:
+            parts.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="{INK}" stroke-width="1.5"/>')
+    last = max(i for i, v in enumerate(values) if v is not None)
+    parts.append(f'<circle cx="{x(last):.1f}" cy="{y(values[last]):.1f}" r="2.2" fill="{INK}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - numbers and an escaped label only
+
+
+def progress_bar(percent: int | None, *, width: int = 80, height: int = 10) -> Markup:
+    """A horizontal bar filled to `percent` (the figure itself is printed beside it)."""
+    if percent is None:
+        return Markup("")
+    filled = max(0.0, min(100.0, float(percent))) / 100 * (width - 2)
+    return Markup(  # noqa: S704 - numbers only
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+        f' aria-hidden="true"><rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}"'
+        f' fill="#fff" stroke="{INK}"/>'
+        f'<rect x="1" y="1" width="{filled:.1f}" height="{height - 2}" fill="{TARGET}"/></svg>'
+    )

@@ -1,0 +1,68 @@
+"""Rendering committee report PDFs, inline for small reports and on the worker for large ones.
+
+The worker is `python manage.py db_worker` (Django's tasks framework with a database queue).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from indicators.models import Action, Indicator
+
+from .models import IssuedReport, ReportRender
+from .pdf import build_report_data, render_html, report_scope, snapshot, write_pdf
+
+logger = logging.getLogger(__name__)
+
+# Reports with more items than this render on the worker; smaller ones take a few seconds inline.
+INLINE_LIMIT = 150
+
+
+def report_size(report) -> int:
+    scope = report_scope(report)
+    return (
+        Action.objects.filter(plan__in=scope.plans).count()
+        + Indicator.objects.filter(pk__in=scope.indicators.values("pk")).count()
+    )
+
+
+def run_render(render_id: int) -> ReportRender:
+    """Render one requested PDF; when asked, issue it to committee as a frozen snapshot."""
+    render = ReportRender.objects.select_related("report", "report__committee", "requested_by").get(pk=render_id)
+    render.status, render.started_at = ReportRender.Status.RUNNING, timezone.now()
+    render.save(update_fields=["status", "started_at"])
+    try:
+        data = build_report_data(render.report)
+        pdf, pages = write_pdf(render_html(data))
+        with transaction.atomic():
+            render.pdf, render.status, render.finished_at = pdf, ReportRender.Status.DONE, timezone.now()
+            render.save(update_fields=["pdf", "status", "finished_at"])
+            if render.issue:
+                issued = IssuedReport(
+                    report=render.report, issued_by=render.requested_by, data=snapshot(data), pdf=pdf, page_count=pages
+                )
+                issued._change_reason = "Issued to committee"
+                issued.save()
+    except Exception as error:
+        logger.exception("Rendering report %s failed", render.report_id)
+        render.status, render.finished_at, render.error = ReportRender.Status.FAILED, timezone.now(), str(error)
+        render.save(update_fields=["status", "finished_at", "error"])
+    return render
+
+
+@task()
+def render_report(render_id: int) -> None:
+    run_render(render_id)
+
+
+def request_render(report, user, issue: bool = False) -> ReportRender:
+    """Render now if the report is small, otherwise queue it for the worker."""
+    render = ReportRender.objects.create(report=report, requested_by=user, issue=issue)
+    if report_size(report) <= INLINE_LIMIT:
+        return run_render(render.pk)
+    transaction.on_commit(lambda: render_report.enqueue(render.pk))
+    return render
