@@ -205,3 +205,37 @@ def test_sparkline_draws_values_target_and_band():
     assert len(svg) < 2000
     assert str(sparkline([None, None])) == ""
     assert 'width="39.0"' in str(progress_bar(50, width=80))
+
+
+def test_performance_team_defines_a_report_and_members_read_the_archive(client):
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    committee = Committee.objects.get(slug="ecod")
+    url = reverse("reports:committee_reports")
+    member = make_user("cllr", Role.Kind.MEMBER)
+    client.force_login(member)
+    page = client.get(url).content.decode()
+    assert "Archive: reports issued to committee" in page and "Define a report" not in page
+    assert client.post(url, {"title": "x"}).status_code == 403
+
+    client.force_login(make_user("perf", Role.Kind.PERFORMANCE, is_staff=True, is_superuser=True))
+    bad = client.post(
+        url, {"title": "Q2 report", "committee": committee.pk, "meeting_date": "2022-11-30", "period": "Q7"}
+    )
+    assert "is not a period" in bad.content.decode() and 'value="Q2 report"' in bad.content.decode()
+    response = client.post(
+        url,
+        {
+            "title": "Q2 report",
+            "committee": committee.pk,
+            "meeting_date": "2022-11-30",
+            "period": "Q2 2022/23",
+            "include_summary": "on",
+            "include_indicators": "on",
+        },
+    )
+    report = CommitteeReport.objects.get(title="Q2 report")
+    assert response.url == reverse("reports:committee_report", args=[report.pk])
+    assert report.period == Q2 and not report.include_actions
+    preview = client.get(reverse("reports:preview", args=[report.pk])).content.decode()
+    assert "Appendix 1: Status summary" in preview and "Appendix 2: Indicator scorecard" in preview
+    assert "Action progress" not in preview
