@@ -97,3 +97,21 @@ def test_update_return_fix_approve_and_lock(live_demo):
     assert ReportingRound.objects.get(period=Q3).is_locked
     reasons = [h.history_change_reason for h in update.history.order_by("history_date")]
     assert reasons[-3:] == ["Returned: Please say how many enquiries there were.", "Submitted for approval", "Approved"]
+
+
+def test_committee_report_pages_are_accessible(live_demo):
+    with browser_page() as page:
+        sign_in(page, live_demo, "performance", "perf-demo-2022")
+        page.get_by_role("link", name="Committee reports").click()
+        assert serious_accessibility_violations(page) == []
+        page.get_by_label("Title").fill("Quarter 2 performance")
+        page.get_by_label("Committee").select_option(
+            label="Education, Communities and Organisational Development Committee"
+        )
+        page.get_by_label("Meeting date").fill("2022-11-30")
+        page.get_by_label("Reporting period").fill("Q2 2022/23")
+        page.get_by_role("button", name="Save the report").click()
+        page.get_by_role("button", name="Issue to committee").click()
+        assert "Issued to committee" in page.content()
+        assert serious_accessibility_violations(page) == []
+        assert page.get_by_role("button", name="Issue a new version to committee").count() == 1
