@@ -473,13 +473,23 @@ class Risk(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="risks"
     )
-    likelihood = models.PositiveSmallIntegerField(validators=SCALE)
-    impact = models.PositiveSmallIntegerField(validators=SCALE)
+    inherent_likelihood = models.PositiveSmallIntegerField(
+        validators=SCALE, default=3, help_text="Before any controls, 1 (rare) to 5 (almost certain)"
+    )
+    inherent_impact = models.PositiveSmallIntegerField(
+        validators=SCALE, default=3, help_text="Before any controls, 1 (negligible) to 5 (catastrophic)"
+    )
+    likelihood = models.PositiveSmallIntegerField("Current likelihood", validators=SCALE)
+    impact = models.PositiveSmallIntegerField("Current impact", validators=SCALE)
     target_score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(25)])
     controls = models.TextField("Controls in place", blank=True)
+    further_actions = models.TextField("Further mitigating actions", blank=True)
+    mitigating_actions = models.ManyToManyField(
+        Action, blank=True, related_name="mitigates", help_text="Plan actions that reduce this risk"
+    )
     latest_position = models.TextField(blank=True)
-    review_date = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    review_date = models.DateField(null=True, blank=True, help_text="When the risk is next due for review")
+    history = HistoricalRecords(m2m_fields=[mitigating_actions])
 
     class Meta:
         ordering = ["service", "reference"]
@@ -490,6 +500,37 @@ class Risk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def inherent_score(self) -> int:
+        return self.inherent_likelihood * self.inherent_impact
+
+
+class RiskReview(Reviewable):
+    """The owner's quarterly review of a risk: new likelihood and impact, and the latest position."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    period = PeriodField()
+    likelihood = models.PositiveSmallIntegerField(validators=Risk.SCALE)
+    impact = models.PositiveSmallIntegerField(validators=Risk.SCALE)
+    previous_score = models.PositiveSmallIntegerField(help_text="The risk's score when the review was started")
+    latest_position = models.TextField()
+    reason = models.TextField(blank=True, help_text="Why the likelihood or impact changed")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["risk", "period"]
+        constraints = [models.UniqueConstraint(fields=["risk", "period"], name="unique_review_per_risk_period")]
+
+    def __str__(self) -> str:
+        return f"{self.risk.reference} review {self.period}"
 
     @property
     def score(self) -> int:

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .fields import PeriodFormField
-from .models import ActionUpdate, ExceptionReport, IndicatorValue, ReportingRound, ReviewState
+from .models import ActionUpdate, ExceptionReport, IndicatorValue, ReportingRound, ReviewState, RiskReview
 from .permissions import can_review, is_performance_team, user_roles
 from .workflow import Conflict, WorkflowError, lock_round, reopen_round, review_entry
 
@@ -31,6 +31,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         updates = updates.filter(action__plan__service__in=roles.approver_for)
         values = values.filter(indicator__service__in=roles.approver_for)
     values = list(values.order_by("indicator__code"))
+    risk_reviews = RiskReview.objects.filter(state=ReviewState.SUBMITTED).select_related("risk", "submitted_by")
+    if not roles.performance:
+        risk_reviews = risk_reviews.filter(risk__service__in=roles.approver_for)
     exceptions = {
         (e.indicator_id, e.period): e
         for e in ExceptionReport.objects.filter(indicator__in=[v.indicator_id for v in values])
@@ -41,6 +44,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "updates": list(updates.order_by("action__plan__title", "action__order")),
             "values": [(v, exceptions.get((v.indicator_id, v.period))) for v in values],
+            "risk_reviews": list(risk_reviews.order_by("risk__reference")),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import review_views, risk_views, views
 
 urlpatterns = [
     path("updates/", views.my_updates, name="my_updates"),
@@ -11,6 +11,10 @@ urlpatterns = [
     path("review/updates/<int:pk>/", review_views.review_update, name="review_update"),
     path("review/values/<int:pk>/", review_views.review_value, name="review_value"),
     path("rounds/", review_views.rounds, name="rounds"),
+    path("risks/service/<slug:slug>/", risk_views.service_register, name="service_risks"),
+    path("risks/committee/<slug:slug>/", risk_views.committee_register, name="committee_risks"),
+    path("risks/<int:pk>/review/", risk_views.review_risk, name="review_risk"),
+    path("review/risks/<int:pk>/", risk_views.decide_risk_review, name="decide_risk_review"),
     path("rounds/<int:pk>/lock/", review_views.lock, name="lock_round"),
     path("rounds/<int:pk>/reopen/", review_views.reopen, name="reopen_round"),
 ]

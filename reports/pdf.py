@@ -17,6 +17,7 @@ from weasyprint import HTML
 
 from indicators.models import Indicator, Plan, Risk
 from indicators.periods import Period
+from indicators.risks import risk_band
 
 from .builder import Scope, Scorecard, build_scorecard
 from .models import CommitteeReport
@@ -37,6 +38,7 @@ class RiskRow:
     controls: str
     latest_position: str
     review_date: dt.date | None
+    band: str = ""
 
 
 @dataclass
@@ -81,6 +83,7 @@ def build_report_data(report: CommitteeReport) -> ReportData:
                     risk.controls,
                     risk.latest_position,
                     risk.review_date,
+                    risk_band(risk.score).label,
                 )
             )
         risks.sort(key=lambda r: (-r.score, r.reference))

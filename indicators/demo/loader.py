@@ -31,6 +31,7 @@ from ..models import (
     ReportingRound,
     ReviewState,
     Risk,
+    RiskReview,
     Role,
     Service,
     Target,
@@ -269,24 +270,44 @@ class Loader:
             )
 
     def load_risk(self, item: dict[str, Any]) -> None:
-        self.upsert(
+        plan = Plan.objects.get(code=item["plan"]) if item.get("plan") else None
+        risk = self.upsert(
             Risk,
             {"reference": item["reference"]},
             {
                 "service": Service.objects.get(name=item["service"]),
-                "plan": Plan.objects.get(code=item["plan"]) if item.get("plan") else None,
+                "plan": plan,
                 "title": item["title"],
                 "description": item.get("description", ""),
                 "category": item.get("category", ""),
                 "owner": self.user(item.get("owner")),
+                "inherent_likelihood": item.get("inherent_likelihood", item["likelihood"]),
+                "inherent_impact": item.get("inherent_impact", item["impact"]),
                 "likelihood": item["likelihood"],
                 "impact": item["impact"],
                 "target_score": item["target_score"],
                 "controls": item.get("controls", ""),
+                "further_actions": item.get("further_actions", ""),
                 "latest_position": item.get("latest_position", ""),
                 "review_date": item.get("review_date"),
             },
         )
+        if plan and item.get("mitigating_actions"):
+            risk.mitigating_actions.set(Action.objects.filter(plan=plan, code__in=item["mitigating_actions"]))
+        for review in item.get("reviews", []):
+            self.upsert(
+                RiskReview,
+                {"risk": risk, "period": Period.parse(review["period"])},
+                {
+                    "likelihood": review["likelihood"],
+                    "impact": review["impact"],
+                    "previous_score": review["previous_score"],
+                    "latest_position": review["latest_position"],
+                    "reason": review.get("reason", ""),
+                    "author": risk.owner,
+                    "state": ReviewState.APPROVED,
+                },
+            )
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -1,0 +1,210 @@
+"""Risk registers (per service and per committee) and the owner's quarterly review of a risk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .models import Committee, ReportingRound, ReviewState, Risk, RiskReview, Service
+from .permissions import can_review, user_roles
+from .risks import Direction, RiskBand, direction, heat_map, review_overdue, risk_band
+from .workflow import Conflict, WorkflowError, review_entry, save_entry
+
+SORTS = {
+    "score": lambda r: (-r.risk.score, r.risk.reference),
+    "reference": lambda r: r.risk.reference,
+    "review": lambda r: (r.risk.review_date is None, r.risk.review_date, r.risk.reference),
+}
+SCALE = [(n, f"{n}") for n in range(1, 6)]
+
+
+@dataclass
+class RegisterRow:
+    risk: Risk
+    band: RiskBand
+    direction: Direction
+    overdue: bool
+
+
+def _register(request: HttpRequest, title: str, risks) -> HttpResponse:
+    risks = list(risks.select_related("service", "owner").order_by("reference"))
+    previous = {}
+    # The score before each risk's latest approved review, for the direction of travel.
+    for review in RiskReview.objects.filter(risk__in=risks, state=ReviewState.APPROVED).order_by("period"):
+        previous[review.risk_id] = review.previous_score
+    today = timezone.localdate()
+    rows = [
+        RegisterRow(r, risk_band(r.score), direction(r.score, previous.get(r.id)), review_overdue(r.review_date, today))
+        for r in risks
+    ]
+    sort = request.GET.get("sort", "score")
+    rows.sort(key=SORTS.get(sort, SORTS["score"]))
+    grid = heat_map([(r.likelihood, r.impact) for r in risks])
+    return render(
+        request,
+        "indicators/risk_register.html",
+        {"title": title, "rows": rows, "grid": grid, "sort": sort, "bands": list(RiskBand)},
+    )
+
+
+@login_required
+def service_register(request: HttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(Service, slug=slug)
+    return _register(request, service.name, Risk.objects.filter(service=service))
+
+
+@login_required
+def committee_register(request: HttpRequest, slug: str) -> HttpResponse:
+    committee = get_object_or_404(Committee, slug=slug)
+    return _register(request, committee.name, Risk.objects.filter(service__in=committee.services.all()))
+
+
+class RiskReviewForm(forms.Form):
+    likelihood = forms.TypedChoiceField(
+        label="Likelihood now", choices=SCALE, coerce=int,
+        help_text="1 rare, 2 unlikely, 3 possible, 4 likely, 5 almost certain",
+    )  # fmt: skip
+    impact = forms.TypedChoiceField(
+        label="Impact now", choices=SCALE, coerce=int,
+        help_text="1 negligible, 2 minor, 3 moderate, 4 major, 5 catastrophic",
+    )  # fmt: skip
+    latest_position = forms.CharField(label="Latest position", widget=forms.Textarea(attrs={"rows": 4}),
+                                      error_messages={"required": "Describe the latest position."})  # fmt: skip
+    reason = forms.CharField(label="Why the score changed", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, risk: Risk, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.risk = risk
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = (cleaned.get("likelihood"), cleaned.get("impact")) != (self.risk.likelihood, self.risk.impact)
+        if changed and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Say why the likelihood or impact has changed.")
+        return cleaned
+
+
+def _can_review_risk(user, risk: Risk) -> bool:
+    roles = user_roles(user)
+    return (
+        roles.performance
+        or risk.service_id in roles.edits_for
+        or (bool(roles.officer_for) and user.id == risk.owner_id)
+    )
+
+
+def _review_period():
+    open_round = ReportingRound.objects.filter(locked_at__isnull=True).order_by("deadline").first()
+    if open_round is None:
+        raise WorkflowError("No period is open for updates, so risks cannot be reviewed just now.")
+    return open_round.period
+
+
+@login_required
+def review_risk(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = get_object_or_404(Risk.objects.select_related("service", "owner"), pk=pk)
+    if not _can_review_risk(request.user, risk):
+        raise PermissionDenied("You cannot review this risk.")
+    try:
+        period = _review_period()
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("service_risks", risk.service.slug)
+    entry = RiskReview.objects.filter(risk=risk, period=period).first()
+    editable = entry is None or entry.state in (ReviewState.DRAFT, ReviewState.RETURNED)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("This review can no longer be changed.")
+        form = RiskReviewForm(request.POST, risk=risk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                save_entry(
+                    RiskReview,
+                    {"risk": risk, "period": period},
+                    data["version"],
+                    {
+                        "likelihood": data["likelihood"],
+                        "impact": data["impact"],
+                        "latest_position": data["latest_position"].strip(),
+                        "reason": (data.get("reason") or "").strip(),
+                        "previous_score": risk.score,
+                    },
+                    request.user,
+                    submit="submit" in request.POST,
+                )
+            except (Conflict, WorkflowError) as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, f"Review of {risk.reference} {'submitted' if 'submit' in request.POST else 'saved'}."
+                )
+                return redirect("service_risks", risk.service.slug)
+    else:
+        initial = {
+            "likelihood": risk.likelihood,
+            "impact": risk.impact,
+            "latest_position": risk.latest_position,
+            "version": 0,
+        }
+        if entry:
+            initial |= {
+                "likelihood": entry.likelihood,
+                "impact": entry.impact,
+                "latest_position": entry.latest_position,
+                "reason": entry.reason,
+                "version": entry.version,
+            }
+        form = RiskReviewForm(initial=initial, risk=risk)
+    return render(
+        request,
+        "indicators/risk_review.html",
+        {
+            "risk": risk,
+            "form": form,
+            "entry": entry,
+            "editable": editable,
+            "period": period,
+            "band": risk_band(risk.score),
+        },  # fmt: skip
+    )
+
+
+def apply_review(review: RiskReview, user) -> None:
+    """An approved review becomes the risk's current assessment (kept in the risk's history)."""
+    risk = review.risk
+    risk.likelihood, risk.impact, risk.latest_position = review.likelihood, review.impact, review.latest_position
+    risk.review_date = review.period.next().end
+    risk._change_reason = f"Review {review.period.label} approved"
+    risk._history_user = user
+    risk.save()
+
+
+@login_required
+@require_POST
+def decide_risk_review(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(RiskReview.objects.select_related("risk"), pk=pk)
+    if not can_review(request.user, review.risk.service_id):
+        raise PermissionDenied("You cannot approve reviews for this service.")
+    approve = request.POST.get("decision") == "approve"
+    try:
+        with transaction.atomic():
+            reviewed = review_entry(review, int(request.POST.get("version", "0")), request.user, approve,
+                                    request.POST.get("comment", ""))  # fmt: skip
+            if approve:
+                apply_review(reviewed, request.user)
+    except (Conflict, WorkflowError, ValueError) as error:
+        messages.error(request, f"{review.risk.reference}: {error}")
+    else:
+        messages.success(request, f"Review of {review.risk.reference} {'approved' if approve else 'returned'}.")
+    return redirect("review_queue")

@@ -1,0 +1,92 @@
+"""Risk scoring, in one place.
+
+A risk is scored likelihood × impact, each from 1 (rare / negligible) to 5 (almost certain /
+catastrophic), so scores run from 1 to 25. Bands:
+
+- **Low**: 1 to 4
+- **Medium**: 5 to 9
+- **High**: 10 to 16
+- **Very high**: 20 to 25 (no score between 17 and 19 is possible on a 5 × 5 grid)
+
+Direction of travel compares the current score with the score before the latest approved review:
+lower is **improving**, the same is **static**, higher is **worsening**. A risk whose review date
+has passed is **overdue for review**.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+
+class RiskBand(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    VERY_HIGH = "very_high"
+
+    @property
+    def label(self) -> str:
+        return {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}[self.value]
+
+    @property
+    def status_code(self) -> str:
+        """The status-badge shape used to show the band (never colour alone)."""
+        return {"low": "green", "medium": "amber", "high": "red", "very_high": "red"}[self.value]
+
+
+class Direction(StrEnum):
+    IMPROVING = "improving"
+    STATIC = "static"
+    WORSENING = "worsening"
+    NEW = "new"
+
+    @property
+    def label(self) -> str:
+        return {"improving": "Improving", "static": "Static", "worsening": "Worsening", "new": "First review"}[
+            self.value
+        ]
+
+    @property
+    def arrow(self) -> str:
+        return {"improving": "↓", "static": "→", "worsening": "↑", "new": "–"}[self.value]
+
+
+def risk_score(likelihood: int, impact: int) -> int:
+    if not (1 <= likelihood <= 5 and 1 <= impact <= 5):
+        raise ValueError("Likelihood and impact run from 1 to 5.")
+    return likelihood * impact
+
+
+def risk_band(score: int) -> RiskBand:
+    if not 1 <= score <= 25:
+        raise ValueError("A risk score runs from 1 to 25.")
+    if score <= 4:
+        return RiskBand.LOW
+    if score <= 9:
+        return RiskBand.MEDIUM
+    if score <= 16:
+        return RiskBand.HIGH
+    return RiskBand.VERY_HIGH
+
+
+def direction(current: int, previous: int | None) -> Direction:
+    if previous is None:
+        return Direction.NEW
+    if current < previous:
+        return Direction.IMPROVING
+    if current > previous:
+        return Direction.WORSENING
+    return Direction.STATIC
+
+
+def review_overdue(review_date: dt.date | None, today: dt.date) -> bool:
+    return review_date is not None and review_date < today
+
+
+def heat_map(cells: list[tuple[int, int]]) -> list[list[int]]:
+    """Counts of risks per (likelihood, impact): rows are likelihood 5 down to 1, columns impact 1-5."""
+    grid = [[0] * 5 for _ in range(5)]
+    for likelihood, impact in cells:
+        grid[5 - likelihood][impact - 1] += 1
+    return grid

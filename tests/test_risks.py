@@ -1,0 +1,163 @@
+"""Risk register: scoring bands, heat map, direction of travel, the review workflow, permissions."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indicators.models import ReviewState, Risk, RiskReview
+from indicators.risks import Direction, RiskBand, direction, heat_map, review_overdue, risk_band, risk_score
+from tests.factories import make_committee, make_round, make_service, personas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (1, RiskBand.LOW),
+        (4, RiskBand.LOW),
+        (5, RiskBand.MEDIUM),
+        (9, RiskBand.MEDIUM),
+        (10, RiskBand.HIGH),
+        (16, RiskBand.HIGH),
+        (20, RiskBand.VERY_HIGH),
+        (25, RiskBand.VERY_HIGH),
+    ],
+)
+def test_bands_at_each_boundary(score, band):
+    assert risk_band(score) == band
+
+
+@pytest.mark.parametrize("score", [0, 26, -1])
+def test_scores_outside_the_grid_are_refused(score):
+    with pytest.raises(ValueError):
+        risk_band(score)
+
+
+@pytest.mark.parametrize(("likelihood", "impact"), [(0, 3), (3, 6)])
+def test_likelihood_and_impact_run_from_1_to_5(likelihood, impact):
+    with pytest.raises(ValueError):
+        risk_score(likelihood, impact)
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "expected"),
+    [(12, 16, Direction.IMPROVING), (16, 12, Direction.WORSENING), (9, 9, Direction.STATIC), (9, None, Direction.NEW)],
+)
+def test_direction_of_travel(current, previous, expected):
+    assert direction(current, previous) == expected
+
+
+def test_review_overdue_and_heat_map_counts():
+    today = dt.date(2022, 10, 1)
+    assert review_overdue(dt.date(2022, 9, 30), today) and not review_overdue(today, today)
+    assert not review_overdue(None, today)
+    grid = heat_map([(5, 1), (5, 1), (1, 5), (3, 3)])
+    assert grid[0][0] == 2  # likelihood 5, impact 1
+    assert grid[4][4] == 1  # likelihood 1, impact 5
+    assert grid[2][2] == 1
+    assert sum(map(sum, grid)) == 4
+
+
+@pytest.fixture
+def world():
+    service = make_service("Children's services")
+    people = personas(service)
+    committee = make_committee(service)
+    risk = Risk.objects.create(
+        service=service, reference="R1", title="Not enough foster carers", owner=people["officer"],
+        inherent_likelihood=5, inherent_impact=4, likelihood=4, impact=4, target_score=8,
+        review_date=dt.date(2022, 9, 30),
+    )  # fmt: skip
+    Risk.objects.create(service=service, reference="R2", title="Low risk", likelihood=1, impact=2, target_score=2)
+    make_round("Q2 2022/23", deadline=dt.date(2022, 10, 21))
+    return {"service": service, "committee": committee, "risk": risk, **people}
+
+
+def register(client, world):
+    return client.get(reverse("service_risks", args=[world["service"].slug])).content.decode()
+
+
+def test_officer_lowers_likelihood_approver_approves_heat_map_and_arrow_change(client, world):
+    risk = world["risk"]
+    client.force_login(world["member"])
+    page = register(client, world)
+    assert "First review" in page and "High" in page
+
+    client.force_login(world["officer"])
+    url = reverse("review_risk", args=[risk.pk])
+    typed = {"likelihood": "3", "impact": "4", "latest_position": "Two carers approved", "version": "0", "submit": "1"}
+    response = client.post(url, typed)
+    assert "Say why the likelihood or impact has changed." in response.content.decode()
+    assert not RiskReview.objects.exists()
+    client.post(url, {"likelihood": "3", "impact": "4", "latest_position": "Two carers approved",
+                      "reason": "Recruitment campaign working", "version": "0", "submit": "1"})  # fmt: skip
+    review = RiskReview.objects.get()
+    assert review.state == ReviewState.SUBMITTED and review.previous_score == 16
+    risk.refresh_from_db()
+    assert risk.score == 16  # unchanged until approved
+
+    client.force_login(world["approver"])
+    assert "Recruitment campaign working" in client.get(reverse("review_queue")).content.decode()
+    client.post(
+        reverse("decide_risk_review", args=[review.pk]), {"decision": "approve", "version": str(review.version)}
+    )
+    risk.refresh_from_db()
+    assert (risk.likelihood, risk.score, risk.latest_position) == (3, 12, "Two carers approved")
+    assert risk.review_date == dt.date(2022, 12, 31)
+    assert risk.history.first().history_change_reason == "Review Q2 2022/23 approved"
+
+    page = register(client, world)
+    assert "Improving" in page
+    # one risk now at likelihood 3 x impact 4, none left at 4 x 4
+    grid = heat_map([(r.likelihood, r.impact) for r in Risk.objects.all()])
+    assert grid[5 - 3][4 - 1] == 1 and grid[5 - 4][4 - 1] == 0
+    assert page.count('<span class="count">1</span>') == 2  # R1 at 3x4 and R2 at 1x2
+
+
+def test_overdue_reviews_are_flagged_and_rows_sort_by_score(client, world):
+    client.force_login(world["member"])
+    with time_machine.travel(dt.datetime(2022, 10, 5, 12, 0)):
+        page = register(client, world)
+    assert "Overdue" in page
+    assert page.index("Not enough foster carers") < page.index("Low risk")
+    by_reference = client.get(reverse("service_risks", args=[world["service"].slug]), {"sort": "reference"})
+    assert by_reference.status_code == 200
+    committee_page = client.get(reverse("committee_risks", args=[world["committee"].slug])).content.decode()
+    assert "Not enough foster carers" in committee_page
+
+
+def test_review_permissions(client, world):
+    risk = world["risk"]
+    url = reverse("review_risk", args=[risk.pk])
+    data = {"likelihood": "4", "impact": "4", "latest_position": "x", "version": "0"}
+    for person in ("member", "other_officer"):
+        client.force_login(world[person])
+        assert client.get(url).status_code == 403
+        assert client.post(url, data).status_code == 403
+    review = RiskReview.objects.create(
+        risk=risk, period=make_round("Q3 2022/23").period, likelihood=3, impact=3, previous_score=16,
+        latest_position="x", state=ReviewState.SUBMITTED,
+    )  # fmt: skip
+    decide = reverse("decide_risk_review", args=[review.pk])
+    for person in ("member", "officer", "other_officer"):
+        client.force_login(world[person])
+        assert client.post(decide, {"decision": "approve", "version": "1"}).status_code == 403
+    review.refresh_from_db()
+    assert review.state == ReviewState.SUBMITTED
+
+
+def test_register_uses_a_fixed_number_of_queries(client, world):
+    client.force_login(world["member"])
+    with CaptureQueriesContext(connection) as few:
+        register(client, world)
+    for i in range(10):
+        Risk.objects.create(service=world["service"], reference=f"X{i}", title=f"Risk {i}", likelihood=2, impact=3,
+                            target_score=4, owner=world["approver"])  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        register(client, world)
+    assert len(few) == len(many)
