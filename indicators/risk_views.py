@@ -176,7 +176,8 @@ def review_risk(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "period": period,
             "band": risk_band(risk.score),
-        },  # fmt: skip
+            "mitigating": list(risk.mitigating_actions.order_by("code")),
+        },
     )
 
 

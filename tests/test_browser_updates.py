@@ -115,3 +115,14 @@ def test_committee_report_pages_are_accessible(live_demo):
         assert "Issued to committee" in page.content()
         assert serious_accessibility_violations(page) == []
         assert page.get_by_role("button", name="Issue a new version to committee").count() == 1
+
+
+def test_risk_register_and_review_are_accessible(live_demo):
+    with browser_page() as page:
+        sign_in(page, live_demo, "officer", "officer-demo-2022")
+        page.goto(f"{live_demo}/risks/committee/ecod/")
+        assert page.get_by_role("table", name="Number of risks by current likelihood and impact").count() == 1
+        assert serious_accessibility_violations(page) == []
+        page.get_by_role("link", name="Review CFSW-R01").click()
+        assert "STRAT1.1" in page.content()  # a linked plan action
+        assert serious_accessibility_violations(page) == []
