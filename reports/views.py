@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 
 from indicators.models import (
     Action,
@@ -33,6 +34,7 @@ from .builder import (
     plan_scope,
     service_scope,
 )
+from .cache import cached
 from .charts import indicator_history_chart, progress_history_chart
 
 
@@ -47,17 +49,27 @@ def _period_param(request: HttpRequest) -> Period | None:
 
 
 def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
-    card = build_scorecard(scope, _period_param(request), parse_filters(request.GET))
-    return render(
-        request,
-        "reports/scorecard.html",
-        {
-            "card": card,
-            "scope": scope,
-            "indicator_statuses": INDICATOR_STATUS_ORDER,
-            "action_statuses": ACTION_STATUS_ORDER,
-        },
-    )
+    period = _period_param(request)
+    filters = parse_filters(request.GET)
+
+    def build() -> tuple[str, str]:
+        card = build_scorecard(scope, period, filters)
+        body = render_to_string(
+            "reports/scorecard_body.html",
+            {"card": card, "indicator_statuses": INDICATOR_STATUS_ORDER, "action_statuses": ACTION_STATUS_ORDER},
+        )
+        return f"{card.title} – {card.period.label}", body
+
+    key = [
+        scope.kind,
+        scope.slug,
+        period.key if period else "",
+        *sorted(filters.statuses),
+        str(filters.owner),
+        filters.query,
+    ]
+    title, body = cached(key, build)
+    return render(request, "reports/scorecard.html", {"title": title, "body": body})
 
 
 @login_required

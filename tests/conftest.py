@@ -14,3 +14,14 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached scorecards are keyed on history ids, which SQLite reuses after a test rolls back.
+    from django.core.cache import cache
+
+    cache.clear()

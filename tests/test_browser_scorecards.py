@@ -19,7 +19,9 @@ def test_member_reads_the_committee_scorecard_and_drills_into_an_indicator(live_
         sign_in(page, live_demo, "member", "member-demo-2022")
         assert serious_accessibility_violations(page) == []
 
-        page.get_by_role("link", name="Education, Communities and Organisational Development Committee").click()
+        page.get_by_role(
+            "link", name="Education, Communities and Organisational Development Committee", exact=True
+        ).click()
         page.get_by_label("Period", exact=True).select_option(label="Q2 2022/23")
         page.get_by_role("button", name="Show").click()
         assert "Quarter 2 2022/23" in page.locator("h1").inner_text()

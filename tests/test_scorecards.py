@@ -287,3 +287,39 @@ def test_narratives_are_sanitised_on_display(client, member):
     assert "alert(1)" not in body and "onclick" not in body
     body = client.get(reverse("reports:action", args=[action.pk])).content.decode()
     assert "alert(1)" not in body and "onclick" not in body
+
+
+def test_scorecards_are_cached_until_the_data_changes(client, member, demo, monkeypatch):
+    from reports import views
+
+    calls = []
+    real = views.build_scorecard
+    monkeypatch.setattr(views, "build_scorecard", lambda *a, **k: calls.append(1) or real(*a, **k))
+    url = reverse("reports:committee_scorecard", args=[demo.slug])
+    first = client.get(url, {"period": Q2.key}).content
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url, {"period": Q2.key}).content
+    main = lambda page: page[page.index(b"<main") :]  # noqa: E731 - the header carries a per-request CSRF token
+    assert main(first) == main(second) and len(calls) == 1
+    assert len(warm) <= 5  # session, user, roles, data version: no scorecard queries
+
+    # Any saved change (here a corrected, approved value) moves the data version.
+    value = IndicatorValue.objects.get(indicator__code="CFSW-JUS01", period=Q2)
+    value.value = 12
+    value.save()
+    third = client.get(url, {"period": Q2.key}).content.decode()
+    assert len(calls) == 2 and "12.0%" in third
+
+    # Filters are part of the key.
+    client.get(url, {"period": Q2.key, "status": "red"})
+    assert len(calls) == 3
+
+
+def test_cached_scorecard_keeps_each_users_own_navigation(client, demo):
+    url = reverse("reports:committee_scorecard", args=[demo.slug])
+    client.force_login(make_user("cllr", "member"))
+    as_member = client.get(url).content.decode()
+    client.force_login(make_user("perf", "performance", is_staff=True))
+    as_performance = client.get(url).content.decode()
+    assert "Reporting rounds" in as_performance and "Reporting rounds" not in as_member
+    assert "cllr" not in as_performance

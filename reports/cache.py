@@ -1,0 +1,51 @@
+"""Caching rendered scorecards safely.
+
+A scorecard depends only on the data it reads, never on who is looking. Every change to that data
+(a saved, submitted, approved or returned update; a new target; an edited plan) writes an audit
+history row, so the highest history id of each table it reads is a version of the data: when any
+of them moves, the cache key changes and the scorecard is built afresh. One query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import connection
+
+from indicators.models import (
+    Action,
+    ActionUpdate,
+    Committee,
+    ExceptionReport,
+    Indicator,
+    IndicatorValue,
+    Outcome,
+    Plan,
+    Service,
+    Target,
+)
+
+SOURCES = [Action, ActionUpdate, Committee, ExceptionReport, Indicator, IndicatorValue, Outcome, Plan, Service, Target]
+TIMEOUT = 60 * 60
+
+
+def data_version() -> str:
+    tables = [model.history.model._meta.db_table for model in SOURCES]
+    # Table names come from our own models, never from input.
+    columns = ", ".join(f"(SELECT MAX(history_id) FROM {connection.ops.quote_name(t)})" for t in tables)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")  # noqa: S608
+        row = cursor.fetchone()
+    return "-".join(str(v or 0) for v in row)
+
+
+def cached(parts: list[str], build):
+    """`build()`'s result, cached under `parts` and the current data version."""
+    raw = "|".join([*parts, data_version()])
+    key = "scorecard:" + hashlib.sha256(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, TIMEOUT)
+    return found
