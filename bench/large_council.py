@@ -21,6 +21,7 @@ from indicators.models import (
     IndicatorValue,
     Outcome,
     Plan,
+    ReviewState,
     Service,
     Target,
 )
@@ -118,9 +119,13 @@ def generate(
         progress = 0
         for period in periods:
             progress = min(100, progress + rng.randint(0, 9))
-            updates.append(ActionUpdate(action=action, period=period, progress=progress, narrative=NARRATIVE))
+            updates.append(
+                ActionUpdate(
+                    action=action, period=period, progress=progress, narrative=NARRATIVE, state=ReviewState.APPROVED
+                )
+            )
     for group in groups:
-        updates.append(ActionUpdate(action=group, period=periods[-1], narrative=NARRATIVE))
+        updates.append(ActionUpdate(action=group, period=periods[-1], narrative=NARRATIVE, state=ReviewState.APPROVED))
     ActionUpdate.objects.bulk_create(updates, batch_size=2000)
 
     indicator_objs = []
@@ -147,7 +152,13 @@ def generate(
         for period in periods:
             level = max(Decimal(0), level + Decimal(rng.randint(-30, 30)) / 10)
             values.append(
-                IndicatorValue(indicator=indicator, period=period, value=level, commentary="Within the expected range.")
+                IndicatorValue(
+                    indicator=indicator,
+                    period=period,
+                    value=level,
+                    commentary="Within the expected range.",
+                    state=ReviewState.APPROVED,
+                )
             )
             targets.append(Target(indicator=indicator, period=period, value=Decimal(50), tolerance=Decimal(5)))
         for year in sorted({p.year for p in periods}):
