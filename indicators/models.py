@@ -575,3 +575,17 @@ class Role(models.Model):
         needs_service = self.kind in (self.Kind.APPROVER, self.Kind.OFFICER)
         if needs_service and not self.service_id:
             raise ValidationError({"service": "Approvers and officers act for a service."})
+
+
+class PendingImport(models.Model):
+    """An uploaded spreadsheet between its preview and its confirmation."""
+
+    kind = models.CharField(max_length=20)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.kind})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, risk_views, views
+from . import import_views, review_views, risk_views, views
 
 urlpatterns = [
     path("updates/", views.my_updates, name="my_updates"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("review/updates/<int:pk>/", review_views.review_update, name="review_update"),
     path("review/values/<int:pk>/", review_views.review_value, name="review_value"),
     path("rounds/", review_views.rounds, name="rounds"),
+    path("imports/", import_views.imports, name="imports"),
+    path("imports/<int:pk>/confirm/", import_views.confirm_import, name="confirm_import"),
+    path("imports/templates/<str:kind>.csv", import_views.import_template, name="import_template"),
     path("risks/service/<slug:slug>/", risk_views.service_register, name="service_risks"),
     path("risks/committee/<slug:slug>/", risk_views.committee_register, name="committee_risks"),
     path("risks/<int:pk>/review/", risk_views.review_risk, name="review_risk"),

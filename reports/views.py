@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 
 from indicators.models import (
     Action,
@@ -36,6 +37,7 @@ from .builder import (
 )
 from .cache import cached
 from .charts import indicator_history_chart, progress_history_chart
+from .exports import to_csv, to_xlsx
 
 
 def _period_param(request: HttpRequest) -> Period | None:
@@ -51,6 +53,18 @@ def _period_param(request: HttpRequest) -> Period | None:
 def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
     period = _period_param(request)
     filters = parse_filters(request.GET)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        card = build_scorecard(scope, period, filters)
+        name = f"scorecard-{slugify(scope.title)}-{card.period.slug}.{export}"
+        content, kind = (
+            (to_csv(card), "text/csv; charset=utf-8")
+            if export == "csv"
+            else (to_xlsx(card), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )
+        response = HttpResponse(content, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     def build() -> tuple[str, str]:
         card = build_scorecard(scope, period, filters)

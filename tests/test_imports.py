@@ -1,0 +1,260 @@
+"""Spreadsheet imports and scorecard exports."""
+
+import io
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from indicators.imports import ImportFileError, apply_import, plan_import, template_csv
+from indicators.models import Committee, IndicatorValue, Role, Target
+from indicators.periods import Period
+from tests.factories import make_indicator, make_service, make_target, make_user, make_value
+
+pytestmark = pytest.mark.django_db
+Q1, Q2 = Period.parse("Q1 2022/23"), Period.parse("Q2 2022/23")
+
+
+@pytest.fixture
+def indicators():
+    service = make_service()
+    return {
+        "kin": make_indicator(service, code="KIN1", unit="%", decimal_places=1),
+        "annual": make_indicator(service, code="ANN1", frequency="annual"),
+    }
+
+
+def csv(text: str) -> bytes:
+    return text.strip().encode()
+
+
+HEADER = "indicator_code,period,value,numerator,denominator,not_available_reason,commentary\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("NOPE,Q2 2022/23,5,,,,", "indicator_code", 'There is no indicator with the code "NOPE"'),
+        (",Q2 2022/23,5,,,,", "indicator_code", "The indicator code is missing"),
+        ("KIN1,Q5 2022/23,5,,,,", "period", "there is no quarterly period 5"),
+        ("KIN1,someday,5,,,,", "period", "is not a period"),
+        ("KIN1,Q2 2022/23,lots,,,,", "value", '"lots" is not a number'),
+        ("KIN1,Q2 2022/23,5,1,0,,", "denominator", "cannot be zero"),
+        ("ANN1,Q2 2022/23,5,,,,", "period", "ANN1 is reported annual, so it has no value for Q2 2022/23"),
+        ("KIN1,Q2 2022/23,5,12x,,,", "numerator", "is not a number"),
+    ],
+)
+def test_each_validation_error_names_row_and_column(indicators, row, column, message):
+    plan = plan_import("values", csv(HEADER + "KIN1,Q1 2022/23,4,,,,\n" + row), "values.csv")
+    assert not plan.valid
+    [error] = plan.errors
+    assert (error.row, error.column) == (3, column)
+    assert message in error.message
+
+
+def test_duplicate_rows_are_reported_with_the_first_row(indicators):
+    plan = plan_import("values", csv(HEADER + "KIN1,Q2 2022/23,4,,,,\nKIN1,2022/23 Q2,5,,,,"), "v.csv")
+    [error] = plan.errors
+    assert error.row == 3 and "already in row 2" in error.message
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("KIN1,Q2 2022/23,,2,absolute,", "target", "The target is missing"),
+        ("KIN1,Q2 2022/23,30,-1,absolute,", "tolerance", "cannot be negative"),
+        ("KIN1,Q2 2022/23,30,2,fuzzy,", "tolerance_type", 'Write "absolute" or "percent"'),
+    ],
+)
+def test_target_validation(indicators, row, column, message):
+    plan = plan_import(
+        "targets", csv("indicator_code,period,target,tolerance,tolerance_type,rationale\n" + row), "t.csv"
+    )
+    [error] = plan.errors
+    assert (error.row, error.column) == (2, column) and message in error.message
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"indicator_code,value\nKIN1,4", "v.csv", "no period column"),
+        (b"whatever", "v.pdf", "Upload a .csv or .xlsx file"),
+        (b"\x00\x01 not excel", "v.xlsx", "could not be read"),
+    ],
+)
+def test_unreadable_files_say_why(indicators, content, name, message):
+    with pytest.raises(ImportFileError, match=message):
+        plan_import("values", content, name)
+
+
+def test_one_bad_row_among_ten_thousand_writes_nothing(indicators):
+    service = indicators["kin"].service
+    codes = [make_indicator(service, code=f"B{i:03d}").code for i in range(100)]
+    periods = [Period.parse("Q1 1990/91")]
+    while len(periods) < 100:
+        periods.append(periods[-1].next())
+    rows = [f"{code},{p.label},{i},,,,ok" for code in codes for i, p in enumerate(periods)]
+    rows[7_000] = rows[7_000].split(",")[0] + "," + rows[7_000].split(",")[1] + ",7O,,,,"
+    plan = plan_import("values", csv(HEADER + "\n".join(rows)), "big.csv")
+    assert plan.rows == 10_000
+    assert [(e.row, e.column) for e in plan.errors] == [(7_002, "value")]
+    with pytest.raises(ImportFileError):
+        apply_import(plan, None, "big.csv")
+    assert not IndicatorValue.objects.exists()
+
+
+def test_preview_then_apply_then_reimport_changes_nothing(indicators):
+    kin = indicators["kin"]
+    make_value(kin, "Q1 2022/23", 27)
+    content = csv(
+        HEADER + "KIN1,Q1 2022/23,27.5,,,,\nKIN1,Q2 2022/23,26,39,150,,Two carers\nANN1,2021/22,,,,Published in March,"
+    )
+    plan = plan_import("values", content, "v.csv")
+    assert plan.valid and (len(plan.new), len(plan.changed), plan.unchanged) == (2, 1, 0)
+    [change] = plan.changes
+    assert (change.code, change.period, change.field, change.old, change.new) == (
+        "KIN1",
+        Q1,
+        "value",
+        27,
+        Decimal("27.5"),
+    )
+    assert IndicatorValue.objects.get(indicator=kin, period=Q1).value == 27  # nothing written yet
+
+    admin = make_user("perf", Role.Kind.PERFORMANCE)
+    assert apply_import(plan, admin, "v.csv") == (2, 1)
+    assert IndicatorValue.objects.get(indicator=kin, period=Q1).value == Decimal("27.5")
+    not_available = IndicatorValue.objects.get(indicator=indicators["annual"])
+    assert not_available.not_available and not_available.not_available_reason == "Published in March"
+    history = IndicatorValue.objects.get(indicator=kin, period=Q2).history.first()
+    assert history.history_change_reason == "Imported from v.csv" and history.history_user == admin
+
+    again = plan_import("values", content, "v.csv")
+    assert (len(again.new), len(again.changed), again.unchanged) == (0, 0, 3)
+
+
+def test_targets_import(indicators):
+    content = csv(
+        "indicator_code,period,target,tolerance,tolerance_type,rationale\nKIN1,Q3 2022/23,30,10,percent,Set by board"
+    )
+    plan = plan_import("targets", content, "t.csv")
+    apply_import(plan, None, "t.csv")
+    target = Target.objects.get(indicator=indicators["kin"])
+    assert (target.value, target.tolerance, target.tolerance_type, target.rationale) == (
+        30,
+        10,
+        "percent",
+        "Set by board",
+    )
+
+
+def test_xlsx_files_are_read(indicators):
+    frame = pd.DataFrame({"indicator_code": ["KIN1"], "period": ["Sep 2022"], "value": ["1,234"]})
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    plan = plan_import("values", buffer.getvalue(), "values.xlsx")
+    # KIN1 is quarterly: a month is the wrong frequency, and the message says so.
+    assert "has no value for Sep 2022" in plan.errors[0].message
+
+
+def test_command_checks_then_commits(tmp_path, indicators):
+    path = tmp_path / "values.csv"
+    path.write_bytes(csv(HEADER + "KIN1,Q2 2022/23,26,,,,"))
+    out = io.StringIO()
+    call_command("import_data", "values", str(path), stdout=out)
+    assert "1 new" in out.getvalue() and not IndicatorValue.objects.exists()
+    call_command("import_data", "values", str(path), "--commit", stdout=io.StringIO())
+    assert IndicatorValue.objects.get().value == 26
+    path.write_bytes(csv(HEADER + "KIN1,Q2 2022/23,x,,,,"))
+    with pytest.raises(CommandError, match="1 problems found"):
+        call_command("import_data", "values", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_new_user_downloads_template_fills_three_rows_uploads_previews_confirms(client, indicators):
+    service = indicators["kin"].service
+    extra = [make_indicator(service, code=f"PI{i}", plan=None) for i in range(2)]
+    committee = Committee.objects.create(name="Scrutiny", slug="scrutiny")
+    committee.services.set([service])
+    make_target(indicators["kin"], "Q2 2022/23", 30, 2)
+    client.force_login(make_user("perf", Role.Kind.PERFORMANCE, is_staff=True))
+    template = client.get(reverse("import_template", args=["values"])).content.decode()
+    assert (
+        template.splitlines()[0] == "indicator_code,period,value,numerator,denominator,not_available_reason,commentary"
+    )
+    filled = (
+        template.splitlines()[0] + '\nKIN1,Q2 2022/23,26,,,,\nPI0,Q2 2022/23,"1,234",,,,\nPI1,Q2 2022/23,41.8%,,,,\n'
+    )
+    upload = SimpleUploadedFile("q2.csv", filled.encode(), content_type="text/csv")
+    preview = client.post(reverse("imports"), {"kind": "values", "file": upload}).content.decode()
+    assert "ready to import" in preview and "<strong>3</strong> new" in preview
+    assert not IndicatorValue.objects.exists()
+    pending = preview.split('action="/imports/')[1].split("/")[0]
+    client.post(reverse("confirm_import", args=[int(pending)]))
+    assert IndicatorValue.objects.filter(period=Q2).count() == 3
+    assert IndicatorValue.objects.get(indicator=extra[0]).value == 1234
+    page = client.get(reverse("reports:committee_scorecard", args=["scrutiny"]), {"period": Q2.key}).content.decode()
+    assert "26.0%" in page and "Outwith tolerance" in page
+
+
+def test_imports_are_for_the_performance_team_only(client, indicators):
+    for role in (Role.Kind.MEMBER, Role.Kind.OFFICER):
+        client.force_login(
+            make_user(f"u-{role}", role, service=indicators["kin"].service if role == "officer" else None)
+        )
+        assert client.get(reverse("imports")).status_code == 403
+        upload = SimpleUploadedFile("v.csv", csv(HEADER + "KIN1,Q2 2022/23,26,,,,"))
+        assert client.post(reverse("imports"), {"kind": "values", "file": upload}).status_code == 403
+    assert not IndicatorValue.objects.exists()
+
+
+def test_template_lists_every_column():
+    assert template_csv("targets").splitlines()[0] == "indicator_code,period,target,tolerance,tolerance_type,rationale"
+
+
+# Exports ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(client):
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    client.force_login(make_user("cllr", Role.Kind.MEMBER))
+    return reverse("reports:committee_scorecard", args=["ecod"])
+
+
+def test_exports_have_the_rows_the_page_shows(client, demo):
+    filtered = {"period": Q2.key, "status": ["red", "amber"]}
+    response = client.get(demo, filtered | {"format": "csv"})
+    assert response["Content-Disposition"].endswith('.csv"')
+    table = pd.read_csv(io.BytesIO(response.content), dtype=str, keep_default_na=False)
+    assert sorted(table["indicator_code"]) == ["CFSW-CP02", "CFSW-LAC01", "CFSW-LAC03", "CFSW-LAC04"]
+    assert set(table["status"]) == {"Outwith tolerance", "Within tolerance"}
+    page = client.get(demo, filtered).content.decode()
+    for code in table["indicator_code"]:
+        assert code in page
+
+    xlsx = client.get(demo, {"period": Q2.key, "format": "xlsx"})
+    sheets = pd.read_excel(io.BytesIO(xlsx.content), sheet_name=None, dtype=str, keep_default_na=False)
+    assert set(sheets) == {"Indicators", "Actions"}
+    assert "SERV1.3" in set(sheets["Actions"]["action_code"])
+    row = sheets["Indicators"].set_index("indicator_code").loc["CFSW-CP02"]
+    assert (row["value"], row["target"], row["status"], row["short_trend"]) == (
+        "41.8",
+        "40",
+        "Within tolerance",
+        "Sustained",
+    )
+
+
+def test_round_trip_export_import_export_gives_identical_values(client, demo):
+    first = client.get(demo, {"period": Q2.key, "format": "xlsx"}).content
+    IndicatorValue.objects.filter(period=Q2).delete()
+    plan = plan_import("values", first, "export.xlsx")
+    assert plan.valid, plan.errors[:3]
+    apply_import(plan, None, "export.xlsx")
+    second = client.get(demo, {"period": Q2.key, "format": "xlsx"}).content
+    columns = ["indicator_code", "period", "value", "target", "status", "not_available_reason"]
+    read = lambda content: pd.read_excel(io.BytesIO(content), sheet_name="Indicators", dtype=str, keep_default_na=False)  # noqa: E731
+    assert read(first)[columns].equals(read(second)[columns])
