@@ -1,0 +1,77 @@
+"""Time importing 100,000 indicator values from CSV on the benchmark database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/perfdash_bench .venv/bin/python bench/imports.py
+
+Uses the large council's 1,000 indicators (bench/large_council.py) with 100 quarters each: the 20
+quarters they already have become changed or unchanged values, the other 80 are new. Prints the
+time to validate and preview, the time to write, the second run (which must change nothing) and
+peak memory.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/perfdash_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfdash.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from bench.scorecard import ensure_database_exists  # noqa: E402
+from indicators.imports import apply_import, plan_import  # noqa: E402
+from indicators.models import Indicator  # noqa: E402
+from indicators.periods import Period  # noqa: E402
+
+ROWS_PER_INDICATOR = 100
+
+
+def make_csv() -> bytes:
+    codes = list(Indicator.objects.filter(code__startswith="BENCH-PI").order_by("id").values_list("code", flat=True))
+    periods = [Period.parse("Q2 2022/23")]
+    while len(periods) < ROWS_PER_INDICATOR:
+        periods.append(periods[-1].previous())
+    lines = ["indicator_code,period,value,commentary"]
+    for n, code in enumerate(codes):
+        for i, period in enumerate(periods):
+            lines.append(f"{code},{period.label},{(n * 7 + i * 3) % 1000 / 10},Imported for the benchmark")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def main() -> None:
+    ensure_database_exists()
+    call_command("migrate", verbosity=0)
+    if not Indicator.objects.filter(code__startswith="BENCH-").exists():
+        from bench.large_council import generate
+
+        generate()
+    content = make_csv()
+    rows = content.count(b"\n") - 1
+    print(f"database: {connection.vendor}; {rows:,} rows, {len(content) / 1e6:.1f} MB of CSV")
+    for attempt in ("first import", "same file again"):
+        start = time.perf_counter()
+        plan = plan_import("values", content, "bench-values.csv")
+        checked = time.perf_counter()
+        assert plan.valid, plan.errors[:5]
+        created, changed = apply_import(plan, None, "bench-values.csv")
+        written = time.perf_counter()
+        print(
+            f"{attempt:<16} check+preview {checked - start:6.2f} s   write {written - checked:6.2f} s   "
+            f"total {written - start:6.2f} s   new {created:,} changed {changed:,} unchanged {plan.unchanged:,}"
+        )
+    print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
