@@ -14,7 +14,9 @@ from .models import (
     IndicatorValue,
     Outcome,
     Plan,
+    ReportingRound,
     Risk,
+    RiskReview,
     Role,
     Service,
     Target,
@@ -122,6 +124,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "title", "definition"]
     list_select_related = ["service"]
     raw_id_fields = ["owner"]
+    filter_horizontal = ["mitigating_actions"]
     inlines = [TargetInline, IndicatorValueInline]
 
 
@@ -159,6 +162,7 @@ class RiskAdmin(SimpleHistoryAdmin):
     search_fields = ["reference", "title", "description"]
     list_select_related = ["service"]
     raw_id_fields = ["owner"]
+    filter_horizontal = ["mitigating_actions"]
 
 
 @admin.register(Role)
@@ -168,3 +172,18 @@ class RoleAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "service"]
     raw_id_fields = ["user"]
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "deadline", "locked_at"]
+    readonly_fields = ["opened_by", "opened_at", "locked_at", "locked_by"]
+
+
+@admin.register(RiskReview)
+class RiskReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["risk", "period", "likelihood", "impact", "state"]
+    list_filter = ["state", "period"]
+    search_fields = ["risk__reference", "risk__title"]
+    list_select_related = ["risk"]
+    raw_id_fields = ["risk", "author", "submitted_by", "reviewed_by"]

@@ -73,6 +73,8 @@ def test_sign_out_needs_post(client, people):
         "exceptionreport",
         "risk",
         "role",
+        "reportinground",
+        "riskreview",
     ],
 )
 def test_admin_set_up_screens_open_with_demo_data(admin_client, model):
@@ -88,3 +90,9 @@ def test_members_cannot_open_the_admin(client, people):
     client.force_login(people["member"])
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_issued_reports_are_read_only_in_the_admin(admin_client):
+    assert admin_client.get(reverse("admin:reports_issuedreport_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:reports_issuedreport_add")).status_code == 403
+    assert admin_client.get(reverse("admin:reports_committeereport_add")).status_code == 200
