@@ -124,7 +124,6 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "title", "definition"]
     list_select_related = ["service"]
     raw_id_fields = ["owner"]
-    filter_horizontal = ["mitigating_actions"]
     inlines = [TargetInline, IndicatorValueInline]
 
 
@@ -162,6 +161,7 @@ class RiskAdmin(SimpleHistoryAdmin):
     search_fields = ["reference", "title", "description"]
     list_select_related = ["service"]
     raw_id_fields = ["owner"]
+    filter_horizontal = ["mitigating_actions"]
     filter_horizontal = ["mitigating_actions"]
 
 

@@ -49,3 +49,8 @@ def test_database_url(url, engine):
 def test_time_zone_and_language(settings):
     assert settings.TIME_ZONE == "Europe/London"
     assert settings.LANGUAGE_CODE == "en-gb"
+
+
+def test_system_checks_pass():
+    result = run_manage("check", "--fail-level", "WARNING", DEBUG="1")
+    assert result.returncode == 0, result.stdout + result.stderr
