@@ -162,7 +162,6 @@ class RiskAdmin(SimpleHistoryAdmin):
     list_select_related = ["service"]
     raw_id_fields = ["owner"]
     filter_horizontal = ["mitigating_actions"]
-    filter_horizontal = ["mitigating_actions"]
 
 
 @admin.register(Role)
