@@ -1,4 +1,4 @@
-"""Spreadsheet imports (CSV or XLSX): indicator values and targets.
+"""Spreadsheet imports (CSV or XLSX): indicator definitions, targets and values.
 
 Every row is checked before anything is written; all problems are listed with their row number
 (as the spreadsheet shows it, the header being row 1) and column. A valid file gives a preview:
@@ -53,7 +53,27 @@ KINDS: dict[str, list[Column]] = {
         Column("rationale", False, "How the target was set", "Return to the 2021/22 level."),
     ],
 }
-LABELS = {"values": "Indicator values", "targets": "Targets"}
+KINDS["indicators"] = [
+    Column("code", True, "Unique code", "CFSW-LAC06"),
+    Column("title", True, "What is measured", "Care leavers in employment, education or training"),
+    Column("service", True, "The service's name", "Children and Families and Justice Social Work"),
+    Column("unit", False, '"%", "days", "children"…', "%"),
+    Column("decimal_places", False, "0 to 4 (default 0)", "1"),
+    Column("polarity", False, '"higher" (default), "lower" or "data_only"', "higher"),
+    Column("frequency", False, '"quarterly" (default), "monthly", "half_yearly" or "annual"', "quarterly"),
+    Column("aggregation", False, '"latest" (default), "mean" or "sum": how the year\'s figure is made', "latest"),
+    Column("source", False, '"local" (default), "national" or "lgbf"', "local"),
+    Column("plan_code", False, "The plan it belongs to, if any", "CFSW SP2023"),
+    Column("definition", False, "What is counted and how", ""),
+]
+LABELS = {"values": "Indicator values", "targets": "Targets", "indicators": "Indicator definitions"}
+CHOICES = {
+    "polarity": {"higher", "lower", "data_only"},
+    "frequency": {"monthly", "quarterly", "half_yearly", "annual"},
+    "aggregation": {"latest", "mean", "sum"},
+    "source": {"local", "national", "lgbf"},
+}
+DEFAULTS = {"polarity": "higher", "frequency": "quarterly", "aggregation": "latest", "source": "local"}
 
 
 class ImportFileError(ValueError):
@@ -154,6 +174,8 @@ def plan_import(kind: str, content: bytes, filename: str) -> ImportPlan:
         raise ImportFileError(f"Unknown kind of import: {kind}")
     frame = read_table(content, filename)
     _check_columns(frame, kind)
+    if kind == "indicators":
+        return _plan_definitions(frame)
     indicators = {i.code: i for i in Indicator.objects.only("id", "code", "frequency", "decimal_places")}
     plan = ImportPlan(kind, len(frame))
     seen: dict[tuple[str, Period], int] = {}
@@ -262,6 +284,67 @@ def _compare(plan: ImportPlan, parsed: list[tuple[Indicator, Period, dict]]) -> 
         plan.changed.append(current)
 
 
+def _plan_definitions(frame: pd.DataFrame) -> ImportPlan:
+    from .models import Plan, Service
+
+    services = {s.name.casefold(): s for s in Service.objects.all()} | {
+        s.slug.casefold(): s for s in Service.objects.all()
+    }
+    plans = {p.code: p for p in Plan.objects.all()}
+    existing = {i.code: i for i in Indicator.objects.all()}
+    plan = ImportPlan("indicators", len(frame))
+    seen: dict[str, int] = {}
+    for row, cells in _rows(frame, "indicators"):
+        errors: list[RowError] = []
+        code, title = cells["code"], cells["title"]
+        if not code:
+            errors.append(RowError(row, "code", "The code is missing."))
+        elif seen.setdefault(code, row) != row:
+            errors.append(RowError(row, "code", f"{code} is already in row {seen[code]}."))
+        if not title:
+            errors.append(RowError(row, "title", "The title is missing."))
+        service = services.get(cells["service"].casefold())
+        if service is None:
+            errors.append(RowError(row, "service", f'There is no service called "{cells["service"]}".'))
+        owning_plan = None
+        if cells["plan_code"]:
+            owning_plan = plans.get(cells["plan_code"])
+            if owning_plan is None:
+                errors.append(RowError(row, "plan_code", f'There is no plan with the code "{cells["plan_code"]}".'))
+            elif service and owning_plan.service_id != service.id:
+                errors.append(RowError(row, "plan_code", f"{owning_plan.code} belongs to another service."))
+        fields = {"title": title, "unit": cells["unit"], "definition": cells["definition"]}
+        for name, allowed in CHOICES.items():
+            value = (cells[name] or DEFAULTS[name]).lower().replace("-", "_").replace(" ", "_")
+            if value not in allowed:
+                errors.append(RowError(row, name, f"Write one of: {', '.join(sorted(allowed))}."))
+            fields[name] = value
+        places = cells["decimal_places"] or "0"
+        if not (places.isdigit() and int(places) <= 4):
+            errors.append(RowError(row, "decimal_places", "Write a whole number from 0 to 4."))
+        else:
+            fields["decimal_places"] = int(places)
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        fields |= {"service": service, "plan": owning_plan}
+        current = existing.get(code)
+        if current is None:
+            plan.new.append(Indicator(code=code, **fields))
+            continue
+        differences = [name for name, new in fields.items() if getattr(current, name) != new]
+        if not differences:
+            plan.unchanged += 1
+            continue
+        for name in differences:
+            plan.changes.append(Change(code, None, name, getattr(current, name), fields[name]))
+            setattr(current, name, fields[name])
+        plan.changed.append(current)
+    if plan.errors:
+        plan.new, plan.changed, plan.changes, plan.unchanged = [], [], [], 0
+    return plan
+
+
 def _extra(kind: str) -> dict:
     # Imported values are the performance team's record of published figures.
     return {"state": ReviewState.APPROVED} if kind == "values" else {}
@@ -272,7 +355,7 @@ def apply_import(plan: ImportPlan, user, filename: str) -> tuple[int, int]:
     """Write a validated plan in one transaction, recording the import in the audit history."""
     if not plan.valid:
         raise ImportFileError("The file has errors; nothing was written.")
-    model = IndicatorValue if plan.kind == "values" else Target
+    model = {"values": IndicatorValue, "targets": Target, "indicators": Indicator}[plan.kind]
     reason = f"Imported from {filename}"
     if plan.new:
         bulk_create_with_history(plan.new, model, batch_size=2000, default_user=user, default_change_reason=reason)

@@ -258,3 +258,41 @@ def test_round_trip_export_import_export_gives_identical_values(client, demo):
     columns = ["indicator_code", "period", "value", "target", "status", "not_available_reason"]
     read = lambda content: pd.read_excel(io.BytesIO(content), sheet_name="Indicators", dtype=str, keep_default_na=False)  # noqa: E731
     assert read(first)[columns].equals(read(second)[columns])
+
+
+DEFINITIONS = "code,title,service,unit,decimal_places,polarity,frequency,aggregation,source,plan_code,definition\n"
+
+
+def test_indicator_definitions_import_validates_previews_and_applies(indicators):
+    service = indicators["kin"].service
+    bad = csv(
+        DEFINITIONS
+        + f"NEW1,New measure,{service.name},%,1,upwards,quarterly,latest,local,,\n"
+        + "NEW2,,Nowhere,,7,higher,weekly,latest,local,NOPLAN,\n"
+        + f"NEW1,Again,{service.name},,0,higher,quarterly,latest,local,,"
+    )
+    plan = plan_import("indicators", bad, "defs.csv")
+    found = {(e.row, e.column) for e in plan.errors}
+    assert found == {
+        (2, "polarity"), (3, "title"), (3, "service"), (3, "plan_code"), (3, "frequency"), (3, "decimal_places"),
+        (4, "code"),
+    }  # fmt: skip
+    assert not plan.new and not plan.changed
+
+    good = csv(
+        DEFINITIONS
+        + f"NEW1,New measure,{service.slug},%,1,lower,half-yearly,mean,LGBF,,Counted at the end of each half\n"
+        + f"KIN1,Kinship care renamed,{service.name},%,1,higher,quarterly,latest,local,,"
+    )
+    plan = plan_import("indicators", good, "defs.csv")
+    assert plan.valid and len(plan.new) == 1 and len(plan.changed) == 1
+    assert {c.field for c in plan.changes} == {"title"}
+    apply_import(plan, None, "defs.csv")
+    from indicators.models import Indicator
+
+    new = Indicator.objects.get(code="NEW1")
+    assert (new.polarity, new.frequency, new.aggregation, new.source, new.decimal_places) == (
+        "lower", "half_yearly", "mean", "lgbf", 1,
+    )  # fmt: skip
+    assert Indicator.objects.get(code="KIN1").title == "Kinship care renamed"
+    assert plan_import("indicators", good, "defs.csv").unchanged == 2
