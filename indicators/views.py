@@ -30,7 +30,7 @@ from .permissions import action_for_editing, indicator_for_editing, user_roles
 from .preview import neighbours, preview
 from .progress import latest_updates
 from .status import Rag, indicator_status
-from .workflow import Conflict, WorkflowError, open_round, save_entry
+from .workflow import Conflict, WorkflowError, editable, open_round, save_entry
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ReviewState.choices)}
@@ -174,19 +174,12 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
         .order_by("-period")
         .first()
     )
-    try:
-        reporting_round = open_round(period_obj)
-        closed_reason = ""
-    except WorkflowError as error:
-        reporting_round, closed_reason = None, str(error)
-    editable = reporting_round is not None and (
-        entry is None or entry.state in (ReviewState.DRAFT, ReviewState.RETURNED)
-    )
+    can_edit, closed_reason = editable(period_obj, entry)
     other_version = None
 
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied(closed_reason or "This update can no longer be changed.")
+        if not can_edit:
+            raise PermissionDenied(closed_reason)
         form = ActionUpdateForm(request.POST, action=action)
         if form.is_valid():
             submit = "submit" in request.POST
@@ -231,7 +224,7 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
             "form": form,
             "entry": entry,
             "previous": previous,
-            "editable": editable,
+            "editable": can_edit,
             "closed_reason": closed_reason,
             "other_version": other_version,
         },
@@ -247,20 +240,13 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
     values, targets = neighbours(indicator, period_obj)
     entry = values.get(period_obj)
     exception = ExceptionReport.objects.filter(indicator=indicator, period=period_obj).first()
-    try:
-        reporting_round = open_round(round_for(period_obj))
-        closed_reason = ""
-    except WorkflowError as error:
-        reporting_round, closed_reason = None, str(error)
-    editable = reporting_round is not None and (
-        entry is None or entry.state in (ReviewState.DRAFT, ReviewState.RETURNED)
-    )
+    can_edit, closed_reason = editable(round_for(period_obj), entry)
     result = None
     other_version = None
 
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied(closed_reason or "This value can no longer be changed.")
+        if not can_edit:
+            raise PermissionDenied(closed_reason)
         form = IndicatorValueForm(request.POST, indicator=indicator)
         if form.is_valid():
             result = preview(indicator, period_obj, form.cleaned_data.get("value"), values, targets)
@@ -328,7 +314,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             "target": targets.get(period_obj),
             "recent": recent,
             "result": result,
-            "editable": editable,
+            "editable": can_edit,
             "closed_reason": closed_reason,
             "other_version": other_version,
         },
@@ -369,13 +355,13 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     for indicator in indicators:
         prefix = f"i{indicator.id}"
         entry = existing.get((indicator.id, own[indicator.id]))
-        editable = not closed_reason and (entry is None or entry.state in (ReviewState.DRAFT, ReviewState.RETURNED))
+        row_editable = not closed_reason and (entry is None or entry.state in (ReviewState.DRAFT, ReviewState.RETURNED))
         initial = {"version": entry.version if entry else 0}
         if entry:
             initial |= {"value": entry.value, "commentary": entry.commentary}
         form = IndicatorValueForm(initial=initial, prefix=prefix, indicator=indicator)
         typed = request.POST.get(f"{prefix}-value", "").strip() if chosen else ""
-        if chosen and editable and (chosen == str(indicator.id) or (chosen == "all" and typed)):
+        if chosen and row_editable and (chosen == str(indicator.id) or (chosen == "all" and typed)):
             form = IndicatorValueForm(request.POST, prefix=prefix, indicator=indicator)
             if form.is_valid():
                 try:
@@ -413,7 +399,7 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
                 "period": own[indicator.id],
                 "form": form,
                 "entry": entry,
-                "editable": editable,
+                "editable": row_editable,
                 "target": target,
                 "previous": previous,
                 "status": status,

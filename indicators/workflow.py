@@ -43,6 +43,17 @@ def open_round(period: Period) -> ReportingRound:
     return found
 
 
+def editable(period: Period, entry: Reviewable | None) -> tuple[bool, str]:
+    """Whether an officer can change the entry for `period` now, and if not, why not."""
+    try:
+        open_round(period)
+    except WorkflowError as error:
+        return False, str(error)
+    if entry is not None and entry.state not in EDITABLE_STATES:
+        return False, f"This has been {entry.get_state_display().lower()} and can no longer be changed."
+    return True, ""
+
+
 @transaction.atomic
 def save_entry(
     model: type[Reviewable],
