@@ -41,8 +41,3 @@ def truncate(words: str, limit: int = 180) -> str:
     if len(words) <= limit:
         return words
     return words[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
-
-
-def shorten(text: str, limit: int = 180) -> str:
-    """The first `limit` characters of a narrative's plain text."""
-    return truncate(plain_text(text), limit)

@@ -243,10 +243,6 @@ class Reviewable(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def is_approved(self) -> bool:
-        return self.state == ReviewState.APPROVED
-
 
 class ReportingRound(models.Model):
     """A period opened by the performance team for updates, with a deadline; locked once reported."""

@@ -300,10 +300,6 @@ def _month_index_to_date(year: int, month_index: int) -> dt.date:
     return dt.date(calendar_year, calendar_month, 1)
 
 
-def parse_period(text: str) -> Period:
-    return Period.parse(text)
-
-
 @functools.lru_cache(maxsize=4096)
 def period_from_key(key: str) -> Period:
     """The inverse of `Period.key`; cached, as every stored period passes through it."""
