@@ -374,14 +374,7 @@ def _indicator_row(
 
     record = values.get((indicator.id, reported)) if reported else None
     target = targets.get((indicator.id, reported)) if reported else None
-    status = indicator_status(
-        record.value if record else None,
-        target,
-        polarity,
-        measured_this_period=reported is not None,
-    )
-    if record and record.not_available:
-        status = IndicatorStatus(Rag.NOT_AVAILABLE, record.reason or status.reason)
+    status = _status_at(indicator, reported, values, targets)
     short = long = Trend.NO_COMPARISON
     forecast = Outlook.UNKNOWN
     last_year = previous = None
@@ -434,18 +427,16 @@ def _indicator_row(
     )
 
 
-def _rag_at(indicator, periods: ReportingPeriods | None, values, targets) -> Rag:
-    reported = periods.reported if periods else None
+def _status_at(indicator: Indicator, reported: Period | None, values, targets) -> IndicatorStatus:
+    """The indicator's status for its own `reported` period (None: not measured this period)."""
     record = values.get((indicator.id, reported)) if reported else None
     target = targets.get((indicator.id, reported)) if reported else None
+    status = indicator_status(
+        record.value if record else None, target, indicator.polarity_enum, measured_this_period=reported is not None
+    )
     if record and record.not_available:
-        return Rag.NOT_AVAILABLE
-    return indicator_status(
-        record.value if record else None,
-        target,
-        indicator.polarity_enum,
-        measured_this_period=reported is not None,
-    ).rag
+        return IndicatorStatus(Rag.NOT_AVAILABLE, record.reason or status.reason)
+    return status
 
 
 def _counts(order, this_year: Counter, last_year: Counter | None) -> list[StatusCount]:
@@ -557,7 +548,10 @@ def build_scorecard(
                     "resource_implications": report.resource_implications,
                 }
     indicator_counts = Counter(row.rag for row in indicator_rows)
-    indicator_counts_last_year = Counter(_rag_at(ind, then[ind.frequency], values, targets) for ind in indicators)
+    indicator_counts_last_year = Counter(
+        _status_at(ind, then[ind.frequency].reported if then[ind.frequency] else None, values, targets).rag
+        for ind in indicators
+    )
 
     owners = {user_id: name for user_id, name in people.items() if user_id is not None}
 
