@@ -39,7 +39,9 @@ def run_render(render_id: int) -> ReportRender:
         data = build_report_data(render.report)
         pdf, pages = write_pdf(render_html(data))
         with transaction.atomic():
-            render.pdf, render.status, render.finished_at = pdf, ReportRender.Status.DONE, timezone.now()
+            # An issued PDF is kept once, in the archive; the render keeps only drafts' files.
+            render.pdf = None if render.issue else pdf
+            render.status, render.finished_at = ReportRender.Status.DONE, timezone.now()
             render.save(update_fields=["pdf", "status", "finished_at"])
             if render.issue:
                 issued = IssuedReport(

@@ -177,6 +177,7 @@ def test_large_reports_render_on_the_background_worker(client, monkeypatch):
     render.refresh_from_db()
     assert render.status == ReportRender.Status.DONE
     assert IssuedReport.objects.get(report=report).page_count >= 1
+    assert render.pdf is None  # the issued file is kept once, in the archive
 
 
 def test_report_data_uses_a_fixed_number_of_queries():
