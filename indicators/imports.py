@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .bulk import write_with_history
 from .models import Indicator, IndicatorValue, ReviewState, Target
 from .numbers import NumberError, parse_number
 from .periods import Period, PeriodError
@@ -356,12 +356,6 @@ def apply_import(plan: ImportPlan, user, filename: str) -> tuple[int, int]:
     if not plan.valid:
         raise ImportFileError("The file has errors; nothing was written.")
     model = {"values": IndicatorValue, "targets": Target, "indicators": Indicator}[plan.kind]
-    reason = f"Imported from {filename}"
-    if plan.new:
-        bulk_create_with_history(plan.new, model, batch_size=2000, default_user=user, default_change_reason=reason)
-    if plan.changed:
-        names = sorted({change.field for change in plan.changes})
-        bulk_update_with_history(
-            plan.changed, model, names, batch_size=2000, default_user=user, default_change_reason=reason
-        )
+    names = sorted({change.field for change in plan.changes})
+    write_with_history(model, plan.new, plan.changed, names, user, f"Imported from {filename}")
     return len(plan.new), len(plan.changed)
