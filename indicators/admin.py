@@ -7,9 +7,12 @@ from .models import (
     Action,
     ActionUpdate,
     Committee,
+    ComparatorCouncil,
+    ComparatorValue,
     CorporatePriority,
     Directorate,
     ExceptionReport,
+    FamilyGroup,
     Indicator,
     IndicatorValue,
     Outcome,
@@ -186,3 +189,24 @@ class RiskReviewAdmin(SimpleHistoryAdmin):
     search_fields = ["risk__reference", "risk__title"]
     list_select_related = ["risk"]
     raw_id_fields = ["risk", "author", "submitted_by", "reviewed_by"]
+
+
+@admin.register(ComparatorCouncil)
+class ComparatorCouncilAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "is_own", "is_national"]
+    search_fields = ["name"]
+
+
+@admin.register(FamilyGroup)
+class FamilyGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(ComparatorValue)
+class ComparatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "council", "period", "value"]
+    list_filter = ["period", "council"]
+    search_fields = ["indicator__code", "indicator__benchmark_code", "council__name"]
+    list_select_related = ["indicator", "council"]
+    raw_id_fields = ["indicator"]

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .imports import KINDS, LABELS, ImportFileError, apply_import, plan_import, template_csv
+from .imports import KINDS, LABELS, ImportFileError, apply_import, plan_import, template_csv, template_xlsx
 from .models import PendingImport
 from .permissions import is_performance_team
 
@@ -74,10 +74,16 @@ def confirm_import(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @login_required
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: HttpRequest, kind: str, extension: str = "csv") -> HttpResponse:
     if kind not in KINDS:
         raise Http404("No such template.")
-    response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="perfdash-{kind}-template.csv"'
+    if extension == "xlsx":
+        response = HttpResponse(template_xlsx(kind), content_type=XLSX)
+    else:
+        response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="perfdash-{kind}-template.{extension}"'
     return response

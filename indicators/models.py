@@ -343,6 +343,19 @@ class Indicator(models.Model):
     )
     active = models.BooleanField(default=True, help_text="Clear when the measure is dropped from the plan")
     order = models.PositiveIntegerField(default=0)
+    benchmark_code = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Its code in published benchmarking data (e.g. LGBF's CHN9), if it is benchmarked",
+    )
+    family_group = models.ForeignKey(
+        "FamilyGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        help_text="The councils it is compared with; empty means the only family group, if there is one",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -571,6 +584,70 @@ class Role(models.Model):
         needs_service = self.kind in (self.Kind.APPROVER, self.Kind.OFFICER)
         if needs_service and not self.service_id:
             raise ValidationError({"service": "Approvers and officers act for a service."})
+
+
+class ComparatorCouncil(models.Model):
+    """A council in published benchmarking data, or the row that holds the national figure."""
+
+    name = models.CharField(max_length=120, unique=True)
+    is_own = models.BooleanField("This is our council", default=False)
+    is_national = models.BooleanField(
+        "National figure",
+        default=False,
+        help_text="The row is the published national figure (e.g. the Scottish average), not a council",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_own"], condition=models.Q(is_own=True), name="one_own_council"),
+            models.UniqueConstraint(
+                fields=["is_national"], condition=models.Q(is_national=True), name="one_national_figure"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(is_own=True, is_national=True), name="own_council_is_not_national"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FamilyGroup(models.Model):
+    """Councils with similar circumstances that we compare ourselves with (LGBF's family groups)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True, help_text="What the councils have in common")
+    members = models.ManyToManyField(ComparatorCouncil, related_name="family_groups", blank=True)
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComparatorValue(models.Model):
+    """A council's published figure for a benchmarked indicator in one year."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comparator_values")
+    council = models.ForeignKey(ComparatorCouncil, on_delete=models.CASCADE, related_name="values")
+    period = PeriodField()
+    value = models.DecimalField(**NUMBER)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period", "council"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "council", "period"], name="unique_comparator_value_per_council_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period} {self.council}: {self.value}"
 
 
 class PendingImport(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, review_views, risk_views, views
+from . import benchmark_views, import_views, review_views, risk_views, views
 
 urlpatterns = [
     path("updates/", views.my_updates, name="my_updates"),
@@ -14,6 +14,15 @@ urlpatterns = [
     path("imports/", import_views.imports, name="imports"),
     path("imports/<int:pk>/confirm/", import_views.confirm_import, name="confirm_import"),
     path("imports/templates/<str:kind>.csv", import_views.import_template, name="import_template"),
+    path(
+        "imports/templates/<str:kind>.xlsx",
+        import_views.import_template,
+        {"extension": "xlsx"},
+        name="import_template_xlsx",
+    ),
+    path("benchmarking/settings/", benchmark_views.benchmark_settings, name="benchmark_settings"),
+    path("benchmarking/settings/groups/new/", benchmark_views.family_group, name="new_family_group"),
+    path("benchmarking/settings/groups/<int:pk>/", benchmark_views.family_group, name="family_group"),
     path("risks/service/<slug:slug>/", risk_views.service_register, name="service_risks"),
     path("risks/committee/<slug:slug>/", risk_views.committee_register, name="committee_risks"),
     path("risks/<int:pk>/review/", risk_views.review_risk, name="review_risk"),

@@ -110,3 +110,71 @@ def progress_history_chart(title: str, history: list[tuple[Period, int | None]])
     figure.update_layout(**layout, showlegend=False)
     rows = [[period.label, "–" if p is None else f"{p}%"] for period, p in history]
     return Chart(title, json.loads(figure.to_json()), ["Period", "Progress"], rows)
+
+
+OWN = "#1d70b8"
+OTHERS = "#b1b4b6"
+FAMILY_AVERAGE = "#0b0c0c"
+NATIONAL_AVERAGE = "#d4351c"
+
+
+def benchmark_chart(title: str, unit: str, comparison, format_value) -> Chart:
+    """Each family-group council's figure, best first, with the family and national averages.
+
+    Our council's bar is labelled "(our council)" as well as coloured, so colour is not the only cue.
+    """
+    figures = list(reversed(comparison.figures))  # plotly draws the first bar at the bottom
+    labels = [f"{f.council} (our council)" if f.is_own else f.council for f in figures]
+    figure = go.Figure(
+        go.Bar(
+            x=[float(f.value) for f in figures],
+            y=labels,
+            orientation="h",
+            marker={
+                "color": [OWN if f.is_own else OTHERS for f in figures],
+                "pattern": {"shape": ["/" if f.is_own else "" for f in figures]},
+            },
+            text=[format_value(f.value) for f in figures],
+            textposition="outside",
+            name=comparison.period.label,
+            showlegend=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    for average, name, colour, dash in (
+        (comparison.family_average, "Family group average", FAMILY_AVERAGE, "dash"),
+        (comparison.national_average, "National average", NATIONAL_AVERAGE, "dot"),
+    ):
+        if average is None:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=[float(average), float(average)],
+                y=[labels[0], labels[-1]] if labels else [],
+                mode="lines",
+                name=f"{name} {format_value(average)}",
+                line={"color": colour, "dash": dash, "width": 2},
+                hoverinfo="name",
+            )
+        )
+    layout = _layout(title, "")
+    layout["xaxis"] = {"title": {"text": unit or "Value"}, "rangemode": "tozero"}
+    layout["yaxis"] = {"type": "category", "automargin": True}
+    layout["hovermode"] = "closest"
+    layout["height"] = 200 + 34 * max(len(figures), 1)
+    layout["legend"] = {"orientation": "h", "y": -0.12, "yanchor": "top"}
+    layout["margin"] = {"l": 20, "r": 20, "t": 50, "b": 90}
+    figure.update_layout(**layout)
+    rows = [
+        [
+            "–" if f.rank is None else str(f.rank),
+            f.council + (" (our council)" if f.is_own else ""),
+            format_value(f.value),
+        ]
+        for f in comparison.figures
+    ]
+    if comparison.family_average is not None:
+        rows.append(["", "Family group average", format_value(comparison.family_average)])
+    if comparison.national_average is not None:
+        rows.append(["", "National average", format_value(comparison.national_average)])
+    return Chart(title, json.loads(figure.to_json()), ["Rank", "Council", "Value"], rows)

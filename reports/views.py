@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from indicators.benchmarking import load_benchmark_data
 from indicators.models import (
     Action,
     ActionUpdate,
@@ -36,7 +37,7 @@ from .builder import (
     service_scope,
 )
 from .cache import cached
-from .charts import indicator_history_chart, progress_history_chart
+from .charts import benchmark_chart, indicator_history_chart, progress_history_chart
 from .exports import to_csv, to_xlsx
 
 
@@ -142,6 +143,9 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     places, unit = indicator.decimal_places, indicator.unit
+    benchmarks = load_benchmark_data([indicator.id])
+    years = benchmarks.years(indicator.id)
+    comparison = benchmarks.comparison(indicator, years[0]) if years else None
     chart = indicator_history_chart(
         f"{indicator.code} {indicator.title}",
         unit,
@@ -169,6 +173,50 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": sorted(targets.values(), key=lambda t: (t.period.end, -t.period.frequency.months), reverse=True),
             "not_available": Rag.NOT_AVAILABLE,
             "timeline": timeline,
+            "comparison": comparison,
+            "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
+        },
+    )
+
+
+def _benchmark_chart(indicator: Indicator, comparison):
+    places, unit = indicator.decimal_places, indicator.unit
+    return benchmark_chart(
+        f"{indicator.title}: {comparison.period.label}", unit, comparison, lambda v: format_number(v, places, unit)
+    )
+
+
+@login_required
+def benchmarking(request: HttpRequest) -> HttpResponse:
+    """Every benchmarked indicator's latest year: our figure, the averages and our ranks."""
+    data = load_benchmark_data()
+    indicators = Indicator.objects.filter(id__in=list(data.values)).select_related("service")
+    rows = [
+        (indicator, data.comparison(indicator, data.years(indicator.id)[0]))
+        for indicator in sorted(indicators, key=lambda i: (i.service.name, i.order, i.code))
+    ]
+    return render(request, "reports/benchmarking.html", {"rows": rows, "own": data.own})
+
+
+@login_required
+def benchmark_indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_object_or_404(Indicator.objects.select_related("service", "family_group"), pk=pk)
+    data = load_benchmark_data([indicator.id])
+    comparisons = data.comparisons(indicator)
+    period = _period_param(request)
+    chosen = next((c for c in comparisons if c.period == period), None) if period else None
+    if period and chosen is None:
+        raise Http404(f"No benchmarking figures for {period.label}.")
+    comparison = chosen or (comparisons[0] if comparisons else None)
+    return render(
+        request,
+        "reports/benchmark_indicator.html",
+        {
+            "indicator": indicator,
+            "comparison": comparison,
+            "comparisons": comparisons,
+            "chart": _benchmark_chart(indicator, comparison) if comparison else None,
+            "own": data.own,
         },
     )
 

@@ -21,9 +21,11 @@ from ..models import (
     Action,
     ActionUpdate,
     Committee,
+    ComparatorCouncil,
     CorporatePriority,
     Directorate,
     ExceptionReport,
+    FamilyGroup,
     Indicator,
     IndicatorValue,
     Outcome,
@@ -109,6 +111,8 @@ class Loader:
             self.load_plan(item)
         for item in data.get("risks", []):
             self.load_risk(item)
+        if "benchmarking" in data:
+            self.load_benchmarking(data["benchmarking"], path.parent)
         for item in data.get("rounds", []):
             locked = item.get("locked")
             self.upsert(
@@ -228,6 +232,7 @@ class Loader:
                 "owner": self.user(item.get("owner")),
                 "active": item.get("active", True),
                 "order": order,
+                "benchmark_code": item.get("benchmark_code", ""),
             },
         )
         for target in item.get("targets", []):
@@ -268,6 +273,27 @@ class Loader:
                     "author": indicator.owner,
                 },
             )
+
+    def load_benchmarking(self, item: dict[str, Any], folder: Path) -> None:
+        """Indicators with benchmarking codes, then the figures through the spreadsheet import."""
+        from indicators.imports import apply_import, plan_import
+
+        for order, indicator in enumerate(item.get("indicators", []), start=100):
+            plan = Plan.objects.get(code=indicator["plan"])
+            outcomes = {o.title: o for o in plan.outcomes.all()}
+            self.load_indicator(plan, indicator, order, outcomes)
+        figures = item["figures"]
+        content = (folder / figures).read_bytes()
+        import_plan = plan_import("comparators", content, figures)
+        if not import_plan.valid:
+            raise ValueError(f"{figures}: {import_plan.errors[:3]}")
+        apply_import(import_plan, self.user("performance"), figures)
+        for council in ComparatorCouncil.objects.all():
+            flags = {"is_own": council.name == item.get("own"), "is_national": council.name == item.get("national")}
+            self.upsert(ComparatorCouncil, {"pk": council.pk}, flags)
+        for group in item.get("family_groups", []):
+            family = self.upsert(FamilyGroup, {"name": group["name"]}, {"description": group.get("description", "")})
+            family.members.set(ComparatorCouncil.objects.filter(name__in=group["members"]))
 
     def load_risk(self, item: dict[str, Any]) -> None:
         plan = Plan.objects.get(code=item["plan"]) if item.get("plan") else None
