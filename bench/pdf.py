@@ -3,7 +3,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/perfdash_bench .venv/bin/python bench/pdf.py
 
 Each PDF is made in a fresh child process, as the background worker would, so its time and
-peak memory are its own. The same HTML is also printed by headless Chromium for comparison.
+peak memory are its own. The large report is made three ways: as one document (as small reports
+are), and in parts (reports/pdf_parts.py) one and two at a time. Peak memory is the most the
+child and the processes it starts held at any one moment (sampled every 0.1 s). The same HTML is
+also printed by headless Chromium for comparison.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,7 +38,8 @@ from bench.scorecard import ensure_database_exists  # noqa: E402
 from indicators.models import Committee, Indicator, Service  # noqa: E402
 from indicators.periods import Period  # noqa: E402
 from reports.models import CommitteeReport  # noqa: E402
-from reports.pdf import build_report_data, render_html, write_pdf  # noqa: E402
+from reports.pdf import build_report_data, render_html, render_parts, write_pdf  # noqa: E402
+from reports.pdf_parts import render_in_parts  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -53,28 +58,60 @@ def report(title: str, committee: Committee, services) -> CommitteeReport:
     return found
 
 
-def render_child(report_id: int, out: str) -> None:
-    """Runs in the child: build, render and write one PDF; print its timings."""
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of `pid` and its children, in MB."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(entry.name) == pid or int(fields[1]) == pid:
+                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def render_child(report_id: int, out: str, mode: str) -> None:
+    """Runs in the child: build, render and write one PDF; print its timings and peak memory."""
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_mb(os.getpid()))
+            time.sleep(0.1)
+
+    threading.Thread(target=sample, daemon=True).start()
     start = time.perf_counter()
     data = build_report_data(CommitteeReport.objects.get(pk=report_id))
     html = render_html(data)
     Path(out + ".html").write_text(html, encoding="utf-8")
+    parts = render_parts(data) if mode != "single" else []
     built = time.perf_counter()
-    pdf, pages = write_pdf(html)
+    if mode == "single":
+        pdf, pages = write_pdf(html)
+    else:
+        pdf, pages = render_in_parts(parts, str(ROOT), int(mode.split(":")[1]))
     Path(out).write_bytes(pdf)
-    done = time.perf_counter()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{pages} {built - start:.2f} {done - built:.2f} {peak_mb:.0f}")
+    finished = time.perf_counter()
+    done.set()
+    peak_mb = max(peak[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(f"{pages} {built - start:.2f} {finished - built:.2f} {peak_mb:.0f}")
 
 
-def measure(report_id: int, label: str, workdir: str) -> None:
+def measure(report_id: int, label: str, workdir: str, mode: str = "single", chromium: bool = True) -> None:
     out = os.path.join(workdir, f"report-{report_id}.pdf")
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, __file__, "--child", str(report_id), out], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--child", str(report_id), out, mode], capture_output=True, text=True, check=True
     )
     wall = time.perf_counter() - start
     pages, data_s, pdf_s, peak_mb = result.stdout.split()[-4:]
+    if not chromium:
+        print(f"{label:<40} {pages:>5} {float(data_s):>8.2f} {float(pdf_s):>9.2f} {wall:>8.2f} {peak_mb:>8}")
+        return
     chrome_start = time.perf_counter()
     subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -83,7 +120,7 @@ def measure(report_id: int, label: str, workdir: str) -> None:
     )  # fmt: skip
     chrome_s = time.perf_counter() - chrome_start
     print(
-        f"{label:<34} {pages:>5} {float(data_s):>8.2f} {float(pdf_s):>9.2f} {wall:>8.2f} {peak_mb:>8}"
+        f"{label:<40} {pages:>5} {float(data_s):>8.2f} {float(pdf_s):>9.2f} {wall:>8.2f} {peak_mb:>8}"
         f" {chrome_s:>9.2f} {float(pdf_s) / chrome_s:>7.1f}x"
     )
 
@@ -103,14 +140,16 @@ def main() -> None:
     print("PDF = WeasyPrint (tagged PDF/UA-1), each in a fresh process; Chromium prints the same HTML.")
     columns = ["pages", "data s", "layout s", "total s", "peak MB", "chrome s", "ratio"]
     widths = [5, 8, 9, 8, 8, 9, 8]
-    print(f"{'report':<34} " + " ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
+    print(f"{'report':<40} " + " ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     with tempfile.TemporaryDirectory() as workdir:
-        measure(seed.pk, "seed size (1 plan, 15 actions, 12 PIs)", workdir)
-        measure(large.pk, "large (30 plans, 1,000 + 1,000)", workdir)
+        measure(seed.pk, "seed size (1 plan, 15 actions, 13 PIs)", workdir)
+        measure(large.pk, "large, one document", workdir)
+        measure(large.pk, "large, in parts, 1 at a time", workdir, "parts:1", chromium=False)
+        measure(large.pk, "large, in parts, 2 at a time", workdir, "parts:2", chromium=False)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        render_child(int(sys.argv[2]), sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        render_child(int(sys.argv[2]), sys.argv[3], sys.argv[4])
     else:
         main()

@@ -14,8 +14,8 @@ from jinja2 import Environment
 
 from indicators.periods import Period
 from indicators.permissions import user_roles
-from reports.icons import status_icon, status_tone
-from reports.svg import sparkline
+from reports.icons import SHAPES, print_icon_css, status_icon, status_tone
+from reports.svg import sparkline, sparkline_image
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -86,9 +86,18 @@ def environment(**options: Any) -> Environment:
             "url_for_id": url_for_id,
             "status_icon": status_icon,
             "status_tone": status_tone,
+            "print_icon_css": print_icon_css,
+            "ICON_CODES": frozenset(SHAPES),
         }
     )
-    env.globals.update({"get_messages": get_messages, "user_roles": user_roles, "sparkline": sparkline})
+    env.globals.update(
+        {
+            "get_messages": get_messages,
+            "user_roles": user_roles,
+            "sparkline": sparkline,
+            "sparkline_image": sparkline_image,
+        }
+    )
     env.filters.update(
         {
             "number": format_number,

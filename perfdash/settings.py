@@ -132,6 +132,10 @@ STORAGES = {
 # Background work (large PDFs): a database queue run by `manage.py db_worker`; no broker needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Large committee reports are laid out in parts (reports/pdf_parts.py), this many at a time.
+# Each part needs up to ~600 MB; 1 keeps a 300-page report under 1 GB, 2 halves its time.
+PDF_PROCESSES = int(os.environ.get("PDF_PROCESSES", "1"))
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "perfdash@localhost")
 

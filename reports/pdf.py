@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -105,9 +106,44 @@ def build_report_data(report: CommitteeReport) -> ReportData:
     )
 
 
-def render_html(data: ReportData) -> str:
+APPENDICES = ("summary", "actions", "indicators", "exceptions", "risks")
+# The appendices long enough to be laid out on their own when a report is rendered in parts.
+LONG_APPENDICES = ("actions", "indicators")
+
+
+def appendix_numbers(data: ReportData) -> dict[str, int]:
+    shown = [key for key in APPENDICES if data.appendices[key]]
+    return {key: number for number, key in enumerate(shown, start=1)}
+
+
+def render_html(data: ReportData, shown: Sequence[str] | None = None, front: bool = True) -> str:
+    """The report as one HTML document; `shown` limits it to some appendices (for rendering in parts)."""
+    numbers = appendix_numbers(data)
     template = engines["jinja2"].get_template("print/report.html")
-    return template.render({"data": data, "card": data.scorecard})
+    return template.render(
+        {
+            "data": data,
+            "card": data.scorecard,
+            "for_print": True,
+            "numbers": numbers,
+            "shown": set(numbers) if shown is None else set(shown) & set(numbers),
+            "front": front,
+        }
+    )
+
+
+def render_parts(data: ReportData) -> list[str]:
+    """The report as separate documents: the front matter with the short appendices, then each
+    long appendix on its own, keeping the appendices in order."""
+    parts: list[tuple[bool, list[str]]] = [(True, [])]
+    for key in appendix_numbers(data):
+        if key in LONG_APPENDICES:
+            parts.append((False, [key]))
+        elif parts[-1][0] or parts[-1][1][-1] not in LONG_APPENDICES:
+            parts[-1][1].append(key)
+        else:
+            parts.append((False, [key]))
+    return [render_html(data, shown, front) for front, shown in parts]
 
 
 def write_pdf(html: str) -> tuple[bytes, int]:

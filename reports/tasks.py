@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -14,12 +15,15 @@ from django_tasks import task
 from indicators.models import Action, Indicator
 
 from .models import IssuedReport, ReportRender
-from .pdf import build_report_data, render_html, report_scope, snapshot, write_pdf
+from .pdf import build_report_data, render_html, render_parts, report_scope, snapshot, write_pdf
+from .pdf_parts import render_in_parts
 
 logger = logging.getLogger(__name__)
 
 # Reports with more items than this render on the worker; smaller ones take a few seconds inline.
 INLINE_LIMIT = 150
+# Reports with more items than this are laid out in parts, to bound memory (see pdf_parts.py).
+PARTS_FROM = 400
 
 
 def report_size(report) -> int:
@@ -37,7 +41,10 @@ def run_render(render_id: int) -> ReportRender:
     render.save(update_fields=["status", "started_at"])
     try:
         data = build_report_data(render.report)
-        pdf, pages = write_pdf(render_html(data))
+        if report_size(render.report) > PARTS_FROM:
+            pdf, pages = render_in_parts(render_parts(data), str(settings.BASE_DIR), settings.PDF_PROCESSES)
+        else:
+            pdf, pages = write_pdf(render_html(data))
         with transaction.atomic():
             # An issued PDF is kept once, in the archive; the render keeps only drafts' files.
             render.pdf = None if render.issue else pdf
