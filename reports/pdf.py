@@ -107,8 +107,10 @@ def build_report_data(report: CommitteeReport) -> ReportData:
 
 
 APPENDICES = ("summary", "actions", "indicators", "exceptions", "risks")
-# The appendices long enough to be laid out on their own when a report is rendered in parts.
+# The appendices long enough to be laid out on their own when a report is rendered in parts,
+# in runs of whole plans of about PART_ROWS rows (a part of 250 rows takes ~300 MB to lay out).
 LONG_APPENDICES = ("actions", "indicators")
+PART_ROWS = 250
 
 
 def appendix_numbers(data: ReportData) -> dict[str, int]:
@@ -116,8 +118,18 @@ def appendix_numbers(data: ReportData) -> dict[str, int]:
     return {key: number for number, key in enumerate(shown, start=1)}
 
 
-def render_html(data: ReportData, shown: Sequence[str] | None = None, front: bool = True) -> str:
-    """The report as one HTML document; `shown` limits it to some appendices (for rendering in parts)."""
+def render_html(
+    data: ReportData,
+    shown: Sequence[str] | None = None,
+    front: bool = True,
+    plan_range: tuple[int | None, int | None] = (None, None),
+    continued: bool = False,
+) -> str:
+    """The report as one HTML document.
+
+    For rendering in parts: `shown` limits it to some appendices, `plan_range` to some of the
+    plans of a long appendix, and `continued` says the appendix began in an earlier part.
+    """
     numbers = appendix_numbers(data)
     template = engines["jinja2"].get_template("print/report.html")
     return template.render(
@@ -128,22 +140,44 @@ def render_html(data: ReportData, shown: Sequence[str] | None = None, front: boo
             "numbers": numbers,
             "shown": set(numbers) if shown is None else set(shown) & set(numbers),
             "front": front,
+            "plan_range": plan_range,
+            "continued": continued,
         }
     )
 
 
+def _plan_chunks(data: ReportData, key: str) -> list[tuple[int, int]]:
+    """Runs of whole plans holding about PART_ROWS rows of a long appendix."""
+    chunks, start, rows = [], 0, 0
+    plans = data.scorecard.plans
+    for index, plan in enumerate(plans):
+        rows += sum(len(section.actions if key == "actions" else section.indicators) for section in plan.sections)
+        if rows >= PART_ROWS and index + 1 < len(plans):
+            chunks.append((start, index + 1))
+            start, rows = index + 1, 0
+    chunks.append((start, len(plans)))
+    return chunks
+
+
 def render_parts(data: ReportData) -> list[str]:
-    """The report as separate documents: the front matter with the short appendices, then each
-    long appendix on its own, keeping the appendices in order."""
-    parts: list[tuple[bool, list[str]]] = [(True, [])]
+    """The report as separate documents, in order: the front matter with the short appendices
+    before the first long one; then each long appendix in runs of whole plans; short appendices
+    after a long one share a part."""
+    parts: list[str] = []
+    pending: list[str] = []
+    front = True
     for key in appendix_numbers(data):
-        if key in LONG_APPENDICES:
-            parts.append((False, [key]))
-        elif parts[-1][0] or parts[-1][1][-1] not in LONG_APPENDICES:
-            parts[-1][1].append(key)
-        else:
-            parts.append((False, [key]))
-    return [render_html(data, shown, front) for front, shown in parts]
+        if key not in LONG_APPENDICES:
+            pending.append(key)
+            continue
+        if pending or front:
+            parts.append(render_html(data, pending, front))
+            pending, front = [], False
+        for number, plan_range in enumerate(_plan_chunks(data, key)):
+            parts.append(render_html(data, [key], False, plan_range, continued=number > 0))
+    if pending or front:
+        parts.append(render_html(data, pending, front))
+    return parts
 
 
 def write_pdf(html: str) -> tuple[bytes, int]:

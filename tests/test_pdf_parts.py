@@ -1,5 +1,6 @@
 """Large reports laid out in parts and joined: page numbers, tags and bookmarks survive the join."""
 
+import datetime as dt
 import io
 import re
 
@@ -8,13 +9,16 @@ import pytest
 from django.core.management import call_command
 from pdfminer.high_level import extract_text
 
-from indicators.models import Role
-from reports import tasks
+from indicators.models import Committee, Role
+from indicators.periods import Period
+from reports import pdf, tasks
+from reports.models import CommitteeReport
 from reports.pdf import build_report_data, render_parts
-from tests.factories import make_user
+from tests.factories import make_action, make_indicator, make_plan, make_service, make_update, make_user, make_value
 from tests.test_committee_reports import SEED_CODES, make_report
 
 pytestmark = pytest.mark.django_db
+Q2 = Period.parse("Q2 2022/23")
 
 
 @pytest.fixture
@@ -85,3 +89,33 @@ def test_joined_pdf_keeps_one_structure_tree_and_the_bookmarks(parts_pdf):
         "Appendix 4: Exception reports",
         "Appendix 5: Risk register",
     ]
+
+
+def test_long_appendices_split_into_runs_of_whole_plans(monkeypatch, settings):
+    service = make_service()
+    committee = Committee.objects.create(name="Scrutiny", slug="scrutiny")
+    committee.services.set([service])
+    for n in range(3):
+        plan = make_plan(service, title=f"Service plan number {n}")
+        for a in range(2):
+            make_update(make_action(plan, code=f"P{n}A{a}"), "Q2 2022/23", 50)
+        make_value(make_indicator(service, plan=plan, code=f"P{n}PI"), "Q2 2022/23", 5)
+    report = CommitteeReport.objects.create(
+        title="Split report", committee=committee, meeting_date=dt.date(2022, 11, 30), period=Q2
+    )
+    monkeypatch.setattr(pdf, "PART_ROWS", 2)  # a plan's two actions fill a part
+    parts = render_parts(build_report_data(report))
+    actions = [p for p in parts if any(f"P{n}A0" in p for n in range(3))]
+    assert len(parts) == 1 + 3 + 2 + 1  # front; actions 3 runs; indicators (one a plan: 2 rows a run); the rest
+    assert [("<h2>Appendix 2: Action progress" in p) for p in actions] == [True, False, False]
+    assert all('class="running-section"' in p for p in actions[1:])
+
+    monkeypatch.setattr(tasks, "PARTS_FROM", 0)
+    settings.PDF_PROCESSES = 2
+    render = tasks.request_render(report, make_user("perf", Role.Kind.PERFORMANCE))
+    text = extract_text(io.BytesIO(bytes(render.pdf)))
+    pages = text.count("Page ")
+    assert re.findall(r"Page (\d+) of (\d+)", text) == [(str(n), str(pages)) for n in range(1, pages + 1)]
+    assert text.count("Appendix 2: Action progress") >= 3  # the heading, and the running header of later parts
+    for n in range(3):
+        assert f"P{n}A1" in text and f"Service plan number {n}" in text
