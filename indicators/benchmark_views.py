@@ -6,13 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .models import ComparatorCouncil, FamilyGroup
-from .permissions import is_performance_team
+from .permissions import require_performance_team
 
 
 class CouncilsForm(forms.Form):
@@ -46,14 +45,9 @@ class FamilyGroupForm(forms.ModelForm):
         self.fields["members"].help_text = "Include our own council."
 
 
-def _only_performance_team(request: HttpRequest) -> None:
-    if not is_performance_team(request.user):
-        raise PermissionDenied("Only the performance team changes the benchmarking settings.")
-
-
 @login_required
 def benchmark_settings(request: HttpRequest) -> HttpResponse:
-    _only_performance_team(request)
+    require_performance_team(request.user, "changes the benchmarking settings")
     councils = list(ComparatorCouncil.objects.all())
     initial = {
         "own": next((c for c in councils if c.is_own), None),
@@ -84,7 +78,7 @@ def benchmark_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def family_group(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _only_performance_team(request)
+    require_performance_team(request.user, "changes the benchmarking settings")
     group = get_object_or_404(FamilyGroup, pk=pk) if pk else None
     form = FamilyGroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,10 +14,13 @@ from django.views.decorators.http import require_POST
 
 from .imports import KINDS, LABELS, ImportFileError, apply_import, plan_import, template_csv, template_xlsx
 from .models import PendingImport
-from .permissions import is_performance_team
+from .permissions import require_performance_team
 
 MAX_BYTES = 50 * 1024 * 1024
 SHOWN_ERRORS = 200
+# Files checked but never confirmed are deleted after this long; confirmed ones are kept, as the
+# record of what was imported.
+UNCONFIRMED_KEPT_FOR = dt.timedelta(days=2)
 
 
 class UploadForm(forms.Form):
@@ -24,14 +28,9 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="Spreadsheet (.csv or .xlsx)")
 
 
-def _only_performance_team(request: HttpRequest) -> None:
-    if not is_performance_team(request.user):
-        raise PermissionDenied("Only the performance team imports data.")
-
-
 @login_required
 def imports(request: HttpRequest) -> HttpResponse:
-    _only_performance_team(request)
+    require_performance_team(request.user, "imports data")
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form, "kinds": KINDS, "labels": LABELS}
     if request.method == "POST" and form.is_valid():
@@ -47,6 +46,9 @@ def imports(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
             return render(request, "indicators/imports.html", context)
         pending = None
+        PendingImport.objects.filter(
+            applied_at__isnull=True, uploaded_at__lt=timezone.now() - UNCONFIRMED_KEPT_FOR
+        ).delete()
         if plan.valid:
             pending = PendingImport.objects.create(
                 kind=kind, filename=upload.name, content=content, uploaded_by=request.user
@@ -58,7 +60,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def confirm_import(request: HttpRequest, pk: int) -> HttpResponse:
-    _only_performance_team(request)
+    require_performance_team(request.user, "imports data")
     pending = get_object_or_404(PendingImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True)
     # Checked again: the data may have changed since the preview.
     plan = plan_import(pending.kind, bytes(pending.content), pending.filename)

@@ -109,6 +109,11 @@ CHOICES = {
 DEFAULTS = {"polarity": "higher", "frequency": "quarterly", "aggregation": "latest", "source": "local"}
 
 
+# Checking keeps every row of the file in memory (about 3 KB a row with its preview), so files
+# are limited to this many rows: 200,000 rows take well under 1 GB.
+MAX_ROWS = 200_000
+
+
 class ImportFileError(ValueError):
     """The file itself cannot be read (not CSV/XLSX, no header, missing columns)."""
 
@@ -222,6 +227,11 @@ def plan_import(kind: str, content: bytes, filename: str) -> ImportPlan:
     if kind not in KINDS:
         raise ImportFileError(f"Unknown kind of import: {kind}")
     frame = read_table(content, filename)
+    if len(frame) > MAX_ROWS:
+        raise ImportFileError(
+            f"The file has {len(frame):,} rows; import at most {MAX_ROWS:,} at a time "
+            "by splitting it into smaller files."
+        )
     _check_columns(frame, kind)
     if kind == "indicators":
         return _plan_definitions(frame)

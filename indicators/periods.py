@@ -304,3 +304,32 @@ def _month_index_to_date(year: int, month_index: int) -> dt.date:
 def period_from_key(key: str) -> Period:
     """The inverse of `Period.key`; cached, as every stored period passes through it."""
     return Period.parse(key)
+
+
+@dataclass(frozen=True)
+class ReportingPeriods:
+    """The periods an indicator of one frequency is judged on when reporting at a given period."""
+
+    reported: Period
+    previous: Period
+    last_year: Period
+    year_to_date: tuple[Period, ...]
+    year: Period
+    history: tuple[Period, ...] = ()
+
+    @classmethod
+    def at(cls, period: Period, frequency: Frequency, history: int = 0) -> ReportingPeriods | None:
+        reported = period.as_frequency(frequency)
+        if reported is None:
+            return None
+        back = [reported]
+        while len(back) < history:
+            back.append(back[-1].previous())
+        return cls(
+            reported,
+            reported.previous(),
+            reported.same_period_last_year(),
+            tuple(reported.year_to_date()),
+            reported.financial_year_period(),
+            tuple(reversed(back)) if history else (),
+        )

@@ -75,6 +75,12 @@ def is_performance_team(user) -> bool:
     return user_roles(user).performance
 
 
+def require_performance_team(user, doing: str) -> None:
+    """403 unless `user` is in the performance team; `doing` completes "Only the performance team …"."""
+    if not is_performance_team(user):
+        raise PermissionDenied(f"Only the performance team {doing}.")
+
+
 def action_for_editing(user, pk: int) -> Action:
     """The action, or 403 if this user may not update it."""
     action = get_object_or_404(Action.objects.select_related("plan", "plan__service", "parent"), pk=pk)

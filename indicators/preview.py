@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .models import Indicator, IndicatorValue, Target
-from .periods import Period
+from .periods import Period, ReportingPeriods
 from .status import IndicatorStatus, Outlook, Trend, indicator_status, outlook, trend
 
 
@@ -22,16 +22,10 @@ class Preview:
 
 def neighbours(indicator: Indicator, period: Period) -> tuple[dict[Period, IndicatorValue], dict[Period, Target]]:
     """The values and targets around `period` that statuses and the form's side panel need."""
-    periods = {period.previous(), period.same_period_last_year(), *period.year_to_date()}
-    back = period
-    for _ in range(4):
-        back = back.previous()
-        periods.add(back)
+    around = ReportingPeriods.at(period, period.frequency, history=5)
+    periods = {around.previous, around.last_year, *around.year_to_date, *around.history}
     values = {v.period: v for v in IndicatorValue.objects.filter(indicator=indicator, period__in=periods)}
-    targets = {
-        t.period: t
-        for t in Target.objects.filter(indicator=indicator, period__in=[period, period.financial_year_period()])
-    }
+    targets = {t.period: t for t in Target.objects.filter(indicator=indicator, period__in=[period, around.year])}
     return values, targets
 
 
@@ -50,14 +44,15 @@ def preview(
         found = values.get(p)
         return found.value if found else None
 
+    around = ReportingPeriods.at(period, period.frequency)
     target = targets.get(period)
-    annual = targets.get(period.financial_year_period())
+    annual = targets.get(around.year)
     return Preview(
         status=indicator_status(value, target.as_rule() if target else None, polarity),
-        short_trend=trend(value, at(period.previous()), polarity),
-        long_trend=trend(value, at(period.same_period_last_year()), polarity),
+        short_trend=trend(value, at(around.previous), polarity),
+        long_trend=trend(value, at(around.last_year), polarity),
         outlook=outlook(
-            [at(p) for p in period.year_to_date()],
+            [at(p) for p in around.year_to_date],
             indicator.frequency_enum.per_year,
             annual.as_rule() if annual else None,
             polarity,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from .fields import PeriodFormField
 from .models import ActionUpdate, ExceptionReport, IndicatorValue, ReportingRound, ReviewState, RiskReview
-from .permissions import can_review, is_performance_team, user_roles
+from .permissions import can_review, require_performance_team, user_roles
 from .workflow import Conflict, WorkflowError, lock_round, reopen_round, review_entry
 
 
@@ -103,14 +103,9 @@ class RoundForm(forms.Form):
         return cleaned
 
 
-def _performance_team_only(request: HttpRequest) -> None:
-    if not is_performance_team(request.user):
-        raise PermissionDenied("Only the performance team manages reporting rounds.")
-
-
 @login_required
 def rounds(request: HttpRequest) -> HttpResponse:
-    _performance_team_only(request)
+    require_performance_team(request.user, "manages reporting rounds")
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         new = ReportingRound(period=form.cleaned_data["period"], deadline=form.cleaned_data["deadline"])
@@ -133,7 +128,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def lock(request: HttpRequest, pk: int) -> HttpResponse:
-    _performance_team_only(request)
+    require_performance_team(request.user, "manages reporting rounds")
     reporting_round = get_object_or_404(ReportingRound, pk=pk)
     lock_round(reporting_round, request.user)
     messages.success(request, f"{reporting_round.period.label} is locked; no more changes without reopening.")
@@ -143,7 +138,7 @@ def lock(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    _performance_team_only(request)
+    require_performance_team(request.user, "manages reporting rounds")
     reporting_round = get_object_or_404(ReportingRound, pk=pk)
     try:
         reopen_round(reporting_round, request.user, request.POST.get("reason", ""))

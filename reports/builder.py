@@ -33,7 +33,7 @@ from indicators.models import (
     Service,
     Target,
 )
-from indicators.periods import Frequency, Period
+from indicators.periods import Frequency, Period, ReportingPeriods
 from indicators.progress import PlanProgress, latest_updates, plan_progress
 from indicators.status import (
     RAG_LABELS,
@@ -303,35 +303,6 @@ def available_periods(scope: Scope) -> list[Period]:
     )
     periods = set(value_periods) | set(update_periods)
     return sorted(periods, key=lambda p: (p.end, -p.frequency.months), reverse=True)
-
-
-@dataclass(frozen=True)
-class ReportingPeriods:
-    """The periods an indicator of one frequency is judged on when reporting at a given period."""
-
-    reported: Period
-    previous: Period
-    last_year: Period
-    year_to_date: tuple[Period, ...]
-    year: Period
-    history: tuple[Period, ...] = ()
-
-    @classmethod
-    def at(cls, period: Period, frequency: Frequency, history: int = 0) -> ReportingPeriods | None:
-        reported = period.as_frequency(frequency)
-        if reported is None:
-            return None
-        back = [reported]
-        while len(back) < history:
-            back.append(back[-1].previous())
-        return cls(
-            reported,
-            reported.previous(),
-            reported.same_period_last_year(),
-            tuple(reported.year_to_date()),
-            reported.financial_year_period(),
-            tuple(reversed(back)) if history else (),
-        )
 
 
 def _periods_by_frequency(period: Period, history: int = 0) -> dict[str, ReportingPeriods | None]:

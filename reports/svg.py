@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 from markupsafe import Markup
 
@@ -88,23 +89,16 @@ def sparkline(
     return Markup("".join(parts))  # noqa: S704 - numbers and an escaped label only
 
 
-def sparkline_image(
-    values: Sequence[float | None],
-    targets: Sequence[float | None] = (),
-    band_edges: Sequence[float | None] = (),
-    *,
-    width: int = 120,
-    height: int = 32,
-    label: str = "",
-) -> Markup:
+def sparkline_image(*args: Any, label: str = "", **kwargs: Any) -> Markup:
     """The sparkline as an <img> with `label` as its alternative text, for PDFs.
 
     WeasyPrint tags an image as a figure with its alt text, and an image costs it less memory than
     the same SVG inline in the page (whose every element gets styles like the HTML around it).
     """
-    svg = sparkline(values, targets, band_edges, width=width, height=height, label=label)
+    svg = sparkline(*args, label=label, **kwargs)
     if not svg:
         return Markup("")
+    width, height = kwargs.get("width", 120), kwargs.get("height", 32)
     source = "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode()).decode()
     return Markup(  # noqa: S704 - base64 and an escaped label only
         f'<img class="spark" src="{source}" width="{width}" height="{height}" alt="{escape(label)}">'

@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from indicators.imports import ImportFileError, apply_import, plan_import, template_csv
-from indicators.models import Committee, IndicatorValue, Role, Target
+from indicators.models import Committee, IndicatorValue, PendingImport, Role, Target
 from indicators.periods import Period
 from tests.factories import make_indicator, make_service, make_target, make_user, make_value
 
@@ -88,6 +89,16 @@ def test_target_validation(indicators, row, column, message):
 def test_unreadable_files_say_why(indicators, content, name, message):
     with pytest.raises(ImportFileError, match=message):
         plan_import("values", content, name)
+
+
+def test_files_with_too_many_rows_are_refused_with_a_reason(indicators, monkeypatch):
+    from indicators import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    with pytest.raises(ImportFileError, match="The file has 3 rows; import at most 2 at a time"):
+        plan_import(
+            "values", csv(HEADER + "KIN1,Q1 2022/23,1,,,,\nKIN1,Q2 2022/23,2,,,,\nKIN1,Q3 2022/23,3,,,,"), "v.csv"
+        )
 
 
 def test_one_bad_row_among_ten_thousand_writes_nothing(indicators):
@@ -197,6 +208,26 @@ def test_new_user_downloads_template_fills_three_rows_uploads_previews_confirms(
     assert IndicatorValue.objects.get(indicator=extra[0]).value == 1234
     page = client.get(reverse("reports:committee_scorecard", args=["scrutiny"]), {"period": Q2.key}).content.decode()
     assert "26.0%" in page and "Outwith tolerance" in page
+
+
+def test_unconfirmed_uploads_are_deleted_after_two_days_confirmed_ones_kept(client, indicators):
+    client.force_login(make_user("perf", Role.Kind.PERFORMANCE))
+
+    def upload(name: str) -> None:
+        content = SimpleUploadedFile(name, csv(HEADER + "KIN1,Q2 2022/23,26,,,,"))
+        client.post(reverse("imports"), {"kind": "values", "file": content})
+
+    with time_machine.travel("2026-11-01 09:00"):
+        upload("forgotten.csv")
+        upload("confirmed.csv")
+        confirmed = PendingImport.objects.get(filename="confirmed.csv")
+        client.post(reverse("confirm_import", args=[confirmed.pk]))
+    with time_machine.travel("2026-11-02 09:00"):
+        upload("yesterday.csv")
+        assert PendingImport.objects.filter(filename="forgotten.csv").exists()  # within two days
+    with time_machine.travel("2026-11-05 09:00"):
+        upload("later.csv")
+    assert sorted(PendingImport.objects.values_list("filename", flat=True)) == ["confirmed.csv", "later.csv"]
 
 
 def test_imports_are_for_the_performance_team_only(client, indicators):
