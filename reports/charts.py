@@ -178,3 +178,33 @@ def benchmark_chart(title: str, unit: str, comparison, format_value) -> Chart:
     if comparison.national_average is not None:
         rows.append(["", "National average", format_value(comparison.national_average)])
     return Chart(title, json.loads(figure.to_json()), ["Rank", "Council", "Value"], rows)
+
+
+def benchmark_trend_chart(title: str, unit: str, comparisons, format_value) -> Chart:
+    """Our figure against the family-group and national averages, year by year (oldest first)."""
+    years = list(reversed(comparisons))
+    labels = [c.period.label for c in years]
+    figure = go.Figure()
+    for name, values, colour, dash, symbol in (
+        ("Our council", [c.own_value for c in years], OWN, "solid", "circle"),
+        ("Family group average", [c.family_average for c in years], FAMILY_AVERAGE, "dash", "square"),
+        ("National average", [c.national_average for c in years], NATIONAL_AVERAGE, "dot", "diamond"),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=[_float(v) for v in values],
+                mode="lines+markers",
+                name=name,
+                line={"color": colour, "dash": dash, "width": 3 if name == "Our council" else 2},
+                marker={"symbol": symbol, "size": 9},
+            )
+        )
+    layout = _layout(title, unit or "Value")
+    layout["xaxis"]["title"] = {"text": "Year"}
+    figure.update_layout(**layout)
+    rows = [
+        [c.period.label, format_value(c.own_value), format_value(c.family_average), format_value(c.national_average)]
+        for c in years
+    ]
+    return Chart(title, json.loads(figure.to_json()), ["Year", "Our council", "Family group", "National"], rows)

@@ -37,7 +37,7 @@ from .builder import (
     service_scope,
 )
 from .cache import cached
-from .charts import benchmark_chart, indicator_history_chart, progress_history_chart
+from .charts import benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
 from .exports import to_csv, to_xlsx
 
 
@@ -216,6 +216,14 @@ def benchmark_indicator(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "comparisons": comparisons,
             "chart": _benchmark_chart(indicator, comparison) if comparison else None,
+            "trend_chart": benchmark_trend_chart(
+                f"{indicator.title}: year by year",
+                indicator.unit,
+                comparisons,
+                lambda v: "–" if v is None else format_number(v, indicator.decimal_places, indicator.unit),
+            )
+            if len(comparisons) > 1
+            else None,
             "own": data.own,
         },
     )

@@ -164,6 +164,7 @@ def test_pages_show_ranks_averages_and_chart(client, configured, django_assert_m
 
     page = client.get(reverse("reports:benchmark_indicator", args=[configured.pk])).content.decode()
     assert "Moray (our council)" in page and "Family group average" in page and '"type": "bar"' in page
+    assert 'id="trend-data"' in page and '"name": "National average"' in page  # two years: a trend chart
     assert "2020/21" in page and "89.1%" in page  # this year's family average: (86.9 + 92.6 + 87.8) / 3
     earlier = client.get(reverse("reports:benchmark_indicator", args=[configured.pk]), {"period": "2020/21"})
     assert "88.8%" in earlier.content.decode()  # (87.4 + 91.0 + 88.0) / 3

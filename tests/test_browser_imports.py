@@ -73,6 +73,24 @@ def test_member_compares_with_the_family_group(live_demo):
         )
         assert "Moray (our council)" in family.inner_text()
         assert serious_accessibility_violations(page) == []
-        page.get_by_label("Year").select_option(label="2019/20")
+        page.get_by_label("Year", exact=True).select_option(label="2019/20")
         page.get_by_role("button", name="Show").click()
         assert page.locator("h2", has_text="2019/20").count() == 1
+
+
+def test_performance_team_sets_up_benchmarking(live_demo):
+    with browser_page() as page:
+        sign_in(page, live_demo, "performance", "perf-demo-2022")
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Benchmarking").click()
+        page.get_by_role(
+            "link", name="Benchmarking settings: our council, the national figure and family groups"
+        ).click()
+        assert page.get_by_label("Our council").input_value() != ""
+        assert serious_accessibility_violations(page) == []
+        page.get_by_role("link", name="Add a family group").click()
+        page.get_by_label("Name").fill("Rural councils")
+        for council in ("Moray", "Highland", "Argyll and Bute"):
+            page.get_by_label(council, exact=True).check()
+        assert serious_accessibility_violations(page) == []
+        page.get_by_role("button", name="Save").click()
+        assert "Family group “Rural councils” saved with 3 councils." in page.locator("main").inner_text()
