@@ -109,8 +109,8 @@ CHOICES = {
 DEFAULTS = {"polarity": "higher", "frequency": "quarterly", "aggregation": "latest", "source": "local"}
 
 
-# Checking keeps every row of the file in memory (about 3 KB a row with its preview), so files
-# are limited to this many rows: 200,000 rows take well under 1 GB.
+# Checking keeps every row of the file in memory (about 2 KB a row with its preview, measured by
+# bench/imports.py), so files are limited to this many rows: 200,000 rows take about 450 MB.
 MAX_ROWS = 200_000
 
 
