@@ -56,7 +56,9 @@ def test_joined_pdf_keeps_one_structure_tree_and_the_bookmarks(parts_pdf):
     pdf, _ = parts_pdf
     document = pikepdf.open(io.BytesIO(pdf))
     catalog = document.Root
-    assert catalog.MarkInfo.Marked and str(catalog.Lang) == "en-GB"
+    assert catalog.MarkInfo.Marked and str(catalog.Lang) == "en-GB" and catalog.ViewerPreferences.DisplayDocTitle
+    assert "Quarter 2 performance" in str(document.docinfo["/Title"])
+    assert "pdfuaid" in bytes(catalog.Metadata.read_bytes()).decode()  # still declares PDF/UA
     tree = catalog.StructTreeRoot
     pages = {page.obj.objgen for page in document.pages}
     keys = [int(page.obj.StructParents) for page in document.pages]
