@@ -179,6 +179,12 @@ def test_command_checks_then_commits(tmp_path, indicators):
     assert "1 new" in out.getvalue() and not IndicatorValue.objects.exists()
     call_command("import_data", "values", str(path), "--commit", stdout=io.StringIO())
     assert IndicatorValue.objects.get().value == 26
+    path.write_bytes(csv(HEADER + "KIN1,Q2 2022/23,27.5,,,,"))
+    out = io.StringIO()
+    call_command("import_data", "values", str(path), stdout=out)
+    assert "KIN1 Q2 2022/23 value: 26.0000 → 27.5" in out.getvalue()  # every change is listed
+    with pytest.raises(CommandError, match='There is no user "nobody"'):
+        call_command("import_data", "values", str(path), "--commit", "--user", "nobody", stdout=io.StringIO())
     path.write_bytes(csv(HEADER + "KIN1,Q2 2022/23,x,,,,"))
     with pytest.raises(CommandError, match="1 problems found"):
         call_command("import_data", "values", str(path), stdout=io.StringIO(), stderr=io.StringIO())

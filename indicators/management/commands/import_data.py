@@ -7,7 +7,7 @@ from indicators.imports import KINDS, ImportFileError, apply_import, plan_import
 
 
 class Command(BaseCommand):
-    help = "Check a CSV/XLSX file of indicator values or targets; with --commit, write it."
+    help = "Check a CSV/XLSX file (values, targets, indicators, actions, comparators); with --commit, write it."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("kind", choices=sorted(KINDS))
@@ -17,6 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind: str, path: str, commit: bool, user: str | None, **options) -> None:
         file = Path(path)
+        who = None
+        if user:
+            who = get_user_model().objects.filter(username=user).first()
+            if who is None:
+                raise CommandError(f'There is no user "{user}".')
         try:
             plan = plan_import(kind, file.read_bytes(), file.name)
         except (OSError, ImportFileError) as error:
@@ -29,8 +34,10 @@ class Command(BaseCommand):
             f"{plan.rows} rows: {len(plan.new)} new, {len(plan.changed)} changed, {plan.unchanged} unchanged, "
             f"{plan.skipped} without a figure."
         )
+        for change in plan.changes:
+            period = f" {change.period.label}" if change.period else ""
+            self.stdout.write(f"  {change.code}{period} {change.field}: {change.old} → {change.new}")
         if commit:
-            who = get_user_model().objects.filter(username=user).first() if user else None
             apply_import(plan, who, file.name)
             self.stdout.write("Written.")
         else:
