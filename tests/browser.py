@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -39,6 +40,10 @@ def browser_page():
                 yield page
             finally:
                 browser.close()
+                # ORM calls made by the test inside this block may run in the context of
+                # Playwright's greenlet, with a connection of their own: close it here, where
+                # it can be reached, so that the test database can be dropped at the end.
+                connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
