@@ -155,7 +155,10 @@ def _plan_chunks(data: ReportData, key: str) -> list[tuple[int, int]]:
         if rows >= PART_ROWS and index + 1 < len(plans):
             chunks.append((start, index + 1))
             start, rows = index + 1, 0
-    chunks.append((start, len(plans)))
+    if rows == 0 and chunks:
+        chunks[-1] = (chunks[-1][0], len(plans))  # trailing plans with no rows: no empty part
+    else:
+        chunks.append((start, len(plans)))
     return chunks
 
 

@@ -121,3 +121,19 @@ def test_long_appendices_split_into_runs_of_whole_plans(monkeypatch, settings):
     assert text.count("Appendix 2: Action progress") >= 3  # the heading, and the running header of later parts
     for n in range(3):
         assert f"P{n}A1" in text and f"Service plan number {n}" in text
+
+
+def test_plans_without_rows_at_the_end_make_no_empty_part(monkeypatch):
+    service = make_service()
+    committee = Committee.objects.create(name="Scrutiny", slug="scrutiny")
+    committee.services.set([service])
+    for n in range(2):
+        plan = make_plan(service, title=f"Plan with actions {n}")
+        make_update(make_action(plan, code=f"P{n}A0"), "Q2 2022/23", 50)
+    make_plan(service, title="Zero actions yet: a new plan")  # sorts last
+    report = CommitteeReport.objects.create(
+        title="Split report", committee=committee, meeting_date=dt.date(2022, 11, 30), period=Q2
+    )
+    monkeypatch.setattr(pdf, "PART_ROWS", 1)
+    data = build_report_data(report)
+    assert pdf._plan_chunks(data, "actions") == [(0, 1), (1, len(data.scorecard.plans))]
