@@ -512,7 +512,13 @@ def _plan_actions(frame: pd.DataFrame) -> ImportPlan:
 
     plans = {p.code: p for p in Plan.objects.all()}
     actions = {(a.plan_id, a.code): a for a in Action.objects.all()}
-    updates = {(u.action_id, u.period): u for u in ActionUpdate.objects.all()}
+    keys = set()
+    for text in frame["period"].unique() if "period" in frame.columns else []:
+        try:
+            keys.add(_period(str(text).strip()).key)
+        except PeriodError:
+            continue  # reported with its row below
+    updates = {(u.action_id, u.period): u for u in ActionUpdate.objects.filter(period__in=keys)}
     people: dict[str, Any] = {}
     for user in get_user_model().objects.filter(is_active=True):
         people[user.username.casefold()] = user
