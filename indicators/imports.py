@@ -145,6 +145,7 @@ class ImportPlan:
     skipped: int = 0
     changes: list[Change] = field(default_factory=list)
     new_councils: list[Any] = field(default_factory=list)
+    new_labels: list[str] = field(default_factory=list)  # what each new row is, where counts alone are unclear
 
     @property
     def valid(self) -> bool:
@@ -644,6 +645,7 @@ def _plan_actions(frame: pd.DataFrame) -> ImportPlan:
             for name, new in fields.items():
                 setattr(action, name, new)
             plan.new.append(action)
+            plan.new_labels.append(f"New action {code}: {action.title}")
         else:
             differences = [name for name, new in fields.items() if getattr(action, name) != new]
             for name in differences:
@@ -659,6 +661,8 @@ def _plan_actions(frame: pd.DataFrame) -> ImportPlan:
                 update = ActionUpdate(action=action, period=period, state=ReviewState.APPROVED, **update_fields)
                 update._import_row = row
                 plan.new.append(update)
+                progress = "" if update.progress is None else f", {update.progress}%"
+                plan.new_labels.append(f"New update for {code}, {period.label}{progress}")
             else:
                 differences = [name for name, new in update_fields.items() if getattr(current, name) != new]
                 for name in differences:
@@ -670,7 +674,7 @@ def _plan_actions(frame: pd.DataFrame) -> ImportPlan:
                 else:
                     plan.unchanged += 1
     if plan.errors:
-        plan.new, plan.changed, plan.changes, plan.unchanged = [], [], [], 0
+        plan.new, plan.changed, plan.changes, plan.unchanged, plan.new_labels = [], [], [], 0, []
     return plan
 
 

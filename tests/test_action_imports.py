@@ -76,6 +76,12 @@ def test_new_group_and_actions_with_updates_then_reimport_changes_nothing(plan):
     result = plan_import("actions", content, "actions.csv")
     assert result.valid, result.errors
     assert (len(result.new), len(result.changed)) == (4, 1)  # 2 actions + 2 updates new; 1 action changed
+    assert result.new_labels == [
+        "New action STRAT2: Second group",
+        "New action STRAT2.1: New action",
+        "New update for STRAT2.1, Q2 2022/23, 40%",
+        "New update for STRAT1.1, Q2 2022/23, 100%",
+    ]
     assert not Action.objects.filter(code="STRAT2").exists()  # nothing before confirmation
 
     assert apply_import(result, admin, "actions.csv") == (4, 1)
