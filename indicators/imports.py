@@ -66,6 +66,7 @@ KINDS["indicators"] = [
     Column("source", False, '"local" (default), "national" or "lgbf"', "local"),
     Column("plan_code", False, "The plan it belongs to, if any", "CFSW SP2023"),
     Column("definition", False, "What is counted and how", ""),
+    Column("benchmark_code", False, "Its code in published benchmarking data, e.g. LGBF's CHN9", ""),
 ]
 KINDS["comparators"] = [
     Column(
@@ -348,6 +349,9 @@ def _compare(plan: ImportPlan, parsed: list[tuple[Indicator, Period, dict]]) -> 
         plan.changed.append(current)
 
 
+COLUMN_OF = {"plan": "plan_code"}  # indicator fields named differently in the file
+
+
 def _plan_definitions(frame: pd.DataFrame) -> ImportPlan:
     from .models import Plan, Service
 
@@ -377,7 +381,12 @@ def _plan_definitions(frame: pd.DataFrame) -> ImportPlan:
                 errors.append(RowError(row, "plan_code", f'There is no plan with the code "{cells["plan_code"]}".'))
             elif service and owning_plan.service_id != service.id:
                 errors.append(RowError(row, "plan_code", f"{owning_plan.code} belongs to another service."))
-        fields = {"title": title, "unit": cells["unit"], "definition": cells["definition"]}
+        fields = {
+            "title": title,
+            "unit": cells["unit"],
+            "definition": cells["definition"],
+            "benchmark_code": cells["benchmark_code"],
+        }
         for name, allowed in CHOICES.items():
             value = (cells[name] or DEFAULTS[name]).lower().replace("-", "_").replace(" ", "_")
             if value not in allowed:
@@ -396,7 +405,10 @@ def _plan_definitions(frame: pd.DataFrame) -> ImportPlan:
         if current is None:
             plan.new.append(Indicator(code=code, **fields))
             continue
-        differences = [name for name, new in fields.items() if getattr(current, name) != new]
+        # An existing indicator keeps what the file has no column for (e.g. an older template
+        # without benchmark_code does not clear it).
+        given = {name: new for name, new in fields.items() if COLUMN_OF.get(name, name) in frame.columns}
+        differences = [name for name, new in given.items() if getattr(current, name) != new]
         if not differences:
             plan.unchanged += 1
             continue

@@ -330,6 +330,12 @@ def test_indicator_definitions_import_validates_previews_and_applies(indicators)
     from indicators.models import Indicator
 
     new = Indicator.objects.get(code="NEW1")
+    Indicator.objects.filter(code="KIN1").update(benchmark_code="CHN9", unit="%")
+    older_template = csv(
+        "code,title,service\n" + f"KIN1,Kinship care renamed,{service.name}\nNEW1,New measure,{service.slug}"
+    )
+    again = plan_import("indicators", older_template, "old.csv")
+    assert again.valid and (len(again.changed), again.unchanged) == (0, 2)  # absent columns keep their values
     assert (new.polarity, new.frequency, new.aggregation, new.source, new.decimal_places) == (
         "lower", "half_yearly", "mean", "lgbf", 1,
     )  # fmt: skip
