@@ -11,7 +11,7 @@ Rules, for performance officers:
   league tables do. Data-only indicators are not ranked. The family-group rank is among the
   group's councils with a figure that year; the national rank among all councils with one.
 - **Family-group average**: the mean of the group's councils with a figure that year (our
-  council included), each council counting once.
+  council included, even if it was left out of the group's list), each council counting once.
 - **National average**: the published national figure when the data has one (a row marked as
   the national figure, such as "Scotland"); otherwise the mean of all councils with a figure,
   and the page says so.
@@ -92,7 +92,8 @@ def compare(
     national figure if there is one.
     """
     national_ranks = competition_ranks(figures, polarity)
-    in_family = {name: value for name, value in figures.items() if family is not None and name in family}
+    members = set(family or ()) | ({own} if own and family is not None else set())
+    in_family = {name: value for name, value in figures.items() if name in members}
     family_ranks = competition_ranks(in_family, polarity)
     best_first = sorted(
         in_family.items(),

@@ -52,6 +52,11 @@ def test_compare_with_family_and_published_national_figure():
     assert (c.national_average, c.national_is_published, c.national_rank, c.national_size) == (D("88.8"), True, 3, 5)
 
 
+def test_our_council_is_always_in_its_family_group():
+    c = compare(Y21, Polarity.HIGHER_IS_BETTER, FIGURES, "Us", {"Near", "Low"})
+    assert (c.family_rank, c.family_size) == (2, 3) and [f.council for f in c.figures] == ["Near", "Us", "Low"]
+
+
 def test_compare_without_a_national_figure_uses_the_mean_of_all_councils():
     c = compare(Y21, Polarity.LOWER_IS_BETTER, FIGURES, "Us", {"Us", "Near"})
     assert c.national_average == D("84.3800") and not c.national_is_published

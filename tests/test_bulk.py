@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from indicators import bulk
 from indicators.bulk import write_with_history
 from indicators.models import IndicatorValue, ReviewState, Role
 from indicators.periods import Period
@@ -13,7 +14,8 @@ pytestmark = pytest.mark.django_db
 AWKWARD = 'Tab\there, new line\nthere, back\\slash, "quotes", \\N and ünïcode'
 
 
-def test_new_and_changed_rows_each_get_one_history_row_with_user_and_reason():
+def test_new_and_changed_rows_each_get_one_history_row_with_user_and_reason(monkeypatch):
+    monkeypatch.setattr(bulk, "ANALYZE_FROM", 1)  # the statistics refresh runs too (PostgreSQL)
     service = make_service()
     first, second = make_indicator(service, code="A1"), make_indicator(service, code="A2")
     existing = make_value(first, "Q1 2022/23", 10)
