@@ -525,6 +525,7 @@ def _plan_actions(frame: pd.DataFrame) -> ImportPlan:
 
     plans = {p.code: p for p in Plan.objects.all()}
     actions = {(a.plan_id, a.code): a for a in Action.objects.all()}
+    groups = set(Action.objects.filter(parent__isnull=False).values_list("parent_id", flat=True))
     keys = set()
     for text in frame["period"].unique() if "period" in frame.columns else []:
         try:
@@ -616,7 +617,13 @@ def _plan_actions(frame: pd.DataFrame) -> ImportPlan:
             progress = None
             if cells["progress"]:
                 text = cells["progress"].rstrip("%").strip()
-                if text.isdigit() and int(text) <= 100:
+                if action.pk in groups:
+                    errors.append(
+                        RowError(
+                            row, "progress", f"{code} is an action group: its progress is worked out from its actions."
+                        )
+                    )
+                elif text.isdigit() and int(text) <= 100:
                     progress = int(text)
                 else:
                     errors.append(RowError(row, "progress", "Write a whole number from 0 to 100."))

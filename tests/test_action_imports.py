@@ -45,6 +45,7 @@ def plan():
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,Overdue,", "status", 'Write "Cancelled" or leave it empty'),
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,Cancelled,", "update", "why the action is cancelled"),
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,,someday", "revised_due_date", '"someday" is not a date'),
+        ("SP1,STRAT1,,,,,,,,Q2 2022/23,50,,,", "progress", "STRAT1 is an action group"),
     ],
 )
 def test_each_error_names_row_and_column(plan, row, column, message):
