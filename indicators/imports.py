@@ -164,7 +164,7 @@ def template_xlsx(kind: str) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame([[c.example for c in columns]], columns=[c.name for c in columns]).to_excel(
-            writer, sheet_name=LABELS[kind][:31], index=False
+            writer, sheet_name=kind.capitalize(), index=False
         )
         pd.DataFrame(
             [[c.name, "Yes" if c.required else "No", c.help, c.example] for c in columns],
