@@ -79,3 +79,43 @@ def to_csv(card: Scorecard) -> bytes:
     if not combined.empty:
         combined = combined[["kind", *[c for c in combined.columns if c != "kind"]]]
     return combined.to_csv(index=False).encode("utf-8-sig")
+
+
+def benchmarking_frame(rows) -> pd.DataFrame:
+    """The benchmarking overview's rows: (indicator, comparison) pairs, as the page shows them."""
+    return pd.DataFrame(
+        [
+            {
+                "indicator_code": indicator.code,
+                "benchmark_code": indicator.benchmark_code,
+                "title": indicator.title,
+                "year": comparison.period.label,
+                "better": indicator.get_polarity_display(),
+                "our_value": _number(comparison.own_value),
+                "family_group": comparison.family_group or "",
+                "family_average": _number(comparison.family_average),
+                "family_rank": comparison.family_rank or "",
+                "family_size": comparison.family_size,
+                "national_average": _number(comparison.national_average),
+                "national_is_published_figure": "yes" if comparison.national_is_published else "no",
+                "national_rank": comparison.national_rank or "",
+                "national_size": comparison.national_size,
+            }
+            for indicator, comparison in rows
+        ],
+        columns=[
+            "indicator_code", "benchmark_code", "title", "year", "better", "our_value", "family_group",
+            "family_average", "family_rank", "family_size", "national_average", "national_is_published_figure",
+            "national_rank", "national_size",
+        ],
+    )  # fmt: skip
+
+
+def frame_download(frame: pd.DataFrame, export: str, sheet: str) -> tuple[bytes, str]:
+    """`frame` as CSV or XLSX bytes, with the content type."""
+    if export == "csv":
+        return frame.to_csv(index=False).encode("utf-8-sig"), "text/csv; charset=utf-8"
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet, index=False)
+    return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -38,7 +38,7 @@ from .builder import (
 )
 from .cache import cached
 from .charts import benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
-from .exports import to_csv, to_xlsx
+from .exports import benchmarking_frame, frame_download, to_csv, to_xlsx
 
 
 def _period_param(request: HttpRequest) -> Period | None:
@@ -195,6 +195,12 @@ def benchmarking(request: HttpRequest) -> HttpResponse:
         (indicator, data.comparison(indicator, data.years(indicator.id)[0]))
         for indicator in sorted(indicators, key=lambda i: (i.service.name, i.order, i.code))
     ]
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        content, kind = frame_download(benchmarking_frame(rows), export, "Benchmarking")
+        response = HttpResponse(content, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="benchmarking.{export}"'
+        return response
     return render(request, "reports/benchmarking.html", {"rows": rows, "own": data.own})
 
 

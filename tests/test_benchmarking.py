@@ -1,7 +1,9 @@
 """Benchmarking: ranks and averages, the comparator import, the pages and the settings."""
 
+import io
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.urls import reverse
 
@@ -180,6 +182,19 @@ def test_pages_show_ranks_averages_and_chart(client, configured, django_assert_m
 
     detail = client.get(reverse("reports:indicator", args=[configured.pk])).content.decode()
     assert "How we compare" in detail and "we rank 3 of 3" in detail
+
+
+def test_overview_downloads_as_csv_and_xlsx_with_the_same_figures(client, configured):
+    client.force_login(make_user("cllr", Role.Kind.MEMBER))
+    response = client.get(reverse("reports:benchmarking"), {"format": "csv"})
+    assert response["Content-Disposition"] == 'attachment; filename="benchmarking.csv"'
+    [row] = pd.read_csv(io.BytesIO(response.content), dtype=str, keep_default_na=False).to_dict("records")
+    assert (row["indicator_code"], row["year"], row["our_value"], row["family_rank"], row["national_rank"]) == (
+        "CFSW-BAL", "2021/22", "86.9", "3", "4",
+    )  # fmt: skip
+    xlsx = client.get(reverse("reports:benchmarking"), {"format": "xlsx"}).content
+    sheet = pd.read_excel(io.BytesIO(xlsx), dtype=str, keep_default_na=False)
+    assert sheet.loc[0, "national_average"] == "89.6" and sheet.loc[0, "family_size"] == "3"
 
 
 def test_overview_queries_do_not_grow_with_the_data(client, configured, django_assert_max_num_queries):
