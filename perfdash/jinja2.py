@@ -15,7 +15,7 @@ from jinja2 import Environment
 from indicators.periods import Period
 from indicators.permissions import user_roles
 from reports.icons import SHAPES, print_icon_css, status_icon, status_tone
-from reports.svg import sparkline, sparkline_image
+from reports.svg import sparkline_image
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -94,7 +94,6 @@ def environment(**options: Any) -> Environment:
         {
             "get_messages": get_messages,
             "user_roles": user_roles,
-            "sparkline": sparkline,
             "sparkline_image": sparkline_image,
         }
     )

@@ -4,6 +4,7 @@ told by colour alone. Used by the `status_badge` macro on web pages and in PDFs.
 from __future__ import annotations
 
 import base64
+import functools
 
 from markupsafe import Markup
 
@@ -88,6 +89,7 @@ def icon_data_uri(code: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+@functools.cache
 def print_icon_css() -> Markup:
     """One rule per status code giving its icon, for the print stylesheet."""
     rules = [f'.icon-{code}::before {{ background-image: url("{icon_data_uri(code)}"); }}' for code in SHAPES]

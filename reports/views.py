@@ -179,10 +179,14 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _formatter(indicator: Indicator):
+    """Figures as the indicator shows them; "–" for none."""
+    return lambda v: "–" if v is None else format_number(v, indicator.decimal_places, indicator.unit)
+
+
 def _benchmark_chart(indicator: Indicator, comparison):
-    places, unit = indicator.decimal_places, indicator.unit
     return benchmark_chart(
-        f"{indicator.title}: {comparison.period.label}", unit, comparison, lambda v: format_number(v, places, unit)
+        f"{indicator.title}: {comparison.period.label}", indicator.unit, comparison, _formatter(indicator)
     )
 
 
@@ -206,7 +210,7 @@ def benchmarking(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def benchmark_indicator(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(Indicator.objects.select_related("service", "family_group"), pk=pk)
+    indicator = get_object_or_404(Indicator.objects.select_related("service"), pk=pk)
     data = load_benchmark_data([indicator.id])
     comparisons = data.comparisons(indicator)
     period = _period_param(request)
@@ -226,7 +230,7 @@ def benchmark_indicator(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{indicator.title}: year by year",
                 indicator.unit,
                 comparisons,
-                lambda v: "–" if v is None else format_number(v, indicator.decimal_places, indicator.unit),
+                _formatter(indicator),
             )
             if len(comparisons) > 1
             else None,
