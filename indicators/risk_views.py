@@ -39,7 +39,7 @@ def _register(request: HttpRequest, title: str, risks) -> HttpResponse:
     risks = list(risks.select_related("service", "owner").order_by("reference"))
     previous = {}
     # The score before each risk's latest approved review, for the direction of travel.
-    for review in RiskReview.objects.filter(risk__in=risks, state=ReviewState.APPROVED).order_by("period"):
+    for review in RiskReview.objects.approved().filter(risk__in=risks).order_by("period"):
         previous[review.risk_id] = review.previous_score
     today = timezone.localdate()
     rows = [
@@ -104,7 +104,7 @@ def _can_review_risk(user, risk: Risk) -> bool:
 
 
 def _review_period():
-    open_round = ReportingRound.objects.filter(locked_at__isnull=True).order_by("deadline").first()
+    open_round = ReportingRound.objects.open().first()
     if open_round is None:
         raise WorkflowError("No period is open for updates, so risks cannot be reviewed just now.")
     return open_round.period

@@ -72,7 +72,7 @@ def _item(kind, obj, period, entry, deadline) -> dict:
 @login_required
 def my_updates(request: HttpRequest) -> HttpResponse:
     """Everything due from the signed-in officer in the open reporting rounds."""
-    rounds = list(ReportingRound.objects.filter(locked_at__isnull=True).order_by("deadline"))
+    rounds = list(ReportingRound.objects.open())
     user = request.user
     actions = list(
         Action.objects.filter(Q(assigned_to=user) | Q(owner=user, assigned_to__isnull=True))
@@ -169,10 +169,7 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
     period_obj = _period_from_url(period)
     entry = ActionUpdate.objects.filter(action=action, period=period_obj).select_related("author").first()
     previous = (
-        ActionUpdate.objects.filter(action=action, state=ReviewState.APPROVED)
-        .exclude(period=period_obj)
-        .order_by("-period")
-        .first()
+        ActionUpdate.objects.approved().filter(action=action).exclude(period=period_obj).order_by("-period").first()
     )
     can_edit, closed_reason = editable(period_obj, entry)
     other_version = None

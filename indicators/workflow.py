@@ -13,10 +13,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import ReportingRound, Reviewable, ReviewState
+from .models import (
+    EDITABLE_STATES,
+    ReportingRound,
+    Reviewable,
+    ReviewState,
+)
 from .periods import Period
-
-EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.RETURNED}
 
 
 class WorkflowError(Exception):

@@ -290,13 +290,15 @@ def _names(user_ids: set[int | None]) -> dict[int | None, str]:
 def available_periods(scope: Scope) -> list[Period]:
     """Every period with an indicator value or action update in scope, latest first (two queries)."""
     value_periods = (
-        IndicatorValue.objects.filter(indicator__in=scope.indicators, not_available=False, state=ReviewState.APPROVED)
+        IndicatorValue.objects.approved()
+        .filter(indicator__in=scope.indicators, not_available=False)
         .order_by()
         .values_list("period", flat=True)
         .distinct()
     )
     update_periods = (
-        ActionUpdate.objects.filter(action__plan__in=scope.plans, state=ReviewState.APPROVED)
+        ActionUpdate.objects.approved()
+        .filter(action__plan__in=scope.plans)
         .order_by()
         .values_list("period", flat=True)
         .distinct()

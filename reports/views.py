@@ -111,8 +111,7 @@ def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("service", "plan", "outcome", "owner"), pk=pk)
     values = {
-        v.period: v
-        for v in IndicatorValue.objects.filter(indicator=indicator, state=ReviewState.APPROVED).select_related("author")
+        v.period: v for v in IndicatorValue.objects.approved().filter(indicator=indicator).select_related("author")
     }
     timeline = list(
         IndicatorValue.history.filter(indicator_id=indicator.id)
@@ -245,11 +244,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Action.objects.select_related("plan", "plan__service", "parent", "outcome", "owner", "assigned_to"), pk=pk
     )
     plan_actions = list(Action.objects.filter(plan=action.plan).order_by("order", "code"))
-    updates = list(
-        ActionUpdate.objects.filter(action=action, state=ReviewState.APPROVED)
-        .select_related("author")
-        .order_by("-period")
-    )
+    updates = list(ActionUpdate.objects.approved().filter(action=action).select_related("author").order_by("-period"))
     timeline = list(
         ActionUpdate.history.filter(action_id=action.id).select_related("history_user").order_by("-history_date")
     )

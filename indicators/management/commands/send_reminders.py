@@ -67,7 +67,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         users = get_user_model().objects.filter(is_active=True).exclude(email="").in_bulk()
         messages = []
-        for reporting_round in ReportingRound.objects.filter(locked_at__isnull=True):
+        for reporting_round in ReportingRound.objects.open():
             if reporting_round.deadline - today > dt.timedelta(days=days):
                 continue
             when = "today" if reporting_round.deadline == today else f"by {reporting_round.deadline:%d %B %Y}"

@@ -1,0 +1,102 @@
+"""Who reports and who scrutinises: directorates, services, committees, corporate priorities, roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Directorate(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Committee(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    services = models.ManyToManyField(Service, related_name="committees", blank=True)
+    history = HistoricalRecords(m2m_fields=[services])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CorporatePriority(models.Model):
+    """A corporate plan priority or community-planning (LOIP) outcome that plans contribute to."""
+
+    framework = models.CharField(max_length=200, help_text="e.g. Local Outcomes Improvement Plan")
+    abbreviation = models.CharField(max_length=10, blank=True, help_text='Shown before the title, e.g. "L" or "CP"')
+    title = models.CharField(max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "title"]
+        verbose_name_plural = "corporate priorities"
+        constraints = [models.UniqueConstraint(fields=["framework", "title"], name="unique_priority_per_framework")]
+
+    def __str__(self) -> str:
+        return f"({self.abbreviation}) {self.title}" if self.abbreviation else self.title
+
+
+class Role(models.Model):
+    """What a user may do, and for which service. A user can hold several roles."""
+
+    class Kind(models.TextChoices):
+        PERFORMANCE = "performance", "Performance team"
+        APPROVER = "approver", "Approver"
+        OFFICER = "officer", "Officer"
+        MEMBER = "member", "Committee member"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        help_text="Approvers and officers act for one service; leave empty for the performance team and members",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "service"], name="unique_role"),
+            models.UniqueConstraint(
+                fields=["user", "kind"], condition=models.Q(service__isnull=True), name="unique_role_without_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" – {self.service}" if self.service_id else ""
+        return f"{self.user} – {self.get_kind_display()}{where}"
+
+    def clean(self) -> None:
+        needs_service = self.kind in (self.Kind.APPROVER, self.Kind.OFFICER)
+        if needs_service and not self.service_id:
+            raise ValidationError({"service": "Approvers and officers act for a service."})
