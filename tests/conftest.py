@@ -25,3 +25,26 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """The demo council, loaded once for the module that asks for it and rolled back after it.
+
+    Like Django's setUpTestData: the load runs in a transaction that stays open for the module, and
+    each test runs in a savepoint inside it, so tests see the demo and never each other's changes.
+    Modules with transactional tests (the browser tests) cannot share it and load their own.
+    """
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        call_command("load_demo", force=True, stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)

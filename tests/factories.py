@@ -7,6 +7,7 @@ import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from indicators.models import (
     Action,
@@ -42,10 +43,19 @@ def make_user(username: str, role: str | None = None, service: Service | None = 
     return user
 
 
+def make_performance_user(username: str = "performance") -> User:
+    """A member of the performance team: staff through the role alone, never a superuser."""
+    return make_user(username, Role.Kind.PERFORMANCE)
+
+
 def personas(service: Service) -> dict:
-    """The four people every feature is tested with, plus an officer of another service."""
+    """The four people every feature is tested with, plus an officer of another service.
+
+    "admin" is the performance team: it reaches the set-up screens through its role, not as a
+    superuser, so the role's own permission checks are what the tests exercise.
+    """
     return {
-        "admin": make_user("admin", Role.Kind.PERFORMANCE, is_staff=True, is_superuser=True),
+        "admin": make_performance_user("admin"),
         "approver": make_user("approver", Role.Kind.APPROVER, service),
         "officer": make_user("officer", Role.Kind.OFFICER, service),
         "member": make_user("member", Role.Kind.MEMBER),

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,10 +18,18 @@ from pdfminer.pdfparser import PDFParser
 from indicators.models import Committee, IndicatorValue, Role
 from indicators.periods import Period
 from reports import tasks
-from reports.models import CommitteeReport, IssuedReport, ReportRender
+from reports.models import CommitteeReport, IssuedReport
 from reports.pdf import build_report_data
 from reports.svg import progress_bar, sparkline
-from tests.factories import make_action, make_indicator, make_target, make_update, make_user, make_value
+from tests.factories import (
+    make_action,
+    make_indicator,
+    make_performance_user,
+    make_target,
+    make_update,
+    make_user,
+    make_value,
+)
 
 pytestmark = pytest.mark.django_db
 Q2 = Period.parse("Q2 2022/23")
@@ -33,14 +40,13 @@ SEED_CODES = [
 
 
 @pytest.fixture(scope="module")
-def demo_pdf(django_db_setup, django_db_blocker):
+def demo_pdf(demo_db, django_db_blocker):
     """One rendering of the demo's Q2 report, shared by the content tests (rendering takes seconds).
 
     Made inside a transaction that is rolled back, so no data outlives this module.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", force=True, stdout=io.StringIO())
-        admin = make_user("module-admin", Role.Kind.PERFORMANCE, is_staff=True, is_superuser=True)
+        admin = make_performance_user("module-admin")
         report = make_report(include_risks=True)
         render = tasks.request_render(report, admin)
         result = bytes(render.pdf), build_report_data(report)
@@ -99,8 +105,7 @@ def test_pdf_is_tagged_with_title_language_and_outline(demo_pdf):
 
 
 def test_issue_freezes_the_pdf_while_drafts_follow_the_data(client, demo_pdf):
-    call_command("load_demo", force=True, stdout=io.StringIO())
-    admin = make_user("perf", Role.Kind.PERFORMANCE, is_staff=True, is_superuser=True)
+    admin = make_performance_user("perf")
     client.force_login(admin)
     report = make_report()
     client.post(reverse("reports:make_pdf", args=[report.pk]), {"issue": "1"})
@@ -126,9 +131,8 @@ def test_issue_freezes_the_pdf_while_drafts_follow_the_data(client, demo_pdf):
     assert "Archive" in client.get(reverse("reports:committee_reports")).content.decode()
 
 
-def test_issued_reports_cannot_be_changed_or_deleted_only_withdrawn(client):
-    call_command("load_demo", force=True, stdout=io.StringIO())
-    admin = make_user("perf", Role.Kind.PERFORMANCE, is_staff=True, is_superuser=True)
+def test_issued_reports_cannot_be_changed_or_deleted_only_withdrawn(client, demo_db):
+    admin = make_performance_user("perf")
     issued = IssuedReport.objects.create(
         report=make_report(), issued_by=admin, data={"x": 1}, pdf=b"%PDF-1.7 test", page_count=1
     )
@@ -157,31 +161,7 @@ def test_issued_reports_cannot_be_changed_or_deleted_only_withdrawn(client):
     assert withdrawn.history.first().history_change_reason == "Withdrawn: Wrong period chosen"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_large_reports_render_on_the_background_worker(client, monkeypatch):
-    call_command("load_demo", force=True, stdout=io.StringIO())
-    monkeypatch.setattr(tasks, "INLINE_LIMIT", 0)
-    admin = make_user("perf", Role.Kind.PERFORMANCE, is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    report = make_report(include_actions=False)
-    # A transactional test: the worker closes its database connection between tasks, and only
-    # sees work that has been committed, as in production.
-    response = client.post(reverse("reports:make_pdf", args=[report.pk]), {"issue": "1"})
-    assert response.status_code == 302
-    render = ReportRender.objects.get(report=report)
-    assert render.status == ReportRender.Status.QUEUED
-    page = client.get(reverse("reports:committee_report", args=[report.pk])).content.decode()
-    assert "being made in the background" in page and 'http-equiv="refresh"' in page
-
-    call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO(), stderr=io.StringIO())
-    render.refresh_from_db()
-    assert render.status == ReportRender.Status.DONE
-    assert IssuedReport.objects.get(report=report).page_count >= 1
-    assert render.pdf is None  # the issued file is kept once, in the archive
-
-
-def test_report_data_uses_a_fixed_number_of_queries():
-    call_command("load_demo", force=True, stdout=io.StringIO())
+def test_report_data_uses_a_fixed_number_of_queries(demo_db):
     report = make_report(include_risks=True)
     with CaptureQueriesContext(connection) as before:
         build_report_data(report)
@@ -208,8 +188,7 @@ def test_sparkline_draws_values_target_and_band():
     assert 'width="39.0"' in str(progress_bar(50, width=80))
 
 
-def test_performance_team_defines_a_report_and_members_read_the_archive(client):
-    call_command("load_demo", force=True, stdout=io.StringIO())
+def test_performance_team_defines_a_report_and_members_read_the_archive(client, demo_db):
     committee = Committee.objects.get(slug="ecod")
     url = reverse("reports:committee_reports")
     member = make_user("cllr", Role.Kind.MEMBER)
@@ -218,7 +197,7 @@ def test_performance_team_defines_a_report_and_members_read_the_archive(client):
     assert "Archive: reports issued to committee" in page and "Define a report" not in page
     assert client.post(url, {"title": "x"}).status_code == 403
 
-    client.force_login(make_user("perf", Role.Kind.PERFORMANCE, is_staff=True, is_superuser=True))
+    client.force_login(make_performance_user("perf"))
     bad = client.post(
         url, {"title": "Q2 report", "committee": committee.pk, "meeting_date": "2022-11-30", "period": "Q7"}
     )

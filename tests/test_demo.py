@@ -33,8 +33,7 @@ SEED_GROUPS = {"STRAT1": 72, "STRAT2": 38, "SERV1": 83}
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_db):
     return Plan.objects.get(code="CFSW SP2023")
 
 
@@ -44,7 +43,7 @@ def test_refuses_without_debug_unless_forced(settings):
         call_command("load_demo")
 
 
-def test_prints_users_and_passwords(capsys):
+def test_prints_users_and_passwords(capsys, demo_db):
     call_command("load_demo", force=True)
     out = capsys.readouterr().out
     for username in ("performance", "approver", "officer", "member"):

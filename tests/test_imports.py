@@ -255,8 +255,7 @@ def test_template_lists_every_column():
 
 
 @pytest.fixture
-def demo(client):
-    call_command("load_demo", force=True, stdout=io.StringIO())
+def demo(client, demo_db):
     client.force_login(make_user("cllr", Role.Kind.MEMBER))
     return reverse("reports:committee_scorecard", args=["ecod"])
 

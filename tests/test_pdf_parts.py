@@ -6,7 +6,6 @@ import re
 
 import pikepdf
 import pytest
-from django.core.management import call_command
 from pdfminer.high_level import extract_text
 
 from indicators.models import Committee, Role
@@ -22,8 +21,7 @@ Q2 = Period.parse("Q2 2022/23")
 
 
 @pytest.fixture
-def parts_pdf(monkeypatch, settings):
-    call_command("load_demo", force=True, stdout=io.StringIO())
+def parts_pdf(monkeypatch, settings, demo_db):
     monkeypatch.setattr(tasks, "PARTS_FROM", 0)  # the demo report, rendered as a large one would be
     settings.PDF_PROCESSES = 2
     report = make_report(include_risks=True)

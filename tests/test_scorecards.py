@@ -1,7 +1,6 @@
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,8 +27,7 @@ Q2 = Period.parse("Q2 2022/23")
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_db):
     return Committee.objects.get(slug="ecod")
 
 

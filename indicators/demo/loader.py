@@ -133,10 +133,8 @@ class Loader:
             username=item["username"],
             defaults={"first_name": item["first_name"], "last_name": item["last_name"]},
         )
-        is_admin = item["role"] == Role.Kind.PERFORMANCE
-        if created or not user.check_password(item["password"]) or user.is_staff != is_admin:
+        if created or not user.check_password(item["password"]):
             user.set_password(item["password"])
-            user.is_staff = user.is_superuser = is_admin
             user.email = item.get("email", f"{item['username']}@example.org")
             user.save()
         services = item.get("services") or [None]

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
+
+PERFORMANCE_GROUP = "Performance team"
+# The performance team runs the set-up screens for everything the two apps hold, and gives people
+# their accounts; nobody needs to be a superuser for day-to-day work.
+PERFORMANCE_APPS = ("indicators", "reports")
+PERFORMANCE_USER_PERMISSIONS = ("add_user", "change_user", "view_user")
 
 
 class Directorate(models.Model):
@@ -100,3 +109,29 @@ class Role(models.Model):
         needs_service = self.kind in (self.Kind.APPROVER, self.Kind.OFFICER)
         if needs_service and not self.service_id:
             raise ValidationError({"service": "Approvers and officers act for a service."})
+
+
+def sync_staff_access(user) -> None:
+    """Give the set-up screens (staff, and the performance team's permissions) to exactly the
+    users who hold the performance-team role, so giving or taking the role is all it takes."""
+    is_performance = Role.objects.filter(user=user, kind=Role.Kind.PERFORMANCE).exists()
+    group, created = Group.objects.get_or_create(name=PERFORMANCE_GROUP)
+    if created or is_performance:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=PERFORMANCE_APPS)
+            | Permission.objects.filter(content_type__app_label="auth", codename__in=PERFORMANCE_USER_PERMISSIONS)
+        )
+    if is_performance:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    staff = is_performance or user.is_superuser
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+
+
+@receiver(post_save, sender=Role)
+@receiver(post_delete, sender=Role)
+def _role_changed(sender, instance: Role, **kwargs) -> None:
+    sync_staff_access(instance.user)

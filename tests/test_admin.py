@@ -1,0 +1,84 @@
+"""The set-up screens (Django's admin): reached by the performance team through its role alone."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from indicators.models import Role
+from tests.factories import make_performance_user, make_service, make_user
+
+pytestmark = pytest.mark.django_db
+SET_UP_MODELS = [
+    "directorate",
+    "service",
+    "committee",
+    "corporatepriority",
+    "plan",
+    "outcome",
+    "action",
+    "actionupdate",
+    "indicator",
+    "target",
+    "indicatorvalue",
+    "exceptionreport",
+    "risk",
+    "role",
+    "reportinground",
+    "riskreview",
+    "comparatorcouncil",
+    "familygroup",
+    "comparatorvalue",
+]
+
+
+@pytest.fixture
+def performance_client(client, demo_db):
+    """The demo's performance-team user, who is not a superuser."""
+    user = User.objects.get(username="performance")
+    assert not user.is_superuser
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("model", SET_UP_MODELS)
+def test_set_up_screens_open_with_demo_data(performance_client, model):
+    changelist = performance_client.get(reverse(f"admin:indicators_{model}_changelist") + "?q=a")
+    assert changelist.status_code == 200
+    add = performance_client.get(reverse(f"admin:indicators_{model}_add"))
+    assert add.status_code == 200
+
+
+def test_issued_reports_are_read_only_in_the_admin(performance_client):
+    changelist = performance_client.get(reverse("admin:reports_issuedreport_changelist"))
+    assert changelist.status_code == 200
+    add_issued = performance_client.get(reverse("admin:reports_issuedreport_add"))
+    assert add_issued.status_code == 403
+    add_definition = performance_client.get(reverse("admin:reports_committeereport_add"))
+    assert add_definition.status_code == 200
+
+
+def test_the_performance_role_gives_and_takes_the_set_up_screens(client):
+    user = make_performance_user("analyst")
+    user.refresh_from_db()
+    assert user.is_staff and not user.is_superuser
+    assert user.has_perm("indicators.change_indicator") and user.has_perm("reports.add_committeereport")
+    client.force_login(user)
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+
+    Role.objects.filter(user=user).delete()
+    user = User.objects.get(pk=user.pk)  # permissions are cached on the instance
+    assert not user.is_staff and not user.has_perm("indicators.change_indicator")
+    client.force_login(user)
+    refused = client.get(reverse("admin:index"))
+    assert refused.status_code == 302
+
+
+@pytest.mark.parametrize("kind", [Role.Kind.MEMBER, Role.Kind.OFFICER, Role.Kind.APPROVER])
+def test_other_roles_cannot_open_the_admin(client, kind):
+    service = make_service() if kind != Role.Kind.MEMBER else None
+    user = make_user(f"someone-{kind}", kind, service)
+    client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
