@@ -8,7 +8,7 @@ from django import forms
 
 from .html import sanitise
 from .models import Action, Indicator
-from .numbers import NumberError, parse_number
+from .numbers import NumberError, parse_number, value_from_ratio
 
 
 def format_long_date(day) -> str:
@@ -164,11 +164,12 @@ class IndicatorValueForm(forms.Form):
             if not self.has_error(missing):
                 self.add_error(missing, f"Enter the {missing} too, or leave both empty.")
         elif numerator is not None and denominator is not None:
-            if denominator == 0:
-                self.add_error("denominator", "The denominator cannot be zero.")
-            else:
-                ratio = numerator / denominator * (100 if self.indicator.unit == "%" else 1)
-                cleaned["value"] = ratio.quantize(Decimal(1).scaleb(-max(self.indicator.decimal_places, 2)))
+            try:
+                cleaned["value"] = value_from_ratio(
+                    numerator, denominator, self.indicator.unit, self.indicator.decimal_places
+                )
+            except NumberError as error:
+                self.add_error("denominator", str(error))
         if cleaned.get("value") is None and not self.errors:
             self.add_error("value", 'Enter a value, or numerator and denominator, or tick "not available".')
         return cleaned

@@ -34,3 +34,37 @@ def parse_number(text: str | None) -> Decimal | None:
         return Decimal(cleaned)
     except InvalidOperation as error:  # pragma: no cover - the pattern admits only valid decimals
         raise NumberError(f'"{text}" is not a number.') from error
+
+
+_PER = re.compile(r"^per\s+(\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
+
+
+def unit_scale(unit: str) -> Decimal:
+    """What a numerator/denominator ratio is multiplied by to be in the indicator's unit.
+
+    "%" is per hundred; a rate "per 1,000" (or "per 100,000 population") is per that number;
+    any other unit ("children", "days", "") is the plain ratio.
+    """
+    unit = unit.strip()
+    if unit == "%":
+        return Decimal(100)
+    per = _PER.match(unit)
+    return Decimal(per.group(1).replace(",", "")) if per else Decimal(1)
+
+
+def value_from_ratio(
+    numerator: Decimal | None, denominator: Decimal | None, unit: str, decimal_places: int = 0
+) -> Decimal | None:
+    """The value an officer means by a numerator and denominator: 39 of 150 for a "%" indicator is 26.
+
+    None when either part is missing (the value is then typed, or not available). The division is
+    kept to the indicator's decimal places, and at least two, so a figure rounds to what is shown
+    without storing the long tail of the division. Both the update form and the values import work
+    values out here, so the same figures give the same value whichever way they arrive.
+    """
+    if denominator is not None and denominator == 0:
+        raise NumberError("The denominator cannot be zero.")
+    if numerator is None or denominator is None:
+        return None
+    ratio = numerator / denominator * unit_scale(unit)
+    return ratio.quantize(Decimal(1).scaleb(-max(decimal_places, 2)))

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from indicators.forms import IndicatorValueForm
 from indicators.imports import ImportFileError, apply_import, plan_import, template_csv
 from indicators.models import Committee, IndicatorValue, PendingImport, Role, Target
 from indicators.periods import Period
@@ -92,9 +93,9 @@ def test_unreadable_files_say_why(indicators, content, name, message):
 
 
 def test_files_with_too_many_rows_are_refused_with_a_reason(indicators, monkeypatch):
-    from indicators import imports
+    from indicators.imports import base
 
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(base, "MAX_ROWS", 2)
     with pytest.raises(ImportFileError, match="The file has 3 rows; import at most 2 at a time"):
         plan_import(
             "values", csv(HEADER + "KIN1,Q1 2022/23,1,,,,\nKIN1,Q2 2022/23,2,,,,\nKIN1,Q3 2022/23,3,,,,"), "v.csv"
@@ -145,6 +146,22 @@ def test_preview_then_apply_then_reimport_changes_nothing(indicators):
 
     again = plan_import("values", content, "v.csv")
     assert (len(again.new), len(again.changed), again.unchanged) == (0, 0, 3)
+
+
+def test_numerator_and_denominator_give_the_percentage_as_the_form_does(indicators):
+    """39 of 150 for a "%" indicator is 26%: the import once stored the bare ratio, 0.26."""
+    content = csv(HEADER + "KIN1,Q2 2022/23,,39,150,,Two new carers")
+    plan = plan_import("values", content, "v.csv")
+    assert plan.valid, plan.errors
+    apply_import(plan, None, "v.csv")
+    stored = IndicatorValue.objects.get(indicator=indicators["kin"], period=Q2)
+    assert stored.value == Decimal("26.0") and (stored.numerator, stored.denominator) == (39, 150)
+    assert not stored.not_available
+
+    form = IndicatorValueForm({"numerator": "39", "denominator": "150", "version": "0"}, indicator=indicators["kin"])
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["value"] == stored.value
+    assert plan_import("values", content, "v.csv").unchanged == 1
 
 
 def test_targets_import(indicators):

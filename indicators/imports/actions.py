@@ -1,0 +1,275 @@
+"""Actions of a plan (new or changed), each with its latest update for a period.
+
+Imported updates are approved: they are the performance team's record, as for values. An update
+still in an officer's or approver's hands is not imported over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.contrib.auth import get_user_model
+
+from ..html import sanitise
+from ..models import Action, ActionUpdate, Plan, ReviewState
+from ..periods import Period, PeriodError
+from .base import Change, Column, ImportPlan, Kind, RowError, date, parse_period, rows
+
+COLUMNS = (
+    Column("plan_code", True, "The plan's code", "CFSW SP2023"),
+    Column("action_code", True, "The action's code in the plan", "STRAT1.4"),
+    Column("title", False, "Required for a new action; empty keeps the current title", "Review kinship care support"),
+    Column("group_code", False, "The action group it belongs to (an earlier row or an existing action)", "STRAT1"),
+    Column("priority", False, "1 is the highest", "1"),
+    Column("desired_outcome", False, "What success looks like", "More children cared for by family"),
+    Column("start_date", False, 'A date: "31/03/2023", "2023-03-31" or "31 Mar 2023"', "01/04/2022"),
+    Column("due_date", False, "A date", "31/03/2023"),
+    Column("owner", False, "The accountable manager's username or email", "officer"),
+    Column("period", False, 'The latest update\'s period, e.g. "Q2 2022/23"; empty for no update', "Q2 2022/23"),
+    Column("progress", False, "0 to 100 (a % sign is fine)", "40"),
+    Column(
+        "update", False, "The latest update's text (basic HTML is kept, anything else removed)", "Scoping complete."
+    ),
+    Column("status", False, '"Cancelled", or empty: other statuses are worked out from progress and dates', ""),
+    Column("revised_due_date", False, "If the due date has moved", ""),
+)
+UPDATE_CELLS = ("progress", "update", "status", "revised_due_date")
+
+
+@dataclass
+class Known:
+    """What the rows are checked against, loaded once for the whole file."""
+
+    plans: dict[str, Plan]
+    actions: dict[tuple[int, str], Action]  # by plan id and code; new actions join as their rows are read
+    groups: set[int]  # ids of the actions that have actions of their own
+    updates: dict[tuple[int, Period], ActionUpdate]  # by action id and period, for the file's periods
+    approved: set[int]  # ids of those updates the approver has accepted
+    people: dict[str, Any]  # active users by username and by email, casefolded
+
+
+def load_known(frame: pd.DataFrame) -> Known:
+    keys = set()
+    for text in frame["period"].unique() if "period" in frame.columns else []:
+        try:
+            keys.add(parse_period(str(text).strip()).key)
+        except PeriodError:
+            continue  # reported with its row
+    in_periods = ActionUpdate.objects.filter(period__in=keys)
+    people: dict[str, Any] = {}
+    for user in get_user_model().objects.filter(is_active=True):
+        people[user.username.casefold()] = user
+        if user.email:
+            people.setdefault(user.email.casefold(), user)
+    return Known(
+        plans={p.code: p for p in Plan.objects.all()},
+        actions={(a.plan_id, a.code): a for a in Action.objects.all()},
+        groups=set(Action.objects.filter(parent__isnull=False).values_list("parent_id", flat=True)),
+        updates={(u.action_id, u.period): u for u in in_periods},
+        approved=set(in_periods.approved().values_list("id", flat=True)),
+        people=people,
+    )
+
+
+def check(frame: pd.DataFrame) -> ImportPlan:
+    known = load_known(frame)
+    plan = ImportPlan(KIND.name, len(frame))
+    in_file: dict[tuple[int, str], int] = {}
+    seen_updates: set[tuple[int, str, Period]] = set()
+    for row, cells in rows(frame, COLUMNS):
+        errors: list[RowError] = []
+        owning_plan = known.plans.get(cells["plan_code"])
+        code = cells["action_code"]
+        if not cells["plan_code"]:
+            errors.append(RowError(row, "plan_code", "The plan code is missing."))
+        elif owning_plan is None:
+            errors.append(RowError(row, "plan_code", f'There is no plan with the code "{cells["plan_code"]}".'))
+        if not code:
+            errors.append(RowError(row, "action_code", "The action code is missing."))
+        if owning_plan is None or not code:
+            plan.errors.extend(errors)
+            continue
+        key = (owning_plan.id, code)
+        if key in in_file:
+            errors.append(RowError(row, "action_code", f"{code} is already in row {in_file[key]}."))
+        in_file.setdefault(key, row)
+        action = known.actions.get(key)
+        is_new = action is None or action.pk is None
+        if action is None:
+            if not cells["title"]:
+                errors.append(RowError(row, "title", f"{code} is a new action, so it needs a title."))
+            action = Action(plan=owning_plan, code=code, title=cells["title"])
+        fields = action_fields(errors, row, cells, owning_plan, action, known)
+
+        update_fields: dict[str, Any] | None = None
+        period = None
+        if cells["period"]:
+            try:
+                period = parse_period(cells["period"])
+            except PeriodError as error:
+                errors.append(RowError(row, "period", str(error)))
+        elif any(cells[n] for n in UPDATE_CELLS):
+            errors.append(RowError(row, "period", "Say which period the update is for."))
+        if period:
+            if (owning_plan.id, code, period) in seen_updates:
+                errors.append(RowError(row, "period", f"{code} {period.label} is already in an earlier row."))
+            seen_updates.add((owning_plan.id, code, period))
+            update_fields = update_fields_of(errors, row, cells, action, known)
+            current = known.updates.get((action.pk, period)) if action.pk else None
+            if current and current.pk not in known.approved:
+                errors.append(
+                    RowError(
+                        row,
+                        "period",
+                        f"{code} has a {current.get_state_display().lower()} update for "
+                        f"{period.label}; approve or return it before importing over it.",
+                    )
+                )
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        known.actions[key] = action
+        action._import_row = row
+        plan_action(plan, action, fields, is_new)
+        if update_fields is not None:
+            plan_update(plan, action, period, update_fields, known, row)
+    if plan.errors:
+        plan.forget_changes()
+    return plan
+
+
+def action_fields(
+    errors: list[RowError], row: int, cells: dict[str, str], owning_plan: Plan, action: Action, known: Known
+) -> dict[str, Any]:
+    """The action's own fields the row sets (an empty cell keeps what is stored)."""
+    fields: dict[str, Any] = {}
+    if cells["title"]:
+        fields["title"] = cells["title"]
+    if cells["group_code"]:
+        group = known.actions.get((owning_plan.id, cells["group_code"]))
+        if group is None:
+            errors.append(
+                RowError(
+                    row,
+                    "group_code",
+                    f"{cells['group_code']} is not an action of {owning_plan.code} "
+                    "(a new group must come in an earlier row).",
+                )
+            )
+        elif cells["group_code"] == action.code:
+            errors.append(RowError(row, "group_code", "An action cannot be its own group."))
+        else:
+            fields["parent"] = group
+    if cells["priority"]:
+        if cells["priority"].isdigit() and 1 <= int(cells["priority"]) <= 9:
+            fields["priority"] = int(cells["priority"])
+        else:
+            errors.append(RowError(row, "priority", "Write a whole number from 1 (highest) to 9."))
+    if cells["desired_outcome"]:
+        fields["desired_outcome"] = cells["desired_outcome"]
+    for name in ("start_date", "due_date"):
+        if cells[name]:
+            fields[name] = date(errors, row, name, cells[name])
+    if cells["owner"]:
+        owner = known.people.get(cells["owner"].casefold())
+        if owner is None:
+            errors.append(RowError(row, "owner", f'No active user has the username or email "{cells["owner"]}".'))
+        fields["owner"] = owner
+    start, due = fields.get("start_date", action.start_date), fields.get("due_date", action.due_date)
+    if start and due and due < start:
+        errors.append(RowError(row, "due_date", "The due date is before the start date."))
+    return fields
+
+
+def update_fields_of(
+    errors: list[RowError], row: int, cells: dict[str, str], action: Action, known: Known
+) -> dict[str, Any]:
+    """The fields of the action's update for the row's period."""
+    progress = None
+    if cells["progress"]:
+        text = cells["progress"].rstrip("%").strip()
+        if action.pk in known.groups:
+            errors.append(
+                RowError(
+                    row, "progress", f"{action.code} is an action group: its progress is worked out from its actions."
+                )
+            )
+        elif text.isdigit() and int(text) <= 100:
+            progress = int(text)
+        else:
+            errors.append(RowError(row, "progress", "Write a whole number from 0 to 100."))
+    status = cells["status"].casefold()
+    if status not in ("", "cancelled"):
+        errors.append(
+            RowError(
+                row,
+                "status",
+                'Write "Cancelled" or leave it empty: other statuses are worked out from progress and dates.',
+            )
+        )
+    if status == "cancelled" and not cells["update"]:
+        errors.append(RowError(row, "update", "Say in the update why the action is cancelled."))
+    return {
+        "progress": progress,
+        "narrative": sanitise(cells["update"]),
+        "set_status": ActionUpdate.SetStatus.CANCELLED if status == "cancelled" else "",
+        "status_reason": cells["update"] if status == "cancelled" else "",
+        "revised_due_date": date(errors, row, "revised_due_date", cells["revised_due_date"]),
+    }
+
+
+def plan_action(plan: ImportPlan, action: Action, fields: dict[str, Any], is_new: bool) -> None:
+    if is_new:
+        for name, new in fields.items():
+            setattr(action, name, new)
+        plan.new.append(action)
+        plan.new_labels.append(f"New action {action.code}: {action.title}")
+        return
+    differences = [name for name, new in fields.items() if getattr(action, name) != new]
+    for name in differences:
+        plan.changes.append(Change(action.code, None, name, getattr(action, name), fields[name]))
+        setattr(action, name, fields[name])
+    if differences:
+        plan.changed.append(action)
+    else:
+        plan.unchanged += 1
+
+
+def plan_update(
+    plan: ImportPlan, action: Action, period: Period, fields: dict[str, Any], known: Known, row: int
+) -> None:
+    current = known.updates.get((action.pk, period)) if action.pk else None
+    if current is None:
+        update = ActionUpdate(action=action, period=period, state=ReviewState.APPROVED, **fields)
+        update._import_row = row
+        plan.new.append(update)
+        progress = "" if update.progress is None else f", {update.progress}%"
+        plan.new_labels.append(f"New update for {action.code}, {period.label}{progress}")
+        return
+    differences = [name for name, new in fields.items() if getattr(current, name) != new]
+    for name in differences:
+        plan.changes.append(Change(action.code, period, name, getattr(current, name), fields[name]))
+        setattr(current, name, fields[name])
+    if differences:
+        current._import_row = row
+        plan.changed.append(current)
+    else:
+        plan.unchanged += 1
+
+
+def apply(plan: ImportPlan, user: Any, reason: str) -> None:
+    """Saved one by one in file order (actions before updates) so that new groups exist before their
+    actions; action files are hundreds of rows, not hundreds of thousands."""
+    writes = sorted([*plan.new, *plan.changed], key=lambda obj: (not isinstance(obj, Action), obj._import_row))
+    for obj in writes:
+        if not isinstance(obj, Action):
+            obj.action = obj.action  # the action may have been saved just now: take its id
+        obj._change_reason = reason
+        obj._history_user = user
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.save()
+
+
+KIND = Kind("actions", "Actions with their latest update", COLUMNS, check, apply)
