@@ -10,8 +10,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .models import ComparatorCouncil, FamilyGroup
-from .permissions import require_performance_team
+from ..models import ComparatorCouncil, FamilyGroup
+from ..permissions import require_performance_team
 
 
 class CouncilsForm(forms.Form):

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from .forms import ActionUpdateForm, IndicatorValueForm
-from .models import (
+from ..forms import ActionUpdateForm, IndicatorValueForm
+from ..models import (
     Action,
     ActionUpdate,
     Committee,
@@ -25,12 +25,12 @@ from .models import (
     ReviewState,
     Target,
 )
-from .periods import Frequency, Period, PeriodError
-from .permissions import action_for_editing, indicator_for_editing, user_roles
-from .preview import neighbours, preview
-from .progress import latest_updates
-from .status import Rag, indicator_status
-from .workflow import Conflict, WorkflowError, editable, open_round, save_entry
+from ..periods import Frequency, Period, PeriodError
+from ..permissions import action_for_editing, indicator_for_editing, user_roles
+from ..preview import neighbours, preview
+from ..progress import latest_updates
+from ..status import Rag, indicator_status
+from ..workflow import Conflict, WorkflowError, editable, open_round, save_entry
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ReviewState.choices)}

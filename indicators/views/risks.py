@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .models import Committee, ReportingRound, ReviewState, Risk, RiskReview, Service
-from .permissions import can_review, user_roles
-from .risks import Direction, RiskBand, direction, heat_map, review_overdue, risk_band
-from .workflow import Conflict, WorkflowError, review_entry, save_entry
+from ..models import Committee, ReportingRound, ReviewState, Risk, RiskReview, Service
+from ..permissions import can_review, user_roles
+from ..risks import Direction, RiskBand, direction, heat_map, review_overdue, risk_band
+from ..workflow import Conflict, WorkflowError, review_entry, save_entry
 
 SORTS = {
     "score": lambda r: (-r.risk.score, r.risk.reference),

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .imports import KINDS, LABELS, ImportFileError, apply_import, plan_import, template_csv, template_xlsx
-from .models import PendingImport
-from .permissions import require_performance_team
+from ..imports import KINDS, LABELS, ImportFileError, apply_import, plan_import, template_csv, template_xlsx
+from ..models import PendingImport
+from ..permissions import require_performance_team
 
 MAX_BYTES = 50 * 1024 * 1024
 SHOWN_ERRORS = 200
