@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/", review.review_queue, name="review_queue"),
     path("review/updates/<int:pk>/", review.review_update, name="review_update"),
     path("review/values/<int:pk>/", review.review_value, name="review_value"),
+    path("review/risks/<int:pk>/", review.decide_risk_review, name="decide_risk_review"),
     path("rounds/", rounds.rounds, name="rounds"),
     path("imports/", imports.imports, name="imports"),
     path("imports/<int:pk>/confirm/", imports.confirm_import, name="confirm_import"),
@@ -26,7 +27,6 @@ urlpatterns = [
     path("risks/service/<slug:slug>/", risks.service_register, name="service_risks"),
     path("risks/committee/<slug:slug>/", risks.committee_register, name="committee_risks"),
     path("risks/<int:pk>/review/", risks.review_risk, name="review_risk"),
-    path("review/risks/<int:pk>/", risks.decide_risk_review, name="decide_risk_review"),
     path("rounds/<int:pk>/lock/", rounds.lock, name="lock_round"),
     path("rounds/<int:pk>/reopen/", rounds.reopen, name="reopen_round"),
 ]

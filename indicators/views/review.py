@@ -4,32 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ..models import ActionUpdate, ExceptionReport, IndicatorValue, ReviewState, RiskReview
-from ..permissions import can_review, user_roles
+from ..models import ExceptionReport, Reviewable
+from ..permissions import entries_awaiting_review, entry_for_review
 from ..workflow import Conflict, WorkflowError, review_entry
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    roles = user_roles(request.user)
-    if not roles.can_review:
-        raise PermissionDenied("Only approvers and the performance team review updates.")
-    updates = ActionUpdate.objects.filter(state=ReviewState.SUBMITTED).select_related(
-        "action", "action__plan", "submitted_by"
-    )
-    values = IndicatorValue.objects.filter(state=ReviewState.SUBMITTED).select_related("indicator", "submitted_by")
-    if not roles.performance:
-        updates = updates.filter(action__plan__service__in=roles.approver_for)
-        values = values.filter(indicator__service__in=roles.approver_for)
-    values = list(values.order_by("indicator__code"))
-    risk_reviews = RiskReview.objects.filter(state=ReviewState.SUBMITTED).select_related("risk", "submitted_by")
-    if not roles.performance:
-        risk_reviews = risk_reviews.filter(risk__service__in=roles.approver_for)
+    user = request.user
+    updates = entries_awaiting_review(user, "action").select_related("submitted_by")
+    values = list(entries_awaiting_review(user, "indicator").select_related("submitted_by").order_by("indicator__code"))
+    risk_reviews = entries_awaiting_review(user, "risk").select_related("submitted_by")
     exceptions = {
         (e.indicator_id, e.period): e
         for e in ExceptionReport.objects.filter(indicator__in=[v.indicator_id for v in values])
@@ -45,9 +34,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _review(request: HttpRequest, entry, service_id: int, label: str) -> HttpResponse:
-    if not can_review(request.user, service_id):
-        raise PermissionDenied("You cannot review updates for this service.")
+def _decide(request: HttpRequest, entry: Reviewable, label: str) -> HttpResponse:
+    """Approve or return `entry` as the approver chose, and go back to the queue."""
     approve = request.POST.get("decision") == "approve"
     try:
         version = int(request.POST.get("version", ""))
@@ -66,12 +54,19 @@ def _review(request: HttpRequest, entry, service_id: int, label: str) -> HttpRes
 @login_required
 @require_POST
 def review_update(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(ActionUpdate.objects.select_related("action__plan"), pk=pk)
-    return _review(request, entry, entry.action.plan.service_id, f"{entry.action.code} {entry.period.label}")
+    entry = entry_for_review(request.user, "action", pk)
+    return _decide(request, entry, f"{entry.action.code} {entry.period.label}")
 
 
 @login_required
 @require_POST
 def review_value(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(IndicatorValue.objects.select_related("indicator"), pk=pk)
-    return _review(request, entry, entry.indicator.service_id, f"{entry.indicator.code} {entry.period.label}")
+    entry = entry_for_review(request.user, "indicator", pk)
+    return _decide(request, entry, f"{entry.indicator.code} {entry.period.label}")
+
+
+@login_required
+@require_POST
+def decide_risk_review(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_for_review(request.user, "risk", pk)
+    return _decide(request, entry, f"Review of {entry.risk.reference}")

@@ -8,13 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ..fields import PeriodFormField
 from ..models import ReportingRound
-from ..permissions import require_performance_team
-from ..workflow import WorkflowError, lock_round, reopen_round
+from ..permissions import require_performance_team, round_for_managing
+from ..workflow import WorkflowError, lock_round, open_round, reopen_round
 
 
 class RoundForm(forms.Form):
@@ -44,10 +44,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     require_performance_team(request.user, "manages reporting rounds")
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        new = ReportingRound(period=form.cleaned_data["period"], deadline=form.cleaned_data["deadline"])
-        new.opened_by = request.user
-        new._change_reason = "Opened"
-        new.save()
+        new = open_round(form.cleaned_data["period"], form.cleaned_data["deadline"], request.user)
         messages.success(request, f"{new.period.label} is open for updates until {new.deadline:%d %b %Y}.")
         return redirect("rounds")
     all_rounds = list(ReportingRound.objects.select_related("opened_by", "locked_by").order_by("-deadline"))
@@ -64,8 +61,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def lock(request: HttpRequest, pk: int) -> HttpResponse:
-    require_performance_team(request.user, "manages reporting rounds")
-    reporting_round = get_object_or_404(ReportingRound, pk=pk)
+    reporting_round = round_for_managing(request.user, pk)
     lock_round(reporting_round, request.user)
     messages.success(request, f"{reporting_round.period.label} is locked; no more changes without reopening.")
     return redirect("rounds")
@@ -74,8 +70,7 @@ def lock(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    require_performance_team(request.user, "manages reporting rounds")
-    reporting_round = get_object_or_404(ReportingRound, pk=pk)
+    reporting_round = round_for_managing(request.user, pk)
     try:
         reopen_round(reporting_round, request.user, request.POST.get("reason", ""))
     except WorkflowError as error:
