@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
@@ -174,12 +175,11 @@ class IndicatorValueForm(forms.Form):
             self.add_error("value", 'Enter a value, or numerator and denominator, or tick "not available".')
         return cleaned
 
-    def require_exception_report(self) -> None:
-        """A red value needs an exception report before it can be submitted."""
-        for name in self.EXCEPTION_FIELDS[:3]:
-            if not (self.cleaned_data.get(name) or "").strip():
-                label = self.fields[name].label
-                self.add_error(name, f"The value is outwith tolerance: fill in “{label}” before you submit.")
+    def require_exception_report(self, missing: Iterable[str]) -> None:
+        """Say beside each part of the exception report still `missing` (see `workflow.missing_exception_report`)."""
+        for name in missing:
+            label = self.fields[name].label
+            self.add_error(name, f"The value is outwith tolerance: fill in “{label}” before you submit.")
 
     def entry_fields(self) -> dict:
         data = self.cleaned_data
@@ -196,6 +196,3 @@ class IndicatorValueForm(forms.Form):
 
     def exception_fields(self) -> dict:
         return {name: (self.cleaned_data.get(name) or "").strip() for name in self.EXCEPTION_FIELDS}
-
-    def has_exception_report(self) -> bool:
-        return any(self.exception_fields().values())

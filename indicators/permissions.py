@@ -1,20 +1,41 @@
 """Who may do what. Every view that changes data asks here, one helper per kind of object.
 
-- Performance team: everything, including opening, locking and reopening reporting rounds.
-- Approver (for a service): edit, approve and return that service's updates.
+- Performance team: everything, including opening, locking and reopening reporting rounds,
+  imports and the benchmarking settings.
+- Approver (for a service): edit, approve and return that service's updates and risk reviews.
 - Officer (for a service): edit updates for actions and indicators they are assigned or own,
-  and for anything in their service; submit them for approval.
+  and for anything in their service; review the risks they own or their service's; submit
+  them for approval.
 - Committee member: read only.
+
+Views fetch objects through the `..._for_...(user, pk)` helpers, which raise 404 for an
+object that does not exist and 403 for one the user may not touch; pages that offer a link
+ask the matching `can_...` function, so nobody is shown a link that would give them a 403.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Action, Indicator, Role
+from .models import (
+    Action,
+    ActionUpdate,
+    FamilyGroup,
+    Indicator,
+    IndicatorValue,
+    PendingImport,
+    ReportingRound,
+    Reviewable,
+    Risk,
+    RiskReview,
+    Role,
+)
 
 
 @dataclass(frozen=True)
@@ -67,8 +88,17 @@ def can_edit_indicator(user, indicator: Indicator) -> bool:
 
 
 def can_review(user, service_id: int) -> bool:
+    """Whether `user` may approve or return the submitted entries of a service."""
     roles = user_roles(user)
     return roles.performance or service_id in roles.approver_for
+
+
+def can_review_risk(user, risk: Risk) -> bool:
+    """Whether `user` may write the quarterly review of `risk` (its owner, or its service's staff)."""
+    roles = user_roles(user)
+    if roles.performance or risk.service_id in roles.edits_for:
+        return True
+    return bool(roles.officer_for) and user.id == risk.owner_id
 
 
 def is_performance_team(user) -> bool:
@@ -95,3 +125,98 @@ def indicator_for_editing(user, pk: int) -> Indicator:
     if not can_edit_indicator(user, indicator):
         raise PermissionDenied("You cannot enter values for this indicator.")
     return indicator
+
+
+def require_entering_updates(user) -> UserRoles:
+    """The user's roles, or 403 unless they enter updates at all (officers, approvers, the performance team)."""
+    roles = user_roles(user)
+    if not roles.can_enter_updates:
+        raise PermissionDenied("Only officers and approvers enter values.")
+    return roles
+
+
+def indicators_for_editing(user) -> QuerySet[Indicator]:
+    """The indicators whose values `user` may enter (the same rule as `can_edit_indicator`); 403 for members."""
+    roles = require_entering_updates(user)
+    indicators = Indicator.objects.all()
+    if roles.performance:
+        return indicators
+    mine = Q(service__in=roles.edits_for)
+    if roles.officer_for:
+        mine |= Q(owner=user)
+    return indicators.filter(mine)
+
+
+def risk_for_review(user, pk: int) -> Risk:
+    """The risk, or 403 if this user may not write its quarterly review."""
+    risk = get_object_or_404(Risk.objects.select_related("service", "owner"), pk=pk)
+    if not can_review_risk(user, risk):
+        raise PermissionDenied("You cannot review this risk.")
+    return risk
+
+
+EntryKind = Literal["action", "indicator", "risk"]
+
+
+@dataclass(frozen=True)
+class _Reviewed:
+    """A kind of entry approvers decide on: its model, the lookup to its service, what its label needs."""
+
+    model: type[Reviewable]
+    service: str
+    related: str
+
+    def service_id(self, entry: Reviewable) -> int:
+        return attrgetter(self.service.replace("__", ".") + "_id")(entry)
+
+
+_REVIEWED: dict[str, _Reviewed] = {
+    "action": _Reviewed(ActionUpdate, "action__plan__service", "action__plan"),
+    "indicator": _Reviewed(IndicatorValue, "indicator__service", "indicator"),
+    "risk": _Reviewed(RiskReview, "risk__service", "risk"),
+}
+
+
+def require_reviewer(user) -> UserRoles:
+    """The user's roles, or 403 unless they review updates (approvers and the performance team)."""
+    roles = user_roles(user)
+    if not roles.can_review:
+        raise PermissionDenied("Only approvers and the performance team review updates.")
+    return roles
+
+
+def entries_awaiting_review(user, kind: EntryKind) -> QuerySet:
+    """The submitted entries of `kind` that `user` may approve or return; 403 unless they review."""
+    roles = require_reviewer(user)
+    reviewed = _REVIEWED[kind]
+    entries = reviewed.model.objects.awaiting_review().select_related(reviewed.related)
+    if not roles.performance:
+        entries = entries.filter(**{f"{reviewed.service}__in": roles.approver_for})
+    return entries
+
+
+def entry_for_review(user, kind: EntryKind, pk: int) -> Reviewable:
+    """The entry (an action update, indicator value or risk review), or 403 if this user may not review it."""
+    reviewed = _REVIEWED[kind]
+    entry = get_object_or_404(reviewed.model.objects.select_related(reviewed.related), pk=pk)
+    if not can_review(user, reviewed.service_id(entry)):
+        raise PermissionDenied("You cannot review updates for this service.")
+    return entry
+
+
+def round_for_managing(user, pk: int) -> ReportingRound:
+    """The reporting round, or 403 unless the user is in the performance team."""
+    require_performance_team(user, "manages reporting rounds")
+    return get_object_or_404(ReportingRound, pk=pk)
+
+
+def pending_import_for_confirming(user, pk: int) -> PendingImport:
+    """The user's own checked, not yet applied upload, or 403 unless they are in the performance team."""
+    require_performance_team(user, "imports data")
+    return get_object_or_404(PendingImport, pk=pk, uploaded_by=user, applied_at__isnull=True)
+
+
+def family_group_for_editing(user, pk: int) -> FamilyGroup:
+    """The benchmarking family group, or 403 unless the user is in the performance team."""
+    require_performance_team(user, "changes the benchmarking settings")
+    return get_object_or_404(FamilyGroup, pk=pk)

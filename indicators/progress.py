@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import QuerySet
 
 from .models import Action, ActionUpdate, Plan
 from .periods import Period, period_from_key
@@ -33,15 +34,22 @@ class LatestUpdate:
     narrative: str
 
 
-def latest_updates(periods: Sequence[Period], with_narrative: bool = False, **filters) -> list[dict[int, LatestUpdate]]:
+def latest_updates(
+    periods: Sequence[Period],
+    with_narrative: bool = False,
+    updates: QuerySet[ActionUpdate] | None = None,
+    **filters,
+) -> list[dict[int, LatestUpdate]]:
     """For each of `periods`, every action's most recent update reported by the period's end.
 
     Two queries whatever the history: a light one of (id, action, period) to choose, then the
-    chosen rows. `filters` select the updates, e.g. `action__plan__in=[...]`.
+    chosen rows. `updates` (all by default, e.g. `ActionUpdate.objects.approved()`) and
+    `filters` (e.g. `action__plan__in=[...]`) select the updates.
     """
     chosen: list[dict[int, tuple]] = [{} for _ in periods]
     ends = [period.end for period in periods]
-    light = ActionUpdate.objects.filter(**filters).order_by().values_list("id", "action_id", "period")
+    chosen_from = ActionUpdate.objects.all() if updates is None else updates
+    light = chosen_from.filter(**filters).order_by().values_list("id", "action_id", "period")
     # Every update of every action in scope passes through here: read the tuples straight from
     # the cursor, which is several times faster than the ORM's row conversion.
     try:
@@ -66,6 +74,21 @@ def latest_updates(periods: Sequence[Period], with_narrative: bool = False, **fi
     )
     by_id = {row[0]: LatestUpdate(*row[:7], row[7] if with_narrative else "") for row in rows}
     return [{action_id: by_id[rank[2]] for action_id, rank in best.items()} for best in chosen]
+
+
+def finished_action_ids(actions, before: Period) -> set[int]:
+    """The actions among `actions` completed or cancelled before `before`: no more updates are asked for.
+
+    Finished means the latest approved update reported by the end of the previous period had
+    100% progress or cancelled the action. `actions` is anything `action__in` accepts (ids,
+    actions or a queryset of them). Two queries.
+    """
+    [latest] = latest_updates([before.previous()], updates=ActionUpdate.objects.approved(), action__in=actions)
+    return {
+        action_id
+        for action_id, update in latest.items()
+        if update.progress == 100 or update.set_status == ActionUpdate.SetStatus.CANCELLED
+    }
 
 
 @dataclass

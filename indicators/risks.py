@@ -16,6 +16,7 @@ has passed is **overdue for review**.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -52,12 +53,6 @@ class Direction(StrEnum):
         return {"improving": "↓", "static": "→", "worsening": "↑", "new": "–"}[self.value]
 
 
-def risk_score(likelihood: int, impact: int) -> int:
-    if not (1 <= likelihood <= 5 and 1 <= impact <= 5):
-        raise ValueError("Likelihood and impact run from 1 to 5.")
-    return likelihood * impact
-
-
 def risk_band(score: int) -> RiskBand:
     if not 1 <= score <= 25:
         raise ValueError("A risk score runs from 1 to 25.")
@@ -84,9 +79,29 @@ def review_overdue(review_date: dt.date | None, today: dt.date) -> bool:
     return review_date is not None and review_date < today
 
 
-def heat_map(cells: list[tuple[int, int]]) -> list[list[int]]:
-    """Counts of risks per (likelihood, impact): rows are likelihood 5 down to 1, columns impact 1-5."""
-    grid = [[0] * 5 for _ in range(5)]
+@dataclass(frozen=True)
+class HeatCell:
+    """One square of the heat map: how many risks are scored at this likelihood and impact."""
+
+    likelihood: int
+    impact: int
+    count: int
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def band(self) -> RiskBand:
+        return risk_band(self.score)
+
+
+def heat_map(cells: list[tuple[int, int]]) -> list[list[HeatCell]]:
+    """Risks counted per (likelihood, impact): rows are likelihood 5 down to 1, columns impact 1-5."""
+    counts: dict[tuple[int, int], int] = {}
     for likelihood, impact in cells:
-        grid[5 - likelihood][impact - 1] += 1
-    return grid
+        counts[likelihood, impact] = counts.get((likelihood, impact), 0) + 1
+    return [
+        [HeatCell(likelihood, impact, counts.get((likelihood, impact), 0)) for impact in range(1, 6)]
+        for likelihood in range(5, 0, -1)
+    ]

@@ -1,25 +1,41 @@
-"""Saving, submitting and reviewing officers' updates, safely.
+"""Every change of state of officers' entries and reporting rounds, with its checks.
 
-Each entry (an `ActionUpdate` or `IndicatorValue`) goes draft -> submitted -> approved, or back
-to the officer as returned. Every save checks the version the user started from, so two
-people editing the same entry never silently overwrite each other; every transition is saved
-with a reason, which the audit history keeps with who and when.
+Each entry (an `ActionUpdate`, `IndicatorValue` or `RiskReview`) goes draft -> submitted ->
+approved, or back to the officer as returned. Entries can only be saved while their reporting
+round is open. Every save checks the version the user started from, so two people editing the
+same entry never silently overwrite each other; every transition is saved with a reason, which
+the audit history keeps with who and when.
+
+Which round an entry belongs to: the quarter its period ends in (`round_period`). Which round
+officers are working on now: the open round due soonest (`current_round`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import (
-    EDITABLE_STATES,
+    ExceptionReport,
+    Indicator,
+    IndicatorValue,
     ReportingRound,
     Reviewable,
     ReviewState,
+    RiskReview,
+    Target,
 )
-from .periods import Period
+from .periods import Frequency, Period
+from .status import IndicatorStatus, Rag, indicator_status
+
+# The parts of an exception report a red value cannot be submitted without; "resource
+# implications" may be left empty.
+EXCEPTION_REPORT_PARTS = ("performance", "improvement_actions", "timescale")
 
 
 class WorkflowError(Exception):
@@ -34,8 +50,29 @@ class Conflict(WorkflowError):
         self.current = current
 
 
-def open_round(period: Period) -> ReportingRound:
-    """The reporting round for `period`, if it is open for updates."""
+# Rounds ---------------------------------------------------------------------------------------
+
+
+def round_period(period: Period) -> Period:
+    """The period of the reporting round in which an entry for `period` is made.
+
+    Rounds are quarterly. Action updates and risk reviews are made for the round's quarter
+    itself; an indicator value is entered in the round of the quarter its period ends in (a
+    monthly value for August in Q2's round, an annual one in Q4's).
+    """
+    return Period.containing(period.end, Frequency.QUARTERLY)
+
+
+def current_round() -> ReportingRound:
+    """The round officers are working on now: of the open rounds, the one due soonest."""
+    found = ReportingRound.objects.open().first()
+    if found is None:
+        raise WorkflowError("No period is open for updates.")
+    return found
+
+
+def require_open_round(period: Period) -> ReportingRound:
+    """The reporting round for `period` (a round's own period), if it is open for updates."""
     found = ReportingRound.objects.filter(period=period).first()
     if found is None:
         raise WorkflowError(f"{period.label} is not open for updates.")
@@ -46,14 +83,43 @@ def open_round(period: Period) -> ReportingRound:
     return found
 
 
+def open_round(period: Period, deadline: dt.date, user) -> ReportingRound:
+    """Open `period` for officers' updates until `deadline`."""
+    new = ReportingRound(period=period, deadline=deadline, opened_by=user)
+    new._change_reason = "Opened"
+    new.save()
+    return new
+
+
+def lock_round(reporting_round: ReportingRound, user) -> None:
+    reporting_round.locked_at, reporting_round.locked_by = timezone.now(), user
+    reporting_round._change_reason = "Locked"
+    reporting_round.save()
+
+
+def reopen_round(reporting_round: ReportingRound, user, reason: str) -> None:
+    if not reason.strip():
+        raise WorkflowError("Say why the period is being reopened; the reason is kept in the audit history.")
+    reporting_round.locked_at = reporting_round.locked_by = None
+    reporting_round._change_reason = f"Reopened by {user.get_full_name() or user.username}: {reason.strip()}"
+    reporting_round.save()
+
+
+# Officers' entries ------------------------------------------------------------------------------
+
+
+def _no_longer_editable(entry: Reviewable) -> str:
+    return f"This has been {entry.get_state_display().lower()} and can no longer be changed."
+
+
 def editable(period: Period, entry: Reviewable | None) -> tuple[bool, str]:
     """Whether an officer can change the entry for `period` now, and if not, why not."""
     try:
-        open_round(period)
+        require_open_round(round_period(period))
     except WorkflowError as error:
         return False, str(error)
-    if entry is not None and entry.state not in EDITABLE_STATES:
-        return False, f"This has been {entry.get_state_display().lower()} and can no longer be changed."
+    if entry is not None and not entry.is_editable:
+        return False, _no_longer_editable(entry)
     return True, ""
 
 
@@ -68,8 +134,10 @@ def save_entry(
 ) -> Reviewable:
     """Save an officer's entry as a draft, or submit it for approval.
 
-    `version` is the version the user's form was based on (0 for a new entry).
+    `lookup` names the entry (its object and `period`); `version` is the version the user's
+    form was based on (0 for a new entry). Refused unless the entry's reporting round is open.
     """
+    require_open_round(round_period(lookup["period"]))
     current = model.objects.select_for_update().filter(**lookup).first()
     if current is None:
         if version:
@@ -78,8 +146,8 @@ def save_entry(
     else:
         if current.version != version:
             raise Conflict(current)
-        if current.state not in EDITABLE_STATES:
-            raise WorkflowError(f"This has been {current.get_state_display().lower()} and can no longer be changed.")
+        if not current.is_editable:
+            raise WorkflowError(_no_longer_editable(current))
         entry = current
         entry.version += 1
     for name, value in fields.items():
@@ -98,9 +166,57 @@ def save_entry(
     return entry
 
 
+def missing_exception_report(status: IndicatorStatus | None, report: Mapping[str, str]) -> list[str]:
+    """The parts of the exception report still to write before a value with `status` is submitted.
+
+    A red value (outwith tolerance, by `status.indicator_status`) cannot be submitted without
+    an exception report; any other value needs none, and a red one can be saved as a draft.
+    """
+    if status is None or status.rag != Rag.RED:
+        return []
+    return [name for name in EXCEPTION_REPORT_PARTS if not (report.get(name) or "").strip()]
+
+
+def value_status(indicator: Indicator, period: Period, value: Decimal | None) -> IndicatorStatus:
+    """The status `value` would have against the indicator's target for `period`."""
+    target = Target.objects.filter(indicator=indicator, period=period).first()
+    return indicator_status(value, target.as_rule() if target else None, indicator.polarity_enum)
+
+
+@transaction.atomic
+def save_value(
+    indicator: Indicator,
+    period: Period,
+    version: int,
+    fields: dict[str, Any],
+    user,
+    submit: bool,
+    exception_report: Mapping[str, str] | None = None,
+) -> IndicatorValue:
+    """Save an indicator value as `save_entry` does, with its exception report if one is written.
+
+    Submitting a red value without the exception report is refused.
+    """
+    report = {name: (text or "").strip() for name, text in (exception_report or {}).items()}
+    if submit and missing_exception_report(value_status(indicator, period, fields.get("value")), report):
+        raise WorkflowError("The value is outwith tolerance: write its exception report before you submit it.")
+    entry = save_entry(IndicatorValue, {"indicator": indicator, "period": period}, version, fields, user, submit)
+    if any(report.values()):
+        ExceptionReport.objects.update_or_create(
+            indicator=indicator, period=period, defaults={**report, "author": user}
+        )
+    return entry
+
+
+# Review ---------------------------------------------------------------------------------------
+
+
 @transaction.atomic
 def review_entry(entry: Reviewable, version: int, user, approve: bool, comment: str = "") -> Reviewable:
-    """Approve a submitted entry, or return it to the officer with a comment."""
+    """Approve a submitted entry, or return it to the officer with a comment.
+
+    An approved risk review becomes the risk's current assessment in the same transaction.
+    """
     current = type(entry).objects.select_for_update().get(pk=entry.pk)
     if current.version != version:
         raise Conflict(current)
@@ -116,18 +232,16 @@ def review_entry(entry: Reviewable, version: int, user, approve: bool, comment: 
     current.version += 1
     current._change_reason = "Approved" if approve else f"Returned: {comment.strip()}"
     current.save()
+    if approve and isinstance(current, RiskReview):
+        _apply_risk_review(current, user)
     return current
 
 
-def lock_round(reporting_round: ReportingRound, user) -> None:
-    reporting_round.locked_at, reporting_round.locked_by = timezone.now(), user
-    reporting_round._change_reason = "Locked"
-    reporting_round.save()
-
-
-def reopen_round(reporting_round: ReportingRound, user, reason: str) -> None:
-    if not reason.strip():
-        raise WorkflowError("Say why the period is being reopened; the reason is kept in the audit history.")
-    reporting_round.locked_at = reporting_round.locked_by = None
-    reporting_round._change_reason = f"Reopened by {user.get_full_name() or user.username}: {reason.strip()}"
-    reporting_round.save()
+def _apply_risk_review(review: RiskReview, user) -> None:
+    """An approved review becomes the risk's current assessment (kept in the risk's history)."""
+    risk = review.risk
+    risk.likelihood, risk.impact, risk.latest_position = review.likelihood, review.impact, review.latest_position
+    risk.review_date = review.period.next().end
+    risk._change_reason = f"Review {review.period.label} approved"
+    risk._history_user = user
+    risk.save()

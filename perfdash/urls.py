@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from indicators import views as indicator_views
+from indicators.views.updates import home
 
 urlpatterns = [
-    path("", indicator_views.home, name="home"),
+    path("", home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),

@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..fields import PeriodField
+from ..risks import RiskBand, risk_band
 from .organisation import Service
 from .plans import Action, Plan
 from .workflow import Reviewable
@@ -58,6 +59,10 @@ class Risk(models.Model):
     @property
     def score(self) -> int:
         return self.likelihood * self.impact
+
+    @property
+    def band(self) -> RiskBand:
+        return risk_band(self.score)
 
     @property
     def inherent_score(self) -> int:

@@ -13,25 +13,27 @@ from django.core.mail import send_mass_mail
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from indicators.models import Action, ActionUpdate, Indicator, IndicatorValue, ReportingRound, ReviewState, Role
+from indicators.models import EDITABLE_STATES, Action, ActionUpdate, Indicator, IndicatorValue, ReportingRound, Role
 from indicators.periods import Frequency
-
-DONE = (ReviewState.SUBMITTED, ReviewState.APPROVED)
+from indicators.progress import finished_action_ids
 
 
 def outstanding_by_officer(reporting_round: ReportingRound) -> dict[int, list[str]]:
+    """What each officer has not yet submitted for the round, as "CODE title" lines."""
     period = reporting_round.period
-    done_actions = set(ActionUpdate.objects.filter(period=period, state__in=DONE).values_list("action_id", flat=True))
+    # Submitted or approved entries are handed in: nothing more to do for them.
+    handed_in = ActionUpdate.objects.filter(period=period).exclude(state__in=EDITABLE_STATES)
+    done_actions = set(handed_in.values_list("action_id", flat=True))
+    due = Action.objects.filter(assigned_to__isnull=False).exclude(id__in=done_actions)
+    finished = finished_action_ids(due, before=period)
     items: dict[int, list[str]] = {}
-    for action in (
-        Action.objects.filter(assigned_to__isnull=False)
-        .exclude(id__in=done_actions)
-        .only("code", "title", "assigned_to_id")
-    ):
+    for action in due.exclude(id__in=finished).only("code", "title", "assigned_to_id"):
         items.setdefault(action.assigned_to_id, []).append(f"{action.code} {action.title}")
     keys = {p.key for f in Frequency if (p := period.as_frequency(f)) is not None}
     done_values = set(
-        IndicatorValue.objects.filter(period__in=keys, state__in=DONE).values_list("indicator_id", flat=True)
+        IndicatorValue.objects.filter(period__in=keys)
+        .exclude(state__in=EDITABLE_STATES)
+        .values_list("indicator_id", flat=True)
     )
     for indicator in Indicator.objects.filter(owner__isnull=False, active=True).exclude(id__in=done_values):
         if period.as_frequency(indicator.frequency_enum) is not None:
@@ -41,13 +43,9 @@ def outstanding_by_officer(reporting_round: ReportingRound) -> dict[int, list[st
 
 def waiting_by_approver() -> dict[int, int]:
     waiting_by_service: dict[int, int] = {}
-    for service_id in ActionUpdate.objects.filter(state=ReviewState.SUBMITTED).values_list(
-        "action__plan__service_id", flat=True
-    ):
+    for service_id in ActionUpdate.objects.awaiting_review().values_list("action__plan__service_id", flat=True):
         waiting_by_service[service_id] = waiting_by_service.get(service_id, 0) + 1
-    for service_id in IndicatorValue.objects.filter(state=ReviewState.SUBMITTED).values_list(
-        "indicator__service_id", flat=True
-    ):
+    for service_id in IndicatorValue.objects.awaiting_review().values_list("indicator__service_id", flat=True):
         waiting_by_service[service_id] = waiting_by_service.get(service_id, 0) + 1
     counts: dict[int, int] = {}
     for user_id, service_id in Role.objects.filter(

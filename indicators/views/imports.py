@@ -8,13 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .imports import KINDS, LABELS, ImportFileError, apply_import, plan_import, template_csv, template_xlsx
-from .models import PendingImport
-from .permissions import require_performance_team
+from ..imports import KINDS, LABELS, ImportFileError, apply_import, plan_import, template_csv, template_xlsx
+from ..models import PendingImport
+from ..permissions import pending_import_for_confirming, require_performance_team
 
 MAX_BYTES = 50 * 1024 * 1024
 SHOWN_ERRORS = 200
@@ -60,8 +60,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def confirm_import(request: HttpRequest, pk: int) -> HttpResponse:
-    require_performance_team(request.user, "imports data")
-    pending = get_object_or_404(PendingImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True)
+    pending = pending_import_for_confirming(request.user, pk)
     # Checked again: the data may have changed since the preview.
     plan = plan_import(pending.kind, bytes(pending.content), pending.filename)
     if not plan.valid:

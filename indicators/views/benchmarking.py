@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from .models import ComparatorCouncil, FamilyGroup
-from .permissions import require_performance_team
+from ..models import ComparatorCouncil, FamilyGroup
+from ..permissions import family_group_for_editing, require_performance_team
 
 
 class CouncilsForm(forms.Form):
@@ -78,8 +78,11 @@ def benchmark_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def family_group(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    require_performance_team(request.user, "changes the benchmarking settings")
-    group = get_object_or_404(FamilyGroup, pk=pk) if pk else None
+    if pk:
+        group = family_group_for_editing(request.user, pk)
+    else:
+        require_performance_team(request.user, "changes the benchmarking settings")
+        group = None
     form = FamilyGroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
         saved = form.save()

@@ -5,15 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from .forms import ActionUpdateForm, IndicatorValueForm
-from .models import (
+from ..forms import ActionUpdateForm, IndicatorValueForm
+from ..models import (
     Action,
     ActionUpdate,
     Committee,
@@ -25,12 +24,20 @@ from .models import (
     ReviewState,
     Target,
 )
-from .periods import Frequency, Period, PeriodError
-from .permissions import action_for_editing, indicator_for_editing, user_roles
-from .preview import neighbours, preview
-from .progress import latest_updates
-from .status import Rag, indicator_status
-from .workflow import Conflict, WorkflowError, editable, open_round, save_entry
+from ..periods import Frequency, Period, PeriodError
+from ..permissions import action_for_editing, indicator_for_editing, indicators_for_editing, user_roles
+from ..preview import neighbours, preview
+from ..progress import finished_action_ids
+from ..status import indicator_status
+from ..workflow import (
+    Conflict,
+    WorkflowError,
+    editable,
+    missing_exception_report,
+    require_open_round,
+    save_entry,
+    save_value,
+)
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ReviewState.choices)}
@@ -56,7 +63,8 @@ def _period_from_url(token: str) -> Period:
 
 def _item(kind, obj, period, entry, deadline) -> dict:
     state = entry.state if entry else NOT_STARTED
-    late = deadline < timezone.localdate() and state in (NOT_STARTED, ReviewState.DRAFT, ReviewState.RETURNED)
+    # Until it is submitted, an entry is still to be handed in.
+    outstanding = entry is None or entry.is_editable
     return {
         "kind": kind,
         "obj": obj,
@@ -64,7 +72,8 @@ def _item(kind, obj, period, entry, deadline) -> dict:
         "entry": entry,
         "state": state,
         "state_label": STATE_LABELS[state],
-        "late": late,
+        "outstanding": outstanding,
+        "late": outstanding and deadline < timezone.localdate(),
         "url": reverse(f"{kind}_update", args=[period.slug, obj.pk]),
     }
 
@@ -79,19 +88,6 @@ def my_updates(request: HttpRequest) -> HttpResponse:
         .select_related("plan")
         .order_by("plan__title", "order", "code")
     )
-    if rounds:
-        # Actions already completed or cancelled before the round need no more updates.
-        [finished] = latest_updates(
-            [rounds[0].period.previous()], action__in=[a.id for a in actions], state=ReviewState.APPROVED
-        )
-        actions = [
-            a
-            for a in actions
-            if not (
-                (update := finished.get(a.id))
-                and (update.progress == 100 or update.set_status == ActionUpdate.SetStatus.CANCELLED)
-            )
-        ]
     indicators = list(Indicator.objects.filter(owner=user, active=True).select_related("plan").order_by("code"))
     keys = {r.period.key for r in rounds} | {
         p.key for r in rounds for f in Frequency if (p := r.period.as_frequency(f)) is not None
@@ -110,6 +106,7 @@ def my_updates(request: HttpRequest) -> HttpResponse:
     }
     sections = []
     for reporting_round in rounds:
+        finished = finished_action_ids([a.id for a in actions], before=reporting_round.period)
         items = [
             _item(
                 "action",
@@ -119,6 +116,7 @@ def my_updates(request: HttpRequest) -> HttpResponse:
                 reporting_round.deadline,
             )
             for a in actions
+            if a.id not in finished
         ]
         for indicator in indicators:
             own = reporting_round.period.as_frequency(indicator.frequency_enum)
@@ -129,7 +127,7 @@ def my_updates(request: HttpRequest) -> HttpResponse:
         # Late and returned items first, then what has not been started.
         order = {ReviewState.RETURNED: 0, NOT_STARTED: 1, ReviewState.DRAFT: 2, ReviewState.SUBMITTED: 3}
         items.sort(key=lambda i: (not i["late"], order.get(i["state"], 4), i["obj"].code))
-        outstanding = sum(1 for i in items if i["state"] not in (ReviewState.SUBMITTED, ReviewState.APPROVED))
+        outstanding = sum(1 for i in items if i["outstanding"])
         sections.append({"round": reporting_round, "entries": items, "outstanding": outstanding})
     return render(
         request,
@@ -143,11 +141,6 @@ def _with_version(data, other):
     data = data.copy()
     data["version"] = other.version if other else 0
     return data
-
-
-def round_for(period: Period) -> Period:
-    """The reporting round in which a value for `period` is entered (the quarter it ends in)."""
-    return Period.containing(period.end, Frequency.QUARTERLY)
 
 
 def _conflict_message(request, error: Conflict) -> None:
@@ -167,6 +160,8 @@ def _conflict_message(request, error: Conflict) -> None:
 def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
     action = action_for_editing(request.user, pk)
     period_obj = _period_from_url(period)
+    if period_obj.frequency != Frequency.QUARTERLY:
+        raise Http404("Actions are updated each quarter.")
     entry = ActionUpdate.objects.filter(action=action, period=period_obj).select_related("author").first()
     previous = (
         ActionUpdate.objects.approved().filter(action=action).exclude(period=period_obj).order_by("-period").first()
@@ -237,7 +232,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
     values, targets = neighbours(indicator, period_obj)
     entry = values.get(period_obj)
     exception = ExceptionReport.objects.filter(indicator=indicator, period=period_obj).first()
-    can_edit, closed_reason = editable(round_for(period_obj), entry)
+    can_edit, closed_reason = editable(period_obj, entry)
     result = None
     other_version = None
 
@@ -248,29 +243,19 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
         if form.is_valid():
             result = preview(indicator, period_obj, form.cleaned_data.get("value"), values, targets)
             submit = "submit" in request.POST
-            if submit and result.status.rag == Rag.RED:
-                form.require_exception_report()
+            if submit:
+                form.require_exception_report(missing_exception_report(result.status, form.exception_fields()))
             if form.is_valid() and "check" not in request.POST:
                 try:
-                    with transaction.atomic():
-                        save_entry(
-                            IndicatorValue,
-                            {"indicator": indicator, "period": period_obj},
-                            form.cleaned_data["version"],
-                            form.entry_fields(),
-                            request.user,
-                            submit,
-                        )
-                        if form.has_exception_report():
-                            report, _ = ExceptionReport.objects.get_or_create(
-                                indicator=indicator,
-                                period=period_obj,
-                                defaults={**form.exception_fields(), "author": request.user},
-                            )
-                            for name, text in form.exception_fields().items():
-                                setattr(report, name, text)
-                            report.author = request.user
-                            report.save()
+                    save_value(
+                        indicator,
+                        period_obj,
+                        form.cleaned_data["version"],
+                        form.entry_fields(),
+                        request.user,
+                        submit,
+                        exception_report=form.exception_fields(),
+                    )
                 except Conflict as error:
                     _conflict_message(request, error)
                     other_version = error.current
@@ -326,17 +311,12 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     nothing is lost; "Save all" saves every row that has something in it.
     """
     period_obj = _period_from_url(period)
-    roles = user_roles(request.user)
-    if not roles.can_enter_updates:
-        raise PermissionDenied("Only officers and approvers enter values.")
+    candidates = indicators_for_editing(request.user).filter(active=True).select_related("service").order_by("code")
     try:
-        open_round(period_obj)
+        require_open_round(period_obj)
         closed_reason = ""
     except WorkflowError as error:
         closed_reason = str(error)
-    candidates = Indicator.objects.filter(active=True).select_related("service").order_by("code")
-    if not roles.performance:
-        candidates = candidates.filter(Q(owner=request.user) | Q(service__in=roles.edits_for))
     indicators = [i for i in candidates if period_obj.as_frequency(i.frequency_enum) is not None]
     own = {i.id: period_obj.as_frequency(i.frequency_enum) for i in indicators}
     keys = {p.key for p in own.values()} | {p.previous().key for p in own.values()}
@@ -352,7 +332,7 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     for indicator in indicators:
         prefix = f"i{indicator.id}"
         entry = existing.get((indicator.id, own[indicator.id]))
-        row_editable = not closed_reason and (entry is None or entry.state in (ReviewState.DRAFT, ReviewState.RETURNED))
+        row_editable = not closed_reason and (entry is None or entry.is_editable)
         initial = {"version": entry.version if entry else 0}
         if entry:
             initial |= {"value": entry.value, "commentary": entry.commentary}
@@ -362,9 +342,9 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
             form = IndicatorValueForm(request.POST, prefix=prefix, indicator=indicator)
             if form.is_valid():
                 try:
-                    entry = save_entry(
-                        IndicatorValue,
-                        {"indicator": indicator, "period": own[indicator.id]},
+                    entry = save_value(
+                        indicator,
+                        own[indicator.id],
                         form.cleaned_data["version"],
                         form.entry_fields() | ({"not_available": False} if not entry else {}),
                         request.user,

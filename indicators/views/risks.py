@@ -8,16 +8,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from .models import Committee, ReportingRound, ReviewState, Risk, RiskReview, Service
-from .permissions import can_review, user_roles
-from .risks import Direction, RiskBand, direction, heat_map, review_overdue, risk_band
-from .workflow import Conflict, WorkflowError, review_entry, save_entry
+from ..models import Committee, Risk, RiskReview, Service
+from ..permissions import can_review_risk, risk_for_review
+from ..risks import Direction, direction, heat_map, review_overdue
+from ..workflow import Conflict, WorkflowError, current_round, editable, save_entry
 
 SORTS = {
     "score": lambda r: (-r.risk.score, r.risk.reference),
@@ -30,9 +28,9 @@ SCALE = [(n, f"{n}") for n in range(1, 6)]
 @dataclass
 class RegisterRow:
     risk: Risk
-    band: RiskBand
     direction: Direction
     overdue: bool
+    can_review: bool
 
 
 def _register(request: HttpRequest, title: str, risks) -> HttpResponse:
@@ -43,7 +41,12 @@ def _register(request: HttpRequest, title: str, risks) -> HttpResponse:
         previous[review.risk_id] = review.previous_score
     today = timezone.localdate()
     rows = [
-        RegisterRow(r, risk_band(r.score), direction(r.score, previous.get(r.id)), review_overdue(r.review_date, today))
+        RegisterRow(
+            r,
+            direction(r.score, previous.get(r.id)),
+            review_overdue(r.review_date, today),
+            can_review_risk(request.user, r),
+        )
         for r in risks
     ]
     sort = request.GET.get("sort", "score")
@@ -52,7 +55,7 @@ def _register(request: HttpRequest, title: str, risks) -> HttpResponse:
     return render(
         request,
         "indicators/risk_register.html",
-        {"title": title, "rows": rows, "grid": grid, "sort": sort, "bands": list(RiskBand)},
+        {"title": title, "rows": rows, "grid": grid, "sort": sort},
     )
 
 
@@ -94,37 +97,19 @@ class RiskReviewForm(forms.Form):
         return cleaned
 
 
-def _can_review_risk(user, risk: Risk) -> bool:
-    roles = user_roles(user)
-    return (
-        roles.performance
-        or risk.service_id in roles.edits_for
-        or (bool(roles.officer_for) and user.id == risk.owner_id)
-    )
-
-
-def _review_period():
-    open_round = ReportingRound.objects.open().first()
-    if open_round is None:
-        raise WorkflowError("No period is open for updates, so risks cannot be reviewed just now.")
-    return open_round.period
-
-
 @login_required
 def review_risk(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = get_object_or_404(Risk.objects.select_related("service", "owner"), pk=pk)
-    if not _can_review_risk(request.user, risk):
-        raise PermissionDenied("You cannot review this risk.")
+    risk = risk_for_review(request.user, pk)
     try:
-        period = _review_period()
+        period = current_round().period
     except WorkflowError as error:
-        messages.error(request, str(error))
+        messages.error(request, f"{error} Risks cannot be reviewed just now.")
         return redirect("service_risks", risk.service.slug)
     entry = RiskReview.objects.filter(risk=risk, period=period).first()
-    editable = entry is None or entry.state in (ReviewState.DRAFT, ReviewState.RETURNED)
+    can_edit, closed_reason = editable(period, entry)
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied("This review can no longer be changed.")
+        if not can_edit:
+            raise PermissionDenied(closed_reason)
         form = RiskReviewForm(request.POST, risk=risk)
         if form.is_valid():
             data = form.cleaned_data
@@ -173,39 +158,8 @@ def review_risk(request: HttpRequest, pk: int) -> HttpResponse:
             "risk": risk,
             "form": form,
             "entry": entry,
-            "editable": editable,
+            "editable": can_edit,
             "period": period,
-            "band": risk_band(risk.score),
             "mitigating": list(risk.mitigating_actions.order_by("code")),
         },
     )
-
-
-def apply_review(review: RiskReview, user) -> None:
-    """An approved review becomes the risk's current assessment (kept in the risk's history)."""
-    risk = review.risk
-    risk.likelihood, risk.impact, risk.latest_position = review.likelihood, review.impact, review.latest_position
-    risk.review_date = review.period.next().end
-    risk._change_reason = f"Review {review.period.label} approved"
-    risk._history_user = user
-    risk.save()
-
-
-@login_required
-@require_POST
-def decide_risk_review(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(RiskReview.objects.select_related("risk"), pk=pk)
-    if not can_review(request.user, review.risk.service_id):
-        raise PermissionDenied("You cannot approve reviews for this service.")
-    approve = request.POST.get("decision") == "approve"
-    try:
-        with transaction.atomic():
-            reviewed = review_entry(review, int(request.POST.get("version", "0")), request.user, approve,
-                                    request.POST.get("comment", ""))  # fmt: skip
-            if approve:
-                apply_review(reviewed, request.user)
-    except (Conflict, WorkflowError, ValueError) as error:
-        messages.error(request, f"{review.risk.reference}: {error}")
-    else:
-        messages.success(request, f"Review of {review.risk.reference} {'approved' if approve else 'returned'}.")
-    return redirect("review_queue")
