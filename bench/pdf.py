@@ -37,9 +37,9 @@ from django.core.management import call_command  # noqa: E402
 from bench.scorecard import ensure_database_exists  # noqa: E402
 from indicators.models import Committee, Indicator, Service  # noqa: E402
 from indicators.periods import Period  # noqa: E402
+from reports.committee.parts import render_in_parts  # noqa: E402
+from reports.committee.pdf import build_report_data, render_html, render_parts, write_pdf  # noqa: E402
 from reports.models import CommitteeReport  # noqa: E402
-from reports.pdf import build_report_data, render_html, render_parts, write_pdf  # noqa: E402
-from reports.pdf_parts import render_in_parts  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

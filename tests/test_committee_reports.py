@@ -18,10 +18,10 @@ from pdfminer.pdfparser import PDFParser
 
 from indicators.models import Committee, IndicatorValue, Role
 from indicators.periods import Period
-from reports import tasks
+from reports.committee import tasks
+from reports.committee.pdf import build_report_data
 from reports.models import CommitteeReport, IssuedReport, ReportRender
-from reports.pdf import build_report_data
-from reports.svg import progress_bar, sparkline
+from reports.presentation.svg import progress_bar, sparkline
 from tests.factories import make_action, make_indicator, make_target, make_update, make_user, make_value
 
 pytestmark = pytest.mark.django_db

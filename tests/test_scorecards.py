@@ -10,7 +10,7 @@ from indicators.models import Committee, Indicator, IndicatorValue, Plan, Target
 from indicators.periods import Period
 from indicators.progress import plan_progress
 from indicators.status import indicator_status
-from reports.builder import Filters, build_scorecard, committee_scope, plan_scope, service_scope
+from reports.scorecards.build import Filters, build_scorecard, committee_scope, plan_scope, service_scope
 from tests.factories import (
     make_action,
     make_committee,
@@ -290,7 +290,7 @@ def test_narratives_are_sanitised_on_display(client, member):
 
 
 def test_scorecards_are_cached_until_the_data_changes(client, member, demo, monkeypatch):
-    from reports import views
+    from reports.scorecards import views
 
     calls = []
     real = views.build_scorecard

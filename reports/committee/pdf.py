@@ -19,9 +19,8 @@ from weasyprint import HTML
 from indicators.models import Indicator, Plan, Risk
 from indicators.periods import Period
 from indicators.risks import risk_band
-
-from .builder import Scope, Scorecard, build_scorecard
-from .models import CommitteeReport
+from reports.models import CommitteeReport
+from reports.scorecards.build import Scope, Scorecard, build_scorecard
 
 PDF_VARIANT = "pdf/ua-1"
 HISTORY_PERIODS = 6

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from indicators.fields import PeriodFormField
 from indicators.permissions import is_performance_team
+from reports.models import CommitteeReport, IssuedReport, ReportRender
 
-from .models import CommitteeReport, IssuedReport, ReportRender
 from .pdf import build_report_data, render_html
 from .tasks import request_render
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from indicators.models import Action, Indicator
+from reports.models import IssuedReport, ReportRender
 
-from .models import IssuedReport, ReportRender
+from .parts import render_in_parts
 from .pdf import build_report_data, render_html, render_parts, report_scope, snapshot, write_pdf
-from .pdf_parts import render_in_parts
 
 logger = logging.getLogger(__name__)
 

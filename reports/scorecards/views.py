@@ -23,9 +23,9 @@ from indicators.models import (
 from indicators.periods import Period, PeriodError
 from indicators.progress import latest_updates, plan_progress
 from indicators.status import Rag, indicator_status
-from perfdash.jinja2 import format_number
+from reports.presentation.numbers import format_number
 
-from .builder import (
+from .build import (
     ACTION_STATUS_ORDER,
     INDICATOR_STATUS_ORDER,
     Scope,
