@@ -47,10 +47,6 @@ class Direction(StrEnum):
             self.value
         ]
 
-    @property
-    def arrow(self) -> str:
-        return {"improving": "↓", "static": "→", "worsening": "↑", "new": "–"}[self.value]
-
 
 def risk_score(likelihood: int, impact: int) -> int:
     if not (1 <= likelihood <= 5 and 1 <= impact <= 5):

@@ -13,8 +13,10 @@ from jinja2 import Environment
 
 from indicators.periods import Period
 from indicators.permissions import user_roles
+from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
+from reports.presentation.colours import print_palette_css
 from reports.presentation.numbers import format_number
-from reports.presentation.status import SHAPES, print_icon_css, status_icon, status_tone
+from reports.presentation.status import OUTLOOK_STATUS_CODES, SHAPES, print_icon_css, status_icon, status_tone
 from reports.presentation.svg import sparkline_image
 
 
@@ -75,7 +77,12 @@ def environment(**options: Any) -> Environment:
             "status_icon": status_icon,
             "status_tone": status_tone,
             "print_icon_css": print_icon_css,
+            "print_palette_css": print_palette_css,
             "ICON_CODES": frozenset(SHAPES),
+            "OUTLOOK_STATUS_CODES": OUTLOOK_STATUS_CODES,
+            "trend_glyph": trend_glyph,
+            "trend_tone": trend_tone,
+            "direction_glyph": direction_glyph,
         }
     )
     env.globals.update(

@@ -21,7 +21,7 @@ from indicators.periods import Period
 from reports.committee import tasks
 from reports.committee.pdf import build_report_data
 from reports.models import CommitteeReport, IssuedReport, ReportRender
-from reports.presentation.svg import progress_bar, sparkline
+from reports.presentation.svg import sparkline
 from tests.factories import make_action, make_indicator, make_target, make_update, make_user, make_value
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +205,6 @@ def test_sparkline_draws_values_target_and_band():
     assert "<polygon" in svg  # the tolerance band
     assert len(svg) < 2000
     assert str(sparkline([None, None])) == ""
-    assert 'width="39.0"' in str(progress_bar(50, width=80))
 
 
 def test_performance_team_defines_a_report_and_members_read_the_archive(client):

@@ -10,7 +10,9 @@ from indicators.models import Committee, Indicator, IndicatorValue, Plan, Target
 from indicators.periods import Period
 from indicators.progress import plan_progress
 from indicators.status import indicator_status
-from reports.scorecards.build import Filters, build_scorecard, committee_scope, plan_scope, service_scope
+from reports.scorecards.build import build_scorecard
+from reports.scorecards.filters import Filters
+from reports.scorecards.scope import committee_scope, plan_scope, service_scope
 from tests.factories import (
     make_action,
     make_committee,

@@ -1,55 +1,40 @@
 """Scorecard data for a scope (council, committee, service or plan) and a period.
 
-Only approved updates and values count: drafts and submissions waiting for approval stay with
-the officers and approvers until they are approved.
-
-Built once, in a fixed number of queries whatever the number of items, into plain dataclasses
-that the web scorecard, its exports and the committee PDFs all render. Every status comes from
-`indicators/status.py`.
+Built once, in a fixed number of queries whatever the number of items (`load.py`), into plain
+dataclasses that the web scorecard, its exports and the committee PDFs all render. Every status
+comes from `indicators/status.py`, through the rows (`rows.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
-
-from indicators.html import plain_text, truncate
-from indicators.models import (
-    Action,
-    ActionUpdate,
-    Committee,
-    ExceptionReport,
-    Indicator,
-    IndicatorValue,
-    Outcome,
-    Plan,
-    ReviewState,
-    Service,
-    Target,
-)
+from indicators.models import Action, Indicator, Outcome, Plan
 from indicators.periods import Frequency, Period, ReportingPeriods
-from indicators.progress import PlanProgress, latest_updates, plan_progress
-from indicators.status import (
-    RAG_LABELS,
-    ActionStatus,
-    IndicatorStatus,
-    Outlook,
-    Polarity,
-    Rag,
-    ToleranceType,
-    Trend,
-    indicator_status,
-    outlook,
-    trend,
-)
-from indicators.status import Target as TargetRule
+from indicators.progress import LatestUpdate, PlanProgress, plan_progress
+from indicators.status import ActionStatus, Rag
 
+from .filters import Filters
+from .load import (
+    Values,
+    available_periods,
+    load_actions,
+    load_exception_reports,
+    load_indicators,
+    load_outcomes,
+    load_people,
+    load_plans,
+    load_targets,
+    load_updates,
+    load_values,
+)
+from .rows import ActionRow, IndicatorRow, action_row, indicator_row, status_at, walk
+from .scope import Scope
+
+# The order of the summary tables.
 INDICATOR_STATUS_ORDER = [Rag.GREEN, Rag.AMBER, Rag.RED, Rag.DATA_ONLY, Rag.NOT_MEASURED, Rag.NOT_AVAILABLE]
 ACTION_STATUS_ORDER = [
     ActionStatus.COMPLETED,
@@ -61,136 +46,6 @@ ACTION_STATUS_ORDER = [
     ActionStatus.OVERDUE,
     ActionStatus.CANCELLED,
 ]
-NEEDS_ATTENTION = frozenset(
-    {
-        Rag.RED.value,
-        Rag.AMBER.value,
-        ActionStatus.OVERDUE.value,
-        ActionStatus.CHECK_PROGRESS.value,
-        ActionStatus.NEGLECTED.value,
-        ActionStatus.UNASSIGNED.value,
-    }
-)
-SOURCE_LABELS = dict(Indicator.Source.choices)
-STATUS_LABELS = {s.value: s.label for s in ActionStatus} | {r.value: label for r, label in RAG_LABELS.items()}
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a scorecard covers: the whole council, a committee, a service or a plan."""
-
-    kind: str
-    title: str
-    plans: QuerySet
-    indicators: QuerySet
-    slug: str = ""
-
-
-def council_scope() -> Scope:
-    return Scope("council", "All services", Plan.objects.all(), Indicator.objects.all())
-
-
-def committee_scope(committee: Committee) -> Scope:
-    services = committee.services.all()
-    return Scope(
-        "committee",
-        committee.name,
-        Plan.objects.filter(service__in=services),
-        Indicator.objects.filter(service__in=services),
-        committee.slug,
-    )
-
-
-def service_scope(service: Service) -> Scope:
-    return Scope(
-        "service",
-        service.name,
-        Plan.objects.filter(service=service),
-        Indicator.objects.filter(service=service),
-        service.slug,
-    )
-
-
-def plan_scope(plan: Plan) -> Scope:
-    return Scope("plan", plan.title, Plan.objects.filter(pk=plan.pk), Indicator.objects.filter(plan=plan), str(plan.pk))
-
-
-@dataclass(frozen=True)
-class Filters:
-    statuses: frozenset[str] = frozenset()
-    owner: int | None = None
-    query: str = ""
-
-    @property
-    def active(self) -> bool:
-        return bool(self.statuses or self.owner or self.query)
-
-    def matches(self, code: str, title: str, status: str | None, owner_id: int | None) -> bool:
-        if self.statuses and status not in self.statuses:
-            return False
-        if self.owner and owner_id != self.owner:
-            return False
-        if self.query:
-            needle = self.query.casefold()
-            return needle in code.casefold() or needle in title.casefold()
-        return True
-
-
-@dataclass
-class ActionRow:
-    id: int
-    code: str
-    title: str
-    depth: int
-    is_group: bool
-    priority: int | None
-    desired_outcome: str
-    due_date: dt.date | None
-    revised_due_date: dt.date | None
-    owner: str
-    owner_id: int | None
-    progress: int | None
-    status: ActionStatus | None
-    update_period: Period | None
-    narrative_html: str = ""
-    narrative_summary: str = ""
-    narrative_is_long: bool = False
-
-    @property
-    def status_label(self) -> str:
-        return self.status.label if self.status else "No actions"
-
-
-@dataclass
-class IndicatorRow:
-    id: int
-    code: str
-    title: str
-    unit: str
-    decimal_places: int
-    polarity: Polarity
-    frequency: Frequency
-    source: str
-    owner: str
-    owner_id: int | None
-    reported_period: Period | None
-    value: Decimal | None
-    target: Decimal | None
-    status: IndicatorStatus
-    short_trend: Trend
-    long_trend: Trend
-    outlook: Outlook
-    last_year_value: Decimal | None
-    previous_value: Decimal | None
-    commentary: str
-    not_available_reason: str = ""
-    # (period label, value, target, far edge of the tolerance band), oldest first; PDFs only.
-    series: list[tuple[str, Decimal | None, Decimal | None, Decimal | None]] = field(default_factory=list)
-    exception: dict[str, str] | None = None
-
-    @property
-    def rag(self) -> Rag:
-        return self.status.rag
 
 
 @dataclass
@@ -273,155 +128,11 @@ class Scorecard:
                 for row in section.indicators:
                     yield plan, section, row
 
-
-def _names(user_ids: set[int | None]) -> dict[int | None, str]:
-    """Display names of the given users (one query)."""
-    names: dict[int | None, str] = {None: ""}
-    rows = (
-        get_user_model()
-        .objects.filter(id__in=[i for i in user_ids if i])
-        .values_list("id", "first_name", "last_name", "username")
-    )
-    for user_id, first, last, username in rows:
-        names[user_id] = f"{first} {last}".strip() or username
-    return names
-
-
-def available_periods(scope: Scope) -> list[Period]:
-    """Every period with an indicator value or action update in scope, latest first (two queries)."""
-    value_periods = (
-        IndicatorValue.objects.approved()
-        .filter(indicator__in=scope.indicators, not_available=False)
-        .order_by()
-        .values_list("period", flat=True)
-        .distinct()
-    )
-    update_periods = (
-        ActionUpdate.objects.approved()
-        .filter(action__plan__in=scope.plans)
-        .order_by()
-        .values_list("period", flat=True)
-        .distinct()
-    )
-    periods = set(value_periods) | set(update_periods)
-    return sorted(periods, key=lambda p: (p.end, -p.frequency.months), reverse=True)
-
-
-def _periods_by_frequency(period: Period, history: int = 0) -> dict[str, ReportingPeriods | None]:
-    return {frequency.value: ReportingPeriods.at(period, frequency, history) for frequency in Frequency}
-
-
-def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str], set[str]]:
-    """Period keys whose values and targets the scorecard needs."""
-    value_keys: set[str] = set()
-    target_keys: set[str] = set()
-    for c in contexts:
-        if c is not None:
-            value_keys.update(p.key for p in (c.previous, c.last_year, *c.year_to_date, *c.history))
-            target_keys.update({c.reported.key, c.last_year.key, c.year.key, *(p.key for p in c.history)})
-    return value_keys, target_keys
-
-
-@dataclass(frozen=True)
-class _Value:
-    value: Decimal | None
-    not_available: bool
-    reason: str
-    commentary: str
-
-
-def _indicator_row(
-    indicator: Indicator,
-    periods: ReportingPeriods | None,
-    values: dict[tuple[int, Period], _Value],
-    targets: dict[tuple[int, Period], TargetRule],
-    people: dict[int | None, str],
-) -> IndicatorRow:
-    polarity = indicator.polarity_enum
-    frequency = indicator.frequency_enum
-    reported = periods.reported if periods else None
-
-    def value_at(p: Period | None) -> Decimal | None:
-        found = values.get((indicator.id, p)) if p else None
-        return found.value if found else None
-
-    record = values.get((indicator.id, reported)) if reported else None
-    target = targets.get((indicator.id, reported)) if reported else None
-    status = _status_at(indicator, reported, values, targets)
-    short = long = Trend.NO_COMPARISON
-    forecast = Outlook.UNKNOWN
-    last_year = previous = None
-    if periods is not None:
-        current = value_at(reported)
-        previous = value_at(periods.previous)
-        last_year = value_at(periods.last_year)
-        short = trend(current, previous, polarity)
-        long = trend(current, last_year, polarity)
-        annual = targets.get((indicator.id, periods.year))
-        forecast = outlook(
-            [value_at(p) for p in periods.year_to_date],
-            frequency.per_year,
-            annual,
-            polarity,
-            indicator.aggregation,
-        )
-    series = []
-    if periods is not None:
-        for p in periods.history:
-            rule = targets.get((indicator.id, p))
-            edge = None
-            if rule is not None and polarity != Polarity.DATA_ONLY:
-                band = rule.band()
-                edge = rule.value - band if polarity == Polarity.HIGHER_IS_BETTER else rule.value + band
-            series.append((p.label, value_at(p), rule.value if rule else None, edge))
-    return IndicatorRow(
-        series=series,
-        id=indicator.id,
-        code=indicator.code,
-        title=indicator.title,
-        unit=indicator.unit,
-        decimal_places=indicator.decimal_places,
-        polarity=polarity,
-        frequency=frequency,
-        source=SOURCE_LABELS.get(indicator.source, indicator.source),
-        owner=people.get(indicator.owner_id, ""),
-        owner_id=indicator.owner_id,
-        reported_period=reported,
-        value=record.value if record else None,
-        target=target.value if target else None,
-        status=status,
-        short_trend=short,
-        long_trend=long,
-        outlook=forecast,
-        last_year_value=last_year,
-        previous_value=previous,
-        commentary=record.commentary if record else "",
-        not_available_reason=record.reason if record and record.not_available else "",
-    )
-
-
-def _status_at(indicator: Indicator, reported: Period | None, values, targets) -> IndicatorStatus:
-    """The indicator's status for its own `reported` period (None: not measured this period)."""
-    record = values.get((indicator.id, reported)) if reported else None
-    target = targets.get((indicator.id, reported)) if reported else None
-    status = indicator_status(
-        record.value if record else None, target, indicator.polarity_enum, measured_this_period=reported is not None
-    )
-    if record and record.not_available:
-        return IndicatorStatus(Rag.NOT_AVAILABLE, record.reason or status.reason)
-    return status
-
-
-def _counts(order, this_year: Counter, last_year: Counter | None) -> list[StatusCount]:
-    return [
-        StatusCount(
-            status.value,
-            status.label,
-            this_year.get(status, 0),
-            None if last_year is None else last_year.get(status, 0),
-        )
-        for status in order
-    ]
+    def indicator_rows(self) -> Iterator[IndicatorRow]:
+        """The indicators shown, in the order of the page."""
+        for plan in self.plans:
+            for section in plan.sections:
+                yield from section.indicators
 
 
 def build_scorecard(
@@ -439,160 +150,42 @@ def build_scorecard(
     """
     filters = filters or Filters()
     periods = available_periods(scope)
-    if period is None:
-        period = periods[0] if periods else Period.containing(dt.date.today(), Frequency.QUARTERLY)
+    period = period if period is not None else _latest(periods)
     last_year_period = period.same_period_last_year()
 
-    plans = list(scope.plans.select_related("service").order_by("service__name", "title"))
+    plans = load_plans(scope)
     plan_ids = [plan.id for plan in plans]
-    actions = list(Action.objects.filter(plan__in=plan_ids).order_by("order", "code"))
-    latest_now, latest_then = latest_updates(
-        [period, last_year_period], with_narrative=True, action__plan__in=plan_ids, state=ReviewState.APPROVED
-    )
-    outcomes = {o.id: o for o in Outcome.objects.filter(plan__in=plan_ids)}
+    actions = load_actions(plan_ids)
+    updates_now, updates_then = load_updates(plan_ids, [period, last_year_period])
+    outcomes = load_outcomes(plan_ids)
 
-    indicators = list(
-        scope.indicators.only(
-            "id",
-            "code",
-            "title",
-            "unit",
-            "decimal_places",
-            "polarity",
-            "frequency",
-            "aggregation",
-            "source",
-            "owner_id",
-            "plan_id",
-            "outcome_id",
-            "active",
-        ).order_by("order", "code")
-    )
     now = _periods_by_frequency(period, history)
     then = _periods_by_frequency(last_year_period)
     value_keys, target_keys = _needed_keys(now.values())
-    in_scope = scope.indicators.values("id")
-    values = {
-        (row[0], row[1]): _Value(row[2], row[3], row[4], row[5])
-        for row in IndicatorValue.objects.filter(
-            indicator__in=in_scope, period__in=value_keys, state=ReviewState.APPROVED
-        )
-        .order_by()
-        .values_list("indicator_id", "period", "value", "not_available", "not_available_reason", "commentary")
-    }
-    targets = {
-        (row[0], row[1]): TargetRule(row[2], row[3], ToleranceType(row[4]))
-        for row in Target.objects.filter(indicator__in=in_scope, period__in=target_keys)
-        .order_by()
-        .values_list("indicator_id", "period", "value", "tolerance", "tolerance_type")
-    }
-    indicators = [
-        ind
-        for ind in indicators
-        if ind.active or (now[ind.frequency] and (ind.id, now[ind.frequency].reported) in values)
-    ]
-    people = _names({a.assigned_to_id for a in actions} | {i.owner_id for i in indicators})
+    indicators = load_indicators(scope)
+    values = load_values(scope, value_keys)
+    targets = load_targets(scope, target_keys)
+    indicators = [ind for ind in indicators if _shown(ind, now, values)]
+    people = load_people({a.assigned_to_id for a in actions} | {i.owner_id for i in indicators})
 
-    # Actions: this period and the same period last year, from the same update summaries.
     actions_by_plan: dict[int, list[Action]] = {}
     for action in actions:
         actions_by_plan.setdefault(action.plan_id, []).append(action)
-    progress_now: dict[int, PlanProgress] = {}
-    action_counts, action_counts_last_year = Counter(), Counter()
-    for plan in plans:
-        plan_actions = actions_by_plan.get(plan.id, [])
-        progress_now[plan.id] = plan_progress(plan, period, plan_actions, latest_now)
-        action_counts.update(node.status for node in progress_now[plan.id].leaf_actions())
-        if plan.start_date <= last_year_period.end:
-            before = plan_progress(plan, last_year_period, plan_actions, latest_then)
-            action_counts_last_year.update(node.status for node in before.leaf_actions())
+    progress = {plan.id: plan_progress(plan, period, actions_by_plan.get(plan.id, []), updates_now) for plan in plans}
+    action_counts = Counter(node.status for p in progress.values() for node in p.leaf_actions())
+    action_counts_last_year = _action_counts_at(plans, actions_by_plan, last_year_period, updates_then)
 
-    indicator_rows = [_indicator_row(ind, now[ind.frequency], values, targets, people) for ind in indicators]
+    indicator_rows = [indicator_row(ind, now[ind.frequency], values, targets, people) for ind in indicators]
     if with_exceptions:
-        red = {(row.id, row.reported_period): row for row in indicator_rows if row.rag == Rag.RED}
-        reports = ExceptionReport.objects.filter(indicator__in=[i for i, _ in red], period__in={p.key for _, p in red})
-        for report in reports:
-            row = red.get((report.indicator_id, report.period))
-            if row is not None:
-                row.exception = {
-                    "performance": report.performance,
-                    "improvement_actions": report.improvement_actions,
-                    "timescale": report.timescale,
-                    "resource_implications": report.resource_implications,
-                }
+        _attach_exception_reports(indicator_rows)
     indicator_counts = Counter(row.rag for row in indicator_rows)
     indicator_counts_last_year = Counter(
-        _status_at(ind, then[ind.frequency].reported if then[ind.frequency] else None, values, targets).rag
+        status_at(ind, then[ind.frequency].reported if then[ind.frequency] else None, values, targets).rag
         for ind in indicators
     )
 
+    blocks = _plan_blocks(plans, outcomes, actions_by_plan, progress, indicators, indicator_rows, people, filters)
     owners = {user_id: name for user_id, name in people.items() if user_id is not None}
-
-    blocks: list[PlanBlock] = []
-    shown_actions = shown_indicators = 0
-    rows_by_plan: dict[int | None, list[tuple[Indicator, IndicatorRow]]] = {}
-    for indicator, row in zip(indicators, indicator_rows, strict=True):
-        rows_by_plan.setdefault(indicator.plan_id if indicator.plan_id in progress_now else None, []).append(
-            (indicator, row)
-        )
-    for plan in plans:
-        sections: dict[object, Section] = {}
-        used = {a.outcome_id for a in actions_by_plan.get(plan.id, [])} | {
-            ind.outcome_id for ind, _ in rows_by_plan.get(plan.id, [])
-        }
-        for outcome in sorted((o for o in outcomes.values() if o.plan_id == plan.id), key=lambda o: (o.order, o.id)):
-            if outcome.id in used:
-                sections[outcome.id] = Section(outcome.title, outcome.category)
-        progress = progress_now[plan.id]
-        for item in progress.items:
-            section = sections.setdefault(
-                item.action.outcome_id if item.action.outcome_id in sections else None, Section("Other actions", "")
-            )
-            for node, depth in _walk(item):
-                row = _action_row(node, depth, people)
-                if filters.matches(row.code, row.title, row.status.value if row.status else None, row.owner_id):
-                    section.actions.append(row)
-                    shown_actions += not row.is_group
-        for indicator, row in rows_by_plan.get(plan.id, []):
-            key = indicator.outcome_id if indicator.outcome_id in sections else "indicators"
-            section = sections.setdefault(key, Section("Indicators", ""))
-            if filters.matches(row.code, row.title, row.rag.value, row.owner_id):
-                section.indicators.append(row)
-                shown_indicators += 1
-        blocks.append(
-            PlanBlock(
-                plan.id,
-                plan.code,
-                plan.title,
-                plan.service.name,
-                progress.percent,
-                progress.status,
-                [s for s in sections.values() if not s.empty],
-            )
-        )
-    orphans = rows_by_plan.get(None, [])
-    if orphans:
-        section = Section("Indicators not in a plan", "")
-        for _indicator, row in orphans:
-            if filters.matches(row.code, row.title, row.rag.value, row.owner_id):
-                section.indicators.append(row)
-                shown_indicators += 1
-        blocks.append(PlanBlock(None, "", "Other indicators", "", None, None, [section] if not section.empty else []))
-
-    leaf_count = sum(len(p.leaf_actions()) for p in progress_now.values())
-    missing_updates = sum(
-        1
-        for p in progress_now.values()
-        for node in p.leaf_actions()
-        if node.status in (ActionStatus.NEGLECTED, ActionStatus.UNASSIGNED)
-    )
-    due = [row for row in indicator_rows if row.rag != Rag.NOT_MEASURED]
-    completeness = Completeness(
-        indicators_due=len(due),
-        indicators_missing=sum(1 for row in due if row.rag == Rag.NOT_AVAILABLE),
-        actions_due=leaf_count,
-        actions_missing=missing_updates,
-    )
     return Scorecard(
         scope_kind=scope.kind,
         title=scope.title,
@@ -601,57 +194,154 @@ def build_scorecard(
         indicator_summary=_counts(INDICATOR_STATUS_ORDER, indicator_counts, indicator_counts_last_year),
         action_summary=_counts(ACTION_STATUS_ORDER, action_counts, action_counts_last_year),
         plans=[b for b in blocks if not (filters.active and b.empty)],
-        completeness=completeness,
+        completeness=_completeness(progress.values(), indicator_rows),
         filters=filters,
         owners=sorted(owners.items(), key=lambda item: item[1]),
         periods=periods,
-        shown_actions=shown_actions,
-        shown_indicators=shown_indicators,
+        shown_actions=sum(not row.is_group for b in blocks for s in b.sections for row in s.actions),
+        shown_indicators=sum(len(s.indicators) for b in blocks for s in b.sections),
     )
 
 
-def _walk(node, depth: int = 0):
-    yield node, depth
-    for child in node.children:
-        yield from _walk(child, depth + 1)
+def _latest(periods: Sequence[Period]) -> Period:
+    """The latest period with data, or (with none yet) the quarter we are in."""
+    return periods[0] if periods else Period.containing(dt.date.today(), Frequency.QUARTERLY)
 
 
-def _action_row(node, depth: int, people: dict[int | None, str]) -> ActionRow:
-    action = node.action
-    update = node.latest_update
-    narrative = update.narrative if update else ""  # sanitised when saved (ActionUpdate.save)
-    words = plain_text(narrative, sanitised=True)
-    summary = truncate(words)
-    return ActionRow(
-        id=action.id,
-        code=action.code,
-        title=action.title,
-        depth=depth,
-        is_group=node.is_group,
-        priority=action.priority,
-        desired_outcome=action.desired_outcome,
-        due_date=action.due_date,
-        revised_due_date=update.revised_due_date if update else None,
-        owner=people.get(action.assigned_to_id, ""),
-        owner_id=action.assigned_to_id,
-        progress=node.percent,
-        status=node.status,
-        update_period=update.period if update else None,
-        narrative_html=narrative,
-        narrative_summary=summary,
-        narrative_is_long=summary != words,
-    )
+def _periods_by_frequency(period: Period, history: int = 0) -> dict[str, ReportingPeriods | None]:
+    """For each frequency, the periods an indicator of that frequency is judged on at `period`."""
+    return {frequency.value: ReportingPeriods.at(period, frequency, history) for frequency in Frequency}
 
 
-def parse_filters(params) -> Filters:
-    """Filters from a query string: ?status=red&status=amber&owner=12&q=kinship (or status=attention)."""
-    statuses = set(params.getlist("status"))
-    if "attention" in statuses:
-        statuses = (statuses - {"attention"}) | NEEDS_ATTENTION
-    statuses &= set(STATUS_LABELS)
-    owner = params.get("owner", "")
-    return Filters(
-        statuses=frozenset(statuses),
-        owner=int(owner) if owner.isdigit() else None,
-        query=params.get("q", "").strip()[:100],
+def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str], set[str]]:
+    """Period keys whose values and targets the scorecard needs."""
+    value_keys: set[str] = set()
+    target_keys: set[str] = set()
+    for c in contexts:
+        if c is not None:
+            value_keys.update(p.key for p in (c.previous, c.last_year, *c.year_to_date, *c.history))
+            target_keys.update({c.reported.key, c.last_year.key, c.year.key, *(p.key for p in c.history)})
+    return value_keys, target_keys
+
+
+def _shown(indicator: Indicator, now: dict[str, ReportingPeriods | None], values: Values) -> bool:
+    """Active measures always show; a dropped measure only where it has a value for the period."""
+    reporting = now[indicator.frequency]
+    return indicator.active or bool(reporting and (indicator.id, reporting.reported) in values)
+
+
+def _action_counts_at(
+    plans: Sequence[Plan],
+    actions_by_plan: dict[int, list[Action]],
+    period: Period,
+    updates: dict[int, LatestUpdate],
+) -> Counter:
+    """How many actions had each status at `period` (last year's column of the summary)."""
+    counts: Counter = Counter()
+    for plan in plans:
+        if plan.start_date <= period.end:
+            before = plan_progress(plan, period, actions_by_plan.get(plan.id, []), updates)
+            counts.update(node.status for node in before.leaf_actions())
+    return counts
+
+
+def _attach_exception_reports(rows: Sequence[IndicatorRow]) -> None:
+    """Give each red indicator its exception report for the period reported (one query)."""
+    red = {(row.id, row.reported_period): row for row in rows if row.rag == Rag.RED}
+    for key, report in load_exception_reports(red).items():
+        red[key].exception = {
+            "performance": report.performance,
+            "improvement_actions": report.improvement_actions,
+            "timescale": report.timescale,
+            "resource_implications": report.resource_implications,
+        }
+
+
+def _counts(order: Sequence, this_year: Counter, last_year: Counter | None) -> list[StatusCount]:
+    return [
+        StatusCount(
+            status.value,
+            status.label,
+            this_year.get(status, 0),
+            None if last_year is None else last_year.get(status, 0),
+        )
+        for status in order
+    ]
+
+
+def _plan_blocks(
+    plans: Sequence[Plan],
+    outcomes: dict[int, Outcome],
+    actions_by_plan: dict[int, list[Action]],
+    progress: dict[int, PlanProgress],
+    indicators: Sequence[Indicator],
+    indicator_rows: Sequence[IndicatorRow],
+    people: dict[int | None, str],
+    filters: Filters,
+) -> list[PlanBlock]:
+    """Each plan with its sections (its outcomes, in order) holding the rows that pass the filters;
+    then a block of the indicators that belong to no plan in scope."""
+    rows_by_plan: dict[int | None, list[tuple[Indicator, IndicatorRow]]] = {}
+    for indicator, row in zip(indicators, indicator_rows, strict=True):
+        plan_id = indicator.plan_id if indicator.plan_id in progress else None
+        rows_by_plan.setdefault(plan_id, []).append((indicator, row))
+
+    blocks: list[PlanBlock] = []
+    for plan in plans:
+        plan_rows = rows_by_plan.get(plan.id, [])
+        sections = _outcome_sections(plan, outcomes, actions_by_plan.get(plan.id, []), plan_rows)
+        for item in progress[plan.id].items:
+            key = item.action.outcome_id if item.action.outcome_id in sections else None
+            section = sections.setdefault(key, Section("Other actions", ""))
+            for node, depth in walk(item):
+                row = action_row(node, depth, people)
+                if filters.matches(row.code, row.title, row.status.value if row.status else None, row.owner_id):
+                    section.actions.append(row)
+        for indicator, row in plan_rows:
+            key = indicator.outcome_id if indicator.outcome_id in sections else "indicators"
+            section = sections.setdefault(key, Section("Indicators", ""))
+            if filters.matches(row.code, row.title, row.rag.value, row.owner_id):
+                section.indicators.append(row)
+        blocks.append(
+            PlanBlock(
+                plan.id,
+                plan.code,
+                plan.title,
+                plan.service.name,
+                progress[plan.id].percent,
+                progress[plan.id].status,
+                [s for s in sections.values() if not s.empty],
+            )
+        )
+    orphans = rows_by_plan.get(None, [])
+    if orphans:
+        section = Section("Indicators not in a plan", "")
+        section.indicators = [
+            row for _, row in orphans if filters.matches(row.code, row.title, row.rag.value, row.owner_id)
+        ]
+        blocks.append(PlanBlock(None, "", "Other indicators", "", None, None, [section] if not section.empty else []))
+    return blocks
+
+
+def _outcome_sections(
+    plan: Plan,
+    outcomes: dict[int, Outcome],
+    actions: Sequence[Action],
+    rows: Sequence[tuple[Indicator, IndicatorRow]],
+) -> dict[object, Section]:
+    """A section for each of the plan's outcomes that has an action or indicator, in order."""
+    used = {a.outcome_id for a in actions} | {indicator.outcome_id for indicator, _ in rows}
+    mine = sorted((o for o in outcomes.values() if o.plan_id == plan.id), key=lambda o: (o.order, o.id))
+    return {outcome.id: Section(outcome.title, outcome.category) for outcome in mine if outcome.id in used}
+
+
+def _completeness(progress: Iterable[PlanProgress], indicator_rows: Sequence[IndicatorRow]) -> Completeness:
+    """How many actions and indicators due an update this period have none."""
+    leaves = [node for p in progress for node in p.leaf_actions()]
+    due = [row for row in indicator_rows if row.rag != Rag.NOT_MEASURED]
+    return Completeness(
+        indicators_due=len(due),
+        indicators_missing=sum(1 for row in due if row.rag == Rag.NOT_AVAILABLE),
+        actions_due=len(leaves),
+        actions_missing=sum(1 for node in leaves if node.status in (ActionStatus.NEGLECTED, ActionStatus.UNASSIGNED)),
     )

@@ -12,7 +12,8 @@ import pandas as pd
 
 from reports.presentation.numbers import plain_number
 
-from .build import ActionRow, IndicatorRow, Scorecard
+from .build import Scorecard
+from .rows import ActionRow, IndicatorRow
 
 
 def frames(card: Scorecard) -> tuple[pd.DataFrame, pd.DataFrame]:
