@@ -4,7 +4,7 @@
 
 Each PDF is made in a fresh child process, as the background worker would, so its time and
 peak memory are its own. The large report is made three ways: as one document (as small reports
-are), and in parts (reports/pdf_parts.py) one and two at a time. Peak memory is the most the
+are), and in parts (reports/committee/parts.py) one and two at a time. Peak memory is the most the
 child and the processes it starts held at any one moment (sampled every 0.1 s). The same HTML is
 also printed by headless Chromium for comparison.
 """

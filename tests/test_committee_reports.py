@@ -196,6 +196,9 @@ def test_report_data_uses_a_fixed_number_of_queries():
         data = build_report_data(report)
     assert len(data.scorecard.indicator_summary) and data.scorecard.indicator_total == 23  # 13 in the demo plan + 10
     assert len(before) == len(after)
+    # The exception reports appendix: every red indicator, gathered with the data.
+    assert {f"NEWPI{i}" for i in range(10)} <= {row.code for row in data.red_indicators}
+    assert {row.rag.value for row in data.red_indicators} == {"red"}
 
 
 def test_sparkline_draws_values_target_and_band():

@@ -1,4 +1,4 @@
-"""Scorecards for members and managers, and the indicator and action pages they drill into."""
+"""Scorecards for members and managers, the indicator and action pages they drill into, and the benchmarking pages."""
 
 from __future__ import annotations
 
