@@ -4,7 +4,7 @@
 
 Each PDF is made in a fresh child process, as the background worker would, so its time and
 peak memory are its own. The large report is made three ways: as one document (as small reports
-are), and in parts (reports/pdf_parts.py) one and two at a time. Peak memory is the most the
+are), and in parts (reports/committee/parts.py) one and two at a time. Peak memory is the most the
 child and the processes it starts held at any one moment (sampled every 0.1 s). The same HTML is
 also printed by headless Chromium for comparison.
 """
@@ -37,9 +37,9 @@ from django.core.management import call_command  # noqa: E402
 from bench.scorecard import ensure_database_exists  # noqa: E402
 from indicators.models import Committee, Indicator, Service  # noqa: E402
 from indicators.periods import Period  # noqa: E402
+from reports.committee.parts import render_in_parts  # noqa: E402
+from reports.committee.pdf import build_report_data, render_html, render_parts, write_pdf  # noqa: E402
 from reports.models import CommitteeReport  # noqa: E402
-from reports.pdf import build_report_data, render_html, render_parts, write_pdf  # noqa: E402
-from reports.pdf_parts import render_in_parts  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

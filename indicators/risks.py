@@ -48,10 +48,6 @@ class Direction(StrEnum):
             self.value
         ]
 
-    @property
-    def arrow(self) -> str:
-        return {"improving": "↓", "static": "→", "worsening": "↑", "new": "–"}[self.value]
-
 
 def risk_band(score: int) -> RiskBand:
     if not 1 <= score <= 25:

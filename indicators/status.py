@@ -19,7 +19,8 @@ Checked in this order; the first rule that applies gives the status.
 5. **Within tolerance (amber)** - the target is missed by no more than the tolerance. The
    tolerance belongs to the target (each indicator and period has its own) and is either an
    absolute amount in the indicator's unit, or a percentage of the target. A value exactly on
-   the edge of the tolerance band is amber. With a target of zero a percentage tolerance is zero.
+   the edge of the tolerance band (`Target.amber_edge`) is amber. With a target of zero a
+   percentage tolerance is zero.
 6. **Outwith tolerance (red)** - the target is missed by more than the tolerance. Red measures
    need an exception report.
 
@@ -203,6 +204,17 @@ class Target:
         if self.tolerance_type == ToleranceType.PERCENT:
             return abs(self.value) * tolerance / Decimal(100)
         return tolerance
+
+    def amber_edge(self, polarity: Polarity) -> Decimal | None:
+        """The far edge of the amber band: the worst value still within tolerance (amber).
+
+        The target minus the band when higher is better, plus the band when lower is better.
+        Charts shade the band between the target and this edge. None for data-only measures.
+        """
+        if polarity == Polarity.DATA_ONLY or self.value is None:
+            return None
+        value = _d(self.value)
+        return value - self.band() if polarity == Polarity.HIGHER_IS_BETTER else value + self.band()
 
 
 @dataclass(frozen=True)

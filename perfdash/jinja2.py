@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -14,8 +13,11 @@ from jinja2 import Environment
 
 from indicators.periods import Period
 from indicators.permissions import user_roles
-from reports.icons import SHAPES, print_icon_css, status_icon, status_tone
-from reports.svg import sparkline_image
+from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
+from reports.presentation.colours import print_palette_css
+from reports.presentation.numbers import format_number
+from reports.presentation.status import OUTLOOK_STATUS_CODES, SHAPES, print_icon_css, status_icon, status_tone
+from reports.presentation.svg import sparkline_image
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -38,18 +40,6 @@ def url_for_id(name: str, pk: int) -> str:
     """
     prefix, suffix = _url_template(name)
     return f"{prefix}{int(pk)}{suffix}"
-
-
-def format_number(value: Decimal | int | float | None, places: int = 0, unit: str = "") -> str:
-    """1234.5 -> "1,234.5"; with unit "%" -> "41.8%"; other units follow after a space."""
-    if value is None:
-        return "–"
-    quantum = Decimal(1).scaleb(-places)
-    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{number:,.{places}f}"
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}" if unit else text
 
 
 def format_date(value: dt.date | dt.datetime | None, style: str = "short") -> str:
@@ -87,7 +77,12 @@ def environment(**options: Any) -> Environment:
             "status_icon": status_icon,
             "status_tone": status_tone,
             "print_icon_css": print_icon_css,
+            "print_palette_css": print_palette_css,
             "ICON_CODES": frozenset(SHAPES),
+            "OUTLOOK_STATUS_CODES": OUTLOOK_STATUS_CODES,
+            "trend_glyph": trend_glyph,
+            "trend_tone": trend_tone,
+            "direction_glyph": direction_glyph,
         }
     )
     env.globals.update(

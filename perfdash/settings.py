@@ -132,7 +132,7 @@ STORAGES = {
 # Background work (large PDFs): a database queue run by `manage.py db_worker`; no broker needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Large committee reports are laid out in parts (reports/pdf_parts.py), this many at a time.
+# Large committee reports are laid out in parts (reports/committee/parts.py), this many at a time.
 # Each part takes ~300 MB; measured on 2 cores, a 355-page report took 32 s and 650 MB at most
 # with 2, 58 s and 410 MB with 1 (bench/pdf.py).
 PDF_PROCESSES = int(os.environ.get("PDF_PROCESSES") or min(2, os.cpu_count() or 1))

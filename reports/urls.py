@@ -1,22 +1,23 @@
 from django.urls import path
 
-from . import report_views, views
+from .committee import views as committee
+from .scorecards import views as scorecards
 
 app_name = "reports"
 urlpatterns = [
-    path("scorecards/", views.council_scorecard, name="council_scorecard"),
-    path("scorecards/committee/<slug:slug>/", views.committee_scorecard, name="committee_scorecard"),
-    path("scorecards/service/<slug:slug>/", views.service_scorecard, name="service_scorecard"),
-    path("scorecards/plan/<int:pk>/", views.plan_scorecard, name="plan_scorecard"),
-    path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
-    path("benchmarking/", views.benchmarking, name="benchmarking"),
-    path("benchmarking/indicators/<int:pk>/", views.benchmark_indicator, name="benchmark_indicator"),
-    path("actions/<int:pk>/", views.action_detail, name="action"),
-    path("committee-reports/", report_views.committee_reports, name="committee_reports"),
-    path("committee-reports/<int:pk>/", report_views.committee_report, name="committee_report"),
-    path("committee-reports/<int:pk>/preview/", report_views.preview, name="preview"),
-    path("committee-reports/<int:pk>/pdf/", report_views.make_pdf, name="make_pdf"),
-    path("committee-reports/renders/<int:pk>.pdf", report_views.render_pdf, name="render_pdf"),
-    path("committee-reports/issued/<int:pk>.pdf", report_views.issued_pdf, name="issued_pdf"),
-    path("committee-reports/issued/<int:pk>/withdraw/", report_views.withdraw, name="withdraw"),
+    path("scorecards/", scorecards.council_scorecard, name="council_scorecard"),
+    path("scorecards/committee/<slug:slug>/", scorecards.committee_scorecard, name="committee_scorecard"),
+    path("scorecards/service/<slug:slug>/", scorecards.service_scorecard, name="service_scorecard"),
+    path("scorecards/plan/<int:pk>/", scorecards.plan_scorecard, name="plan_scorecard"),
+    path("indicators/<int:pk>/", scorecards.indicator_detail, name="indicator"),
+    path("benchmarking/", scorecards.benchmarking, name="benchmarking"),
+    path("benchmarking/indicators/<int:pk>/", scorecards.benchmark_indicator, name="benchmark_indicator"),
+    path("actions/<int:pk>/", scorecards.action_detail, name="action"),
+    path("committee-reports/", committee.committee_reports, name="committee_reports"),
+    path("committee-reports/<int:pk>/", committee.committee_report, name="committee_report"),
+    path("committee-reports/<int:pk>/preview/", committee.preview, name="preview"),
+    path("committee-reports/<int:pk>/pdf/", committee.make_pdf, name="make_pdf"),
+    path("committee-reports/renders/<int:pk>.pdf", committee.render_pdf, name="render_pdf"),
+    path("committee-reports/issued/<int:pk>.pdf", committee.issued_pdf, name="issued_pdf"),
+    path("committee-reports/issued/<int:pk>/withdraw/", committee.withdraw, name="withdraw"),
 ]

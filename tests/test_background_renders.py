@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from reports import tasks
+from reports.committee import tasks
 from reports.models import IssuedReport, ReportRender
 from tests.factories import make_performance_user
 from tests.test_committee_reports import make_report

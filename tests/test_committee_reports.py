@@ -17,10 +17,10 @@ from pdfminer.pdfparser import PDFParser
 
 from indicators.models import Committee, IndicatorValue, Role
 from indicators.periods import Period
-from reports import tasks
+from reports.committee import tasks
+from reports.committee.pdf import build_report_data
 from reports.models import CommitteeReport, IssuedReport
-from reports.pdf import build_report_data
-from reports.svg import progress_bar, sparkline
+from reports.presentation.svg import sparkline
 from tests.factories import (
     make_action,
     make_indicator,
@@ -176,6 +176,9 @@ def test_report_data_uses_a_fixed_number_of_queries(demo_db):
         data = build_report_data(report)
     assert len(data.scorecard.indicator_summary) and data.scorecard.indicator_total == 23  # 13 in the demo plan + 10
     assert len(before) == len(after)
+    # The exception reports appendix: every red indicator, gathered with the data.
+    assert {f"NEWPI{i}" for i in range(10)} <= {row.code for row in data.red_indicators}
+    assert {row.rag.value for row in data.red_indicators} == {"red"}
 
 
 def test_sparkline_draws_values_target_and_band():
@@ -185,7 +188,6 @@ def test_sparkline_draws_values_target_and_band():
     assert "<polygon" in svg  # the tolerance band
     assert len(svg) < 2000
     assert str(sparkline([None, None])) == ""
-    assert 'width="39.0"' in str(progress_bar(50, width=80))
 
 
 def test_performance_team_defines_a_report_and_members_read_the_archive(client, demo_db):

@@ -10,9 +10,9 @@ from pdfminer.high_level import extract_text
 
 from indicators.models import Committee, Role
 from indicators.periods import Period
-from reports import pdf, tasks
+from reports.committee import pdf, tasks
+from reports.committee.pdf import build_report_data, render_parts
 from reports.models import CommitteeReport
-from reports.pdf import build_report_data, render_parts
 from tests.factories import make_action, make_indicator, make_plan, make_service, make_update, make_user, make_value
 from tests.test_committee_reports import SEED_CODES, make_report
 

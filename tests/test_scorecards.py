@@ -5,7 +5,10 @@ from django.urls import reverse
 
 from indicators.models import Committee, Indicator, IndicatorValue, Plan
 from indicators.periods import Period
-from reports.builder import Filters, build_scorecard, committee_scope, plan_scope, service_scope
+from reports.scorecards.build import build_scorecard
+from reports.scorecards.filters import Filters
+from reports.scorecards.history import indicator_history
+from reports.scorecards.scope import committee_scope, plan_scope, service_scope
 from tests.factories import (
     make_action,
     make_committee,
@@ -266,6 +269,31 @@ def test_indicator_page_has_chart_table_targets_and_exception_report(client, mem
     assert "Improvement actions" in body
 
 
+def test_indicator_page_judges_each_period_as_the_scorecard_does(client, member):
+    service = make_service()
+    indicator = make_indicator(service, polarity="lower")
+    for period, target, tolerance, value in [
+        ("Q1 2022/23", 20, 2, 19),  # green
+        ("Q2 2022/23", 20, 2, 22),  # exactly on the amber edge
+        ("Q3 2022/23", 20, 10, None),  # marked not available, with a reason
+        ("Q4 2022/23", 20, 0, "20.5"),  # red
+    ]:
+        make_target(indicator, period, target, tolerance, tolerance_type="percent" if tolerance == 10 else "absolute")
+        if value is None:
+            make_value(indicator, period, None, not_available=True, not_available_reason="Published in May")
+        else:
+            make_value(indicator, period, value)
+    history = indicator_history(indicator)
+    assert [row.status.rag.value for row in history.rows] == ["green", "amber", "not_available", "red"]
+    assert history.rows[2].status.reason == "Published in May"
+    assert history.rows[1].amber_edge == 22
+    for row in history.rows:
+        [card_row] = [r for _, _, r in build_scorecard(service_scope(service), row.period).rows()]
+        assert (row.status, row.trend) == (card_row.status, card_row.short_trend)
+    body = client.get(reverse("reports:indicator", args=[indicator.pk])).content.decode()
+    assert body.count("Outwith tolerance") == 1 and "Within tolerance" in body and "Published in May" in body
+
+
 def test_chart_json_cannot_close_its_script_element(client, member):
     indicator = make_indicator(title="</script><script>alert(1)</script>")
     make_value(indicator, "Q1 2022/23", 1)
@@ -295,7 +323,7 @@ def test_narratives_are_sanitised_on_display(client, member):
 
 
 def test_scorecards_are_cached_until_the_data_changes(client, member, demo, monkeypatch):
-    from reports import views
+    from reports.scorecards import views
 
     calls = []
     real = views.build_scorecard

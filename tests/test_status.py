@@ -83,6 +83,39 @@ def test_indicator_status(value, tgt, polarity, measured, expected):
 
 
 @pytest.mark.parametrize(
+    ("tgt", "polarity", "edge"),
+    [
+        # absolute tolerance
+        (target("40", "5"), HIGHER, "35"),
+        (target("20", "2"), LOWER, "22"),
+        (target("40"), HIGHER, "40"),  # no tolerance: the band has no width
+        # percentage tolerance: 10% of 80 = 8
+        (target("80", "10", PCT), HIGHER, "72"),
+        (target("80", "10", PCT), LOWER, "88"),
+        # target zero: a percentage of zero is no band; an absolute band still applies
+        (target("0", "10", PCT), HIGHER, "0"),
+        (target("0", "10", PCT), LOWER, "0"),
+        (target("0", "1"), LOWER, "1"),
+        (target("0", "1"), HIGHER, "-1"),
+        # negative targets, and a tolerance typed as negative counts as its size
+        (target("-4", "1"), LOWER, "-3"),
+        (target("-40", "10", PCT), HIGHER, "-44"),
+        (target("40", "-5"), HIGHER, "35"),
+    ],
+)
+def test_amber_edge_is_the_last_value_within_tolerance(tgt, polarity, edge):
+    assert tgt.amber_edge(polarity) == D(edge)
+    on_the_edge = Rag.AMBER if tgt.band() else Rag.GREEN  # a band of no width: the edge is the target
+    assert indicator_status(D(edge), tgt, polarity).rag == on_the_edge
+    just_beyond = D(edge) - D("0.0001") if polarity == HIGHER else D(edge) + D("0.0001")
+    assert indicator_status(just_beyond, tgt, polarity).rag == Rag.RED
+
+
+def test_data_only_measures_have_no_amber_edge():
+    assert target("40", "5").amber_edge(DATA) is None
+
+
+@pytest.mark.parametrize(
     ("current", "earlier", "polarity", "expected"),
     [
         ("41.8", "43", LOWER, Trend.SUSTAINED),  # seed: "no significant change"

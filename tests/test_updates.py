@@ -14,7 +14,8 @@ from django.urls import reverse
 from indicators.models import ActionUpdate, ExceptionReport, IndicatorValue, ReportingRound, ReviewState
 from indicators.numbers import NumberError, parse_number
 from indicators.periods import Period
-from reports.builder import build_scorecard, plan_scope
+from reports.scorecards.build import build_scorecard
+from reports.scorecards.scope import plan_scope
 from tests.factories import (
     make_action,
     make_committee,

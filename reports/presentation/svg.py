@@ -13,9 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-INK = "#0b0c0c"
-TARGET = "#1d4f91"
-BAND = "#f6d7c3"
+from .colours import INK, SPARK_BAND, SPARK_TARGET
 
 
 def _scale(value: float, low: float, high: float, size: float, pad: float) -> float:
@@ -62,12 +60,12 @@ def sparkline(
     if len(pairs) >= 2:
         top = " ".join(f"{x(i):.1f},{y(t):.1f}" for i, t, _ in pairs)
         bottom = " ".join(f"{x(i):.1f},{y(b):.1f}" for i, _, b in reversed(pairs))
-        parts.append(f'<polygon points="{top} {bottom}" fill="{BAND}"/>')
+        parts.append(f'<polygon points="{top} {bottom}" fill="{SPARK_BAND}"/>')
     target_points = [(i, t) for i, t in enumerate(targets) if t is not None]
     if len(target_points) >= 2:
         line = " ".join(f"{x(i):.1f},{y(t):.1f}" for i, t in target_points)
         parts.append(
-            f'<polyline points="{line}" fill="none" stroke="{TARGET}" stroke-width="1" stroke-dasharray="3,2"/>'
+            f'<polyline points="{line}" fill="none" stroke="{SPARK_TARGET}" stroke-width="1" stroke-dasharray="3,2"/>'
         )
     segment: list[str] = []
     segments: list[list[str]] = []
@@ -102,17 +100,4 @@ def sparkline_image(*args: Any, label: str = "", **kwargs: Any) -> Markup:
     source = "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode()).decode()
     return Markup(  # noqa: S704 - base64 and an escaped label only
         f'<img class="spark" src="{source}" width="{width}" height="{height}" alt="{escape(label)}">'
-    )
-
-
-def progress_bar(percent: int | None, *, width: int = 80, height: int = 10) -> Markup:
-    """A horizontal bar filled to `percent` (the figure itself is printed beside it)."""
-    if percent is None:
-        return Markup("")
-    filled = max(0.0, min(100.0, float(percent))) / 100 * (width - 2)
-    return Markup(  # noqa: S704 - numbers only
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
-        f' aria-hidden="true"><rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}"'
-        f' fill="#fff" stroke="{INK}"/>'
-        f'<rect x="1" y="1" width="{filled:.1f}" height="{height - 2}" fill="{TARGET}"/></svg>'
     )

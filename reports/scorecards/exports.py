@@ -7,15 +7,13 @@ be imported again as indicator values.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 import pandas as pd
 
-from .builder import ActionRow, IndicatorRow, Scorecard
+from reports.presentation.numbers import plain_number
 
-
-def _number(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+from .build import Scorecard
+from .rows import ActionRow, IndicatorRow
 
 
 def frames(card: Scorecard) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -29,14 +27,14 @@ def frames(card: Scorecard) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "plan": plan.title,
                     "section": section.title,
                     "period": row.reported_period.label if row.reported_period else "",
-                    "value": _number(row.value),
+                    "value": plain_number(row.value),
                     "unit": row.unit,
-                    "target": _number(row.target),
+                    "target": plain_number(row.target),
                     "status": row.status.label,
                     "short_trend": row.short_trend.label,
                     "long_trend": row.long_trend.label,
                     "outlook": row.outlook.label,
-                    "last_year_value": _number(row.last_year_value),
+                    "last_year_value": plain_number(row.last_year_value),
                     "owner": row.owner,
                     "commentary": row.commentary,
                     "not_available_reason": row.not_available_reason,
@@ -91,12 +89,12 @@ def benchmarking_frame(rows) -> pd.DataFrame:
                 "title": indicator.title,
                 "year": comparison.period.label,
                 "better": indicator.get_polarity_display(),
-                "our_value": _number(comparison.own_value),
+                "our_value": plain_number(comparison.own_value),
                 "family_group": comparison.family_group or "",
-                "family_average": _number(comparison.family_average),
+                "family_average": plain_number(comparison.family_average),
                 "family_rank": comparison.family_rank or "",
                 "family_size": comparison.family_size,
-                "national_average": _number(comparison.national_average),
+                "national_average": plain_number(comparison.national_average),
                 "national_is_published_figure": "yes" if comparison.national_is_published else "no",
                 "national_rank": comparison.national_rank or "",
                 "national_size": comparison.national_size,

@@ -13,16 +13,17 @@ from django.utils import timezone
 from django_tasks import task
 
 from indicators.models import Action, Indicator
+from reports.models import IssuedReport, ReportRender
 
-from .models import IssuedReport, ReportRender
-from .pdf import build_report_data, render_html, render_parts, report_scope, snapshot, write_pdf
-from .pdf_parts import render_in_parts
+from .definitions import report_scope
+from .parts import render_in_parts
+from .pdf import build_report_data, render_html, render_parts, snapshot, write_pdf
 
 logger = logging.getLogger(__name__)
 
 # Reports with more items than this render on the worker; smaller ones take a few seconds inline.
 INLINE_LIMIT = 150
-# Reports with more items than this are laid out in parts, to bound memory (see pdf_parts.py).
+# Reports with more items than this are laid out in parts, to bound memory (see parts.py).
 PARTS_FROM = 400
 
 

@@ -1,6 +1,10 @@
-"""Scorecards for members and managers, and the indicator and action pages they drill into."""
+"""Scorecards for members and managers, the indicator and action pages they drill into, and the benchmarking pages."""
 
 from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,37 +12,19 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from indicators.benchmarking import load_benchmark_data
-from indicators.models import (
-    Action,
-    ActionUpdate,
-    Committee,
-    Indicator,
-    IndicatorValue,
-    Plan,
-    ReviewState,
-    Service,
-    Target,
-)
+from indicators.benchmarking import Comparison, load_benchmark_data
+from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, ReviewState, Service
 from indicators.periods import Period, PeriodError
 from indicators.progress import latest_updates, plan_progress
-from indicators.status import Rag, indicator_status
-from perfdash.jinja2 import format_number
+from reports.presentation.numbers import format_number
 
-from .builder import (
-    ACTION_STATUS_ORDER,
-    INDICATOR_STATUS_ORDER,
-    Scope,
-    build_scorecard,
-    committee_scope,
-    council_scope,
-    parse_filters,
-    plan_scope,
-    service_scope,
-)
+from .build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
 from .cache import cached
-from .charts import benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
+from .charts import Chart, benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
 from .exports import benchmarking_frame, frame_download, to_csv, to_xlsx
+from .filters import parse_filters
+from .history import indicator_history
+from .scope import Scope, committee_scope, council_scope, plan_scope, service_scope
 
 
 def _period_param(request: HttpRequest) -> Period | None:
@@ -110,67 +96,27 @@ def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("service", "plan", "outcome", "owner"), pk=pk)
-    values = {
-        v.period: v for v in IndicatorValue.objects.approved().filter(indicator=indicator).select_related("author")
-    }
+    history = indicator_history(indicator)
     timeline = list(
         IndicatorValue.history.filter(indicator_id=indicator.id)
         .select_related("history_user")
         .order_by("-history_date")
     )
-    targets = {t.period: t for t in Target.objects.filter(indicator=indicator)}
     exceptions = list(indicator.exception_reports.select_related("author").order_by("-period"))
-    own_frequency = indicator.frequency_enum
-    # History runs to the latest value; targets set for later periods are listed with the targets.
-    latest = max((p.end for p in values if p.frequency == own_frequency), default=None)
-    periods = sorted(
-        p for p in set(values) | set(targets) if p.frequency == own_frequency and latest and p.end <= latest
-    )
-    history = []
-    for period in periods:
-        value, target = values.get(period), targets.get(period)
-        history.append(
-            {
-                "period": period,
-                "value": value,
-                "target": target,
-                "status": indicator_status(
-                    value.value if value else None, target.as_rule() if target else None, indicator.polarity_enum
-                )
-                if not (value and value.not_available)
-                else None,
-            }
-        )
-    places, unit = indicator.decimal_places, indicator.unit
     benchmarks = load_benchmark_data([indicator.id])
     years = benchmarks.years(indicator.id)
     comparison = benchmarks.comparison(indicator, years[0]) if years else None
     chart = indicator_history_chart(
-        f"{indicator.code} {indicator.title}",
-        unit,
-        indicator.polarity_enum,
-        [
-            (
-                row["period"],
-                row["value"].value if row["value"] else None,
-                row["target"].value if row["target"] else None,
-                row["target"].as_rule().band() if row["target"] else None,
-            )
-            for row in history
-        ],
-        lambda v: format_number(v, places, unit),
+        f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
     )
     return render(
         request,
         "reports/indicator.html",
         {
             "indicator": indicator,
-            "history": list(reversed(history)),
+            "history": history,
             "chart": chart,
             "exceptions": exceptions,
-            "latest_target": next((row["target"] for row in reversed(history) if row["target"]), None),
-            "targets": sorted(targets.values(), key=lambda t: (t.period.end, -t.period.frequency.months), reverse=True),
-            "not_available": Rag.NOT_AVAILABLE,
             "timeline": timeline,
             "comparison": comparison,
             "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
@@ -178,12 +124,12 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _formatter(indicator: Indicator):
+def _formatter(indicator: Indicator) -> Callable[[Decimal | None], str]:
     """Figures as the indicator shows them; "–" for none."""
-    return lambda v: "–" if v is None else format_number(v, indicator.decimal_places, indicator.unit)
+    return functools.partial(format_number, places=indicator.decimal_places, unit=indicator.unit)
 
 
-def _benchmark_chart(indicator: Indicator, comparison):
+def _benchmark_chart(indicator: Indicator, comparison: Comparison) -> Chart:
     return benchmark_chart(
         f"{indicator.title}: {comparison.period.label}", indicator.unit, comparison, _formatter(indicator)
     )

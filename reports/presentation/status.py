@@ -1,5 +1,9 @@
-"""Status icons as inline SVG: a distinct shape for each kind of status, so that status is never
-told by colour alone. Used by the `status_badge` macro on web pages and in PDFs."""
+"""How a status looks: a distinct icon shape for each kind of status (so status is never told
+by colour alone), the tone that colours it, and which badge an outlook is shown with.
+
+Used by the `status_badge` macro (templates/macros/status.html) on web pages and in PDFs. The
+status words are the statuses' own labels (`indicators/status.py`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ import base64
 import functools
 
 from markupsafe import Markup
+
+from indicators.status import Outlook
+
+from .colours import TONE_COLOURS
 
 _OPEN = '<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">'
 _CLOSE = "</svg>"
@@ -59,6 +67,13 @@ TONES = {
     "in_progress": "info",
     "not_started": "info",
 }
+# An outlook is shown with the badge of the status the projected figure would have.
+OUTLOOK_STATUS_CODES = {
+    Outlook.LIKELY: "green",
+    Outlook.MAY: "amber",
+    Outlook.UNLIKELY: "red",
+    Outlook.UNKNOWN: "not_measured",
+}
 
 
 def status_icon(code: str) -> Markup:
@@ -66,11 +81,8 @@ def status_icon(code: str) -> Markup:
 
 
 def status_tone(code: str) -> str:
+    """good, warn, bad, info or neutral: the CSS class `tone-...` that colours the status."""
     return TONES.get(code, "neutral")
-
-
-# The tone colours of the print stylesheet, baked into the icon images used in PDFs.
-PRINT_COLOURS = {"good": "#00703c", "warn": "#8a5300", "bad": "#b0281a", "info": "#1d4f91", "neutral": "#505a5f"}
 
 
 def icon_data_uri(code: str) -> str:
@@ -85,7 +97,7 @@ def icon_data_uri(code: str) -> str:
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
         + SHAPES.get(code, SHAPES["not_available"])
         + "</svg>"
-    ).replace("currentColor", PRINT_COLOURS[status_tone(code)])
+    ).replace("currentColor", TONE_COLOURS[status_tone(code)])
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 

@@ -16,12 +16,15 @@ from django.conf import settings
 from django.template import engines
 from weasyprint import HTML
 
-from indicators.models import Indicator, Plan, Risk
+from indicators.models import Risk
 from indicators.periods import Period
 from indicators.risks import risk_band
+from indicators.status import Rag
+from reports.models import CommitteeReport
+from reports.scorecards.build import Scorecard, build_scorecard
+from reports.scorecards.rows import IndicatorRow
 
-from .builder import Scope, Scorecard, build_scorecard
-from .models import CommitteeReport
+from .definitions import report_scope
 
 PDF_VARIANT = "pdf/ua-1"
 HISTORY_PERIODS = 6
@@ -50,19 +53,9 @@ class ReportData:
     period: Period
     appendices: dict[str, bool]
     scorecard: Scorecard
+    red_indicators: list[IndicatorRow]  # the exception reports appendix, in the scorecard's order
     risks: list[RiskRow]
     generated_at: dt.datetime
-
-
-def report_scope(report: CommitteeReport) -> Scope:
-    services = list(report.services.all()) or list(report.committee.services.all())
-    plans = Plan.objects.filter(service__in=services)
-    chosen_plans = list(report.plans.all())
-    indicators = Indicator.objects.filter(service__in=services)
-    if chosen_plans:
-        plans = plans.filter(pk__in=[p.pk for p in chosen_plans])
-        indicators = indicators.filter(plan__in=chosen_plans)
-    return Scope("report", report.title, plans, indicators)
 
 
 def build_report_data(report: CommitteeReport) -> ReportData:
@@ -101,6 +94,7 @@ def build_report_data(report: CommitteeReport) -> ReportData:
             "risks": report.include_risks,
         },
         scorecard=scorecard,
+        red_indicators=[row for row in scorecard.indicator_rows() if row.rag == Rag.RED],
         risks=risks,
         generated_at=dt.datetime.now(dt.UTC),
     )

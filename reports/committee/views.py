@@ -2,67 +2,35 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from indicators.fields import PeriodFormField
-from indicators.permissions import is_performance_team
+from indicators.permissions import is_performance_team, require_performance_team
+from reports.models import CommitteeReport, IssuedReport, ReportRender
 
-from .models import CommitteeReport, IssuedReport, ReportRender
+from .definitions import CommitteeReportForm
 from .pdf import build_report_data, render_html
 from .tasks import request_render
 
 
-class CommitteeReportForm(forms.ModelForm):
-    period = PeriodFormField(label="Reporting period")
-
-    class Meta:
-        model = CommitteeReport
-        fields = [
-            "title",
-            "committee",
-            "meeting_date",
-            "period",
-            "services",
-            "plans",
-            "include_summary",
-            "include_actions",
-            "include_indicators",
-            "include_exceptions",
-            "include_risks",
-        ]
-        widgets = {
-            "meeting_date": forms.DateInput(attrs={"type": "date"}),
-            "services": forms.CheckboxSelectMultiple,
-            "plans": forms.CheckboxSelectMultiple,
-        }
-
-
-def _performance_team_only(request: HttpRequest) -> None:
-    if not is_performance_team(request.user):
-        raise PermissionDenied("Only the performance team prepares and issues committee reports.")
-
-
 @login_required
 def committee_reports(request: HttpRequest) -> HttpResponse:
-    form = None
-    if is_performance_team(request.user):
-        form = CommitteeReportForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            report = form.save(commit=False)
-            report.created_by = request.user
-            report.save()
-            form.save_m2m()
-            messages.success(request, "Report defined. Preview it, then issue it to committee.")
-            return redirect("reports:committee_report", report.pk)
-    elif request.method == "POST":
-        raise PermissionDenied("Only the performance team prepares committee reports.")
+    """The reports defined and the archive of issued ones; the performance team defines reports here."""
+    if request.method == "POST":
+        require_performance_team(request.user, "prepares committee reports")
+    form = CommitteeReportForm(request.POST or None) if is_performance_team(request.user) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        report = form.save(commit=False)
+        report.created_by = request.user
+        report.save()
+        form.save_m2m()
+        messages.success(request, "Report defined. Preview it, then issue it to committee.")
+        return redirect("reports:committee_report", report.pk)
     drafts = CommitteeReport.objects.select_related("committee").order_by("-meeting_date")
     archive = IssuedReport.objects.select_related("report", "report__committee", "issued_by").defer("pdf", "data")
     return render(request, "reports/committee_reports.html", {"form": form, "drafts": drafts, "archive": archive})
@@ -100,7 +68,7 @@ def make_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(CommitteeReport, pk=pk)
     issue = request.POST.get("issue") == "1"
     if issue:
-        _performance_team_only(request)
+        require_performance_team(request.user, "issues committee reports")
     render_job = request_render(report, request.user, issue=issue)
     if render_job.status == ReportRender.Status.DONE:
         if issue:
@@ -141,7 +109,7 @@ def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    _performance_team_only(request)
+    require_performance_team(request.user, "withdraws issued reports")
     issued = get_object_or_404(IssuedReport, pk=pk)
     try:
         issued.withdraw(request.user, request.POST.get("reason", ""))

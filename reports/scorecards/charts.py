@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import plotly.graph_objects as go
 
 from indicators.periods import Period
-from indicators.status import Polarity
-
-INK = "#0b0c0c"
-TARGET = "#1d70b8"
-BAND = "rgba(244, 119, 56, 0.18)"
+from reports.presentation.colours import (
+    CHART_BAND,
+    CHART_TARGET,
+    FAMILY_AVERAGE,
+    INK,
+    NATIONAL_AVERAGE,
+    OTHER_COUNCILS,
+    OWN_COUNCIL,
+)
 
 
 @dataclass
@@ -47,18 +52,17 @@ def _layout(title: str, y_title: str) -> dict:
 def indicator_history_chart(
     title: str,
     unit: str,
-    polarity: Polarity,
     history: list[tuple[Period, Decimal | None, Decimal | None, Decimal | None]],
-    format_value,
+    format_value: Callable[[Decimal | None], str],
 ) -> Chart:
-    """Values against target and tolerance band. `history` is (period, value, target, band)."""
+    """Values against target and tolerance band. `history` is (period, value, target, far edge of
+    the band), oldest first; data-only measures have no edge, and show no target or band."""
     labels = [period.label for period, *_ in history]
     values = [_float(value) for _, value, _, _ in history]
     targets = [_float(target) for _, _, target, _ in history]
+    edges = [_float(edge) for *_, edge in history]
     figure = go.Figure()
-    if any(t is not None for t in targets) and polarity != Polarity.DATA_ONLY:
-        sign = -1 if polarity == Polarity.HIGHER_IS_BETTER else 1
-        edges = [None if target is None else float(target + sign * (band or 0)) for _, _, target, band in history]
+    if any(e is not None for e in edges):
         figure.add_trace(
             go.Scatter(x=labels, y=targets, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
         )
@@ -69,13 +73,13 @@ def indicator_history_chart(
                 mode="lines",
                 line={"width": 0},
                 fill="tonexty",
-                fillcolor=BAND,
+                fillcolor=CHART_BAND,
                 name="Tolerance band",
                 hoverinfo="skip",
             )
         )
         figure.add_trace(
-            go.Scatter(x=labels, y=targets, mode="lines", name="Target", line={"color": TARGET, "dash": "dash"})
+            go.Scatter(x=labels, y=targets, mode="lines", name="Target", line={"color": CHART_TARGET, "dash": "dash"})
         )
     figure.add_trace(
         go.Scatter(
@@ -112,12 +116,6 @@ def progress_history_chart(title: str, history: list[tuple[Period, int | None]])
     return Chart(title, json.loads(figure.to_json()), ["Period", "Progress"], rows)
 
 
-OWN = "#1d70b8"
-OTHERS = "#b1b4b6"
-FAMILY_AVERAGE = "#0b0c0c"
-NATIONAL_AVERAGE = "#d4351c"
-
-
 def benchmark_chart(title: str, unit: str, comparison, format_value) -> Chart:
     """Each family-group council's figure, best first, with the family and national averages.
 
@@ -131,7 +129,7 @@ def benchmark_chart(title: str, unit: str, comparison, format_value) -> Chart:
             y=labels,
             orientation="h",
             marker={
-                "color": [OWN if f.is_own else OTHERS for f in figures],
+                "color": [OWN_COUNCIL if f.is_own else OTHER_COUNCILS for f in figures],
                 "pattern": {"shape": ["/" if f.is_own else "" for f in figures]},
             },
             text=[format_value(f.value) for f in figures],
@@ -186,7 +184,7 @@ def benchmark_trend_chart(title: str, unit: str, comparisons, format_value) -> C
     labels = [c.period.label for c in years]
     figure = go.Figure()
     for name, values, colour, dash, symbol in (
-        ("Our council", [c.own_value for c in years], OWN, "solid", "circle"),
+        ("Our council", [c.own_value for c in years], OWN_COUNCIL, "solid", "circle"),
         ("Family group average", [c.family_average for c in years], FAMILY_AVERAGE, "dash", "square"),
         ("National average", [c.national_average for c in years], NATIONAL_AVERAGE, "dot", "diamond"),
     ):

@@ -1,0 +1,54 @@
+"""The palette: every colour drawn from Python (plotly charts, PDF sparklines and status icons),
+and the print stylesheet's, which it takes as CSS variables from `print_palette_css`.
+
+Paired with the CSS variables at the top of static/css/perfdash.css, which colour the web
+pages: change a colour in both places. Colour only ever repeats what shapes and words say.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from markupsafe import Markup
+
+INK = "#0b0c0c"
+MUTED = "#505a5f"
+LINE = "#b1b4b6"
+PANEL = "#f3f2f1"
+LINK = "#1d70b8"
+GREEN = "#00703c"
+AMBER = "#8a5300"
+RED = "#b0281a"
+INFO = "#1d4f91"
+
+# The colour of each status tone (`presentation.status.TONES`).
+TONE_COLOURS = {"good": GREEN, "warn": AMBER, "bad": RED, "info": INFO, "neutral": MUTED}
+
+# Charts on the web pages (plotly).
+CHART_TARGET = LINK
+CHART_BAND = "rgba(244, 119, 56, 0.18)"  # the tolerance band, see-through over the grid lines
+OWN_COUNCIL = LINK
+OTHER_COUNCILS = LINE
+FAMILY_AVERAGE = INK
+NATIONAL_AVERAGE = "#d4351c"
+
+# Sparklines in the PDFs: opaque, as they are images on white paper.
+SPARK_TARGET = INFO
+SPARK_BAND = "#f6d7c3"
+
+
+@functools.cache
+def print_palette_css() -> Markup:
+    """The palette as the CSS variables the print stylesheet (templates/print/print.css) uses."""
+    palette = {
+        "ink": INK,
+        "muted": MUTED,
+        "line": LINE,
+        "panel": PANEL,
+        "green": GREEN,
+        "amber": AMBER,
+        "red": RED,
+        "info": INFO,
+    }
+    variables = " ".join(f"--{name}: {colour};" for name, colour in palette.items())
+    return Markup(f":root {{ {variables} }}")  # noqa: S704 - constant colours, no user input

@@ -1,0 +1,25 @@
+"""Figures as people read them ("1,234.5", "41.8%") and as spreadsheets store them ("1234.5")."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+NO_FIGURE = "–"
+
+
+def format_number(value: Decimal | int | float | None, places: int = 0, unit: str = "") -> str:
+    """1234.5 -> "1,234.5"; with unit "%" -> "41.8%"; other units follow after a space; None -> "–"."""
+    if value is None:
+        return NO_FIGURE
+    quantum = Decimal(1).scaleb(-places)
+    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{number:,.{places}f}"
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}" if unit else text
+
+
+def plain_number(value: Decimal | None) -> str:
+    """A figure as exports write it: every significant digit, no grouping, no unit ("" for none),
+    so an exported scorecard can be imported again."""
+    return "" if value is None else format(value.normalize(), "f")

@@ -1,0 +1,347 @@
+"""Scorecard data for a scope (council, committee, service or plan) and a period.
+
+Built once, in a fixed number of queries whatever the number of items (`load.py`), into plain
+dataclasses that the web scorecard, its exports and the committee PDFs all render. Every status
+comes from `indicators/status.py`, through the rows (`rows.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from indicators.models import Action, Indicator, Outcome, Plan
+from indicators.periods import Frequency, Period, ReportingPeriods
+from indicators.progress import LatestUpdate, PlanProgress, plan_progress
+from indicators.status import ActionStatus, Rag
+
+from .filters import Filters
+from .load import (
+    Values,
+    available_periods,
+    load_actions,
+    load_exception_reports,
+    load_indicators,
+    load_outcomes,
+    load_people,
+    load_plans,
+    load_targets,
+    load_updates,
+    load_values,
+)
+from .rows import ActionRow, IndicatorRow, action_row, indicator_row, status_at, walk
+from .scope import Scope
+
+# The order of the summary tables.
+INDICATOR_STATUS_ORDER = [Rag.GREEN, Rag.AMBER, Rag.RED, Rag.DATA_ONLY, Rag.NOT_MEASURED, Rag.NOT_AVAILABLE]
+ACTION_STATUS_ORDER = [
+    ActionStatus.COMPLETED,
+    ActionStatus.IN_PROGRESS,
+    ActionStatus.NOT_STARTED,
+    ActionStatus.CHECK_PROGRESS,
+    ActionStatus.NEGLECTED,
+    ActionStatus.UNASSIGNED,
+    ActionStatus.OVERDUE,
+    ActionStatus.CANCELLED,
+]
+
+
+@dataclass
+class Section:
+    title: str
+    category: str
+    actions: list[ActionRow] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.actions and not self.indicators
+
+
+@dataclass
+class PlanBlock:
+    id: int | None
+    code: str
+    title: str
+    service: str
+    progress: int | None
+    status: ActionStatus | None
+    sections: list[Section]
+    narrative_html: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return all(section.empty for section in self.sections)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+    last_year: int | None
+
+
+@dataclass
+class Completeness:
+    indicators_due: int
+    indicators_missing: int
+    actions_due: int
+    actions_missing: int
+
+    @property
+    def complete(self) -> bool:
+        return not self.indicators_missing and not self.actions_missing
+
+
+@dataclass
+class Scorecard:
+    scope_kind: str
+    title: str
+    period: Period
+    last_year_period: Period
+    indicator_summary: list[StatusCount]
+    action_summary: list[StatusCount]
+    plans: list[PlanBlock]
+    completeness: Completeness
+    filters: Filters
+    owners: list[tuple[int, str]]
+    periods: list[Period]
+    shown_actions: int = 0
+    shown_indicators: int = 0
+
+    @property
+    def indicator_total(self) -> int:
+        return sum(c.count for c in self.indicator_summary)
+
+    @property
+    def action_total(self) -> int:
+        return sum(c.count for c in self.action_summary)
+
+    def rows(self) -> Iterable[tuple[PlanBlock, Section, ActionRow | IndicatorRow]]:
+        for plan in self.plans:
+            for section in plan.sections:
+                for row in section.actions:
+                    yield plan, section, row
+                for row in section.indicators:
+                    yield plan, section, row
+
+    def indicator_rows(self) -> Iterator[IndicatorRow]:
+        """The indicators shown, in the order of the page."""
+        for plan in self.plans:
+            for section in plan.sections:
+                yield from section.indicators
+
+
+def build_scorecard(
+    scope: Scope,
+    period: Period | None = None,
+    filters: Filters | None = None,
+    *,
+    history: int = 0,
+    with_exceptions: bool = False,
+) -> Scorecard:
+    """The scorecard for `scope` at `period` (default: the latest period with data).
+
+    `history` adds that many periods of values and targets to each indicator (for charts);
+    `with_exceptions` attaches exception reports to red indicators. Neither adds per-item queries.
+    """
+    filters = filters or Filters()
+    periods = available_periods(scope)
+    period = period if period is not None else _latest(periods)
+    last_year_period = period.same_period_last_year()
+
+    plans = load_plans(scope)
+    plan_ids = [plan.id for plan in plans]
+    actions = load_actions(plan_ids)
+    updates_now, updates_then = load_updates(plan_ids, [period, last_year_period])
+    outcomes = load_outcomes(plan_ids)
+
+    now = _periods_by_frequency(period, history)
+    then = _periods_by_frequency(last_year_period)
+    value_keys, target_keys = _needed_keys(now.values())
+    indicators = load_indicators(scope)
+    values = load_values(scope, value_keys)
+    targets = load_targets(scope, target_keys)
+    indicators = [ind for ind in indicators if _shown(ind, now, values)]
+    people = load_people({a.assigned_to_id for a in actions} | {i.owner_id for i in indicators})
+
+    actions_by_plan: dict[int, list[Action]] = {}
+    for action in actions:
+        actions_by_plan.setdefault(action.plan_id, []).append(action)
+    progress = {plan.id: plan_progress(plan, period, actions_by_plan.get(plan.id, []), updates_now) for plan in plans}
+    action_counts = Counter(node.status for p in progress.values() for node in p.leaf_actions())
+    action_counts_last_year = _action_counts_at(plans, actions_by_plan, last_year_period, updates_then)
+
+    indicator_rows = [indicator_row(ind, now[ind.frequency], values, targets, people) for ind in indicators]
+    if with_exceptions:
+        _attach_exception_reports(indicator_rows)
+    indicator_counts = Counter(row.rag for row in indicator_rows)
+    indicator_counts_last_year = Counter(
+        status_at(ind, then[ind.frequency].reported if then[ind.frequency] else None, values, targets).rag
+        for ind in indicators
+    )
+
+    blocks = _plan_blocks(plans, outcomes, actions_by_plan, progress, indicators, indicator_rows, people, filters)
+    owners = {user_id: name for user_id, name in people.items() if user_id is not None}
+    return Scorecard(
+        scope_kind=scope.kind,
+        title=scope.title,
+        period=period,
+        last_year_period=last_year_period,
+        indicator_summary=_counts(INDICATOR_STATUS_ORDER, indicator_counts, indicator_counts_last_year),
+        action_summary=_counts(ACTION_STATUS_ORDER, action_counts, action_counts_last_year),
+        plans=[b for b in blocks if not (filters.active and b.empty)],
+        completeness=_completeness(progress.values(), indicator_rows),
+        filters=filters,
+        owners=sorted(owners.items(), key=lambda item: item[1]),
+        periods=periods,
+        shown_actions=sum(not row.is_group for b in blocks for s in b.sections for row in s.actions),
+        shown_indicators=sum(len(s.indicators) for b in blocks for s in b.sections),
+    )
+
+
+def _latest(periods: Sequence[Period]) -> Period:
+    """The latest period with data, or (with none yet) the quarter we are in."""
+    return periods[0] if periods else Period.containing(dt.date.today(), Frequency.QUARTERLY)
+
+
+def _periods_by_frequency(period: Period, history: int = 0) -> dict[str, ReportingPeriods | None]:
+    """For each frequency, the periods an indicator of that frequency is judged on at `period`."""
+    return {frequency.value: ReportingPeriods.at(period, frequency, history) for frequency in Frequency}
+
+
+def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str], set[str]]:
+    """Period keys whose values and targets the scorecard needs."""
+    value_keys: set[str] = set()
+    target_keys: set[str] = set()
+    for c in contexts:
+        if c is not None:
+            value_keys.update(p.key for p in (c.previous, c.last_year, *c.year_to_date, *c.history))
+            target_keys.update({c.reported.key, c.last_year.key, c.year.key, *(p.key for p in c.history)})
+    return value_keys, target_keys
+
+
+def _shown(indicator: Indicator, now: dict[str, ReportingPeriods | None], values: Values) -> bool:
+    """Active measures always show; a dropped measure only where it has a value for the period."""
+    reporting = now[indicator.frequency]
+    return indicator.active or bool(reporting and (indicator.id, reporting.reported) in values)
+
+
+def _action_counts_at(
+    plans: Sequence[Plan],
+    actions_by_plan: dict[int, list[Action]],
+    period: Period,
+    updates: dict[int, LatestUpdate],
+) -> Counter:
+    """How many actions had each status at `period` (last year's column of the summary)."""
+    counts: Counter = Counter()
+    for plan in plans:
+        if plan.start_date <= period.end:
+            before = plan_progress(plan, period, actions_by_plan.get(plan.id, []), updates)
+            counts.update(node.status for node in before.leaf_actions())
+    return counts
+
+
+def _attach_exception_reports(rows: Sequence[IndicatorRow]) -> None:
+    """Give each red indicator its exception report for the period reported (one query)."""
+    red = {(row.id, row.reported_period): row for row in rows if row.rag == Rag.RED}
+    for key, report in load_exception_reports(red).items():
+        red[key].exception = {
+            "performance": report.performance,
+            "improvement_actions": report.improvement_actions,
+            "timescale": report.timescale,
+            "resource_implications": report.resource_implications,
+        }
+
+
+def _counts(order: Sequence, this_year: Counter, last_year: Counter | None) -> list[StatusCount]:
+    return [
+        StatusCount(
+            status.value,
+            status.label,
+            this_year.get(status, 0),
+            None if last_year is None else last_year.get(status, 0),
+        )
+        for status in order
+    ]
+
+
+def _plan_blocks(
+    plans: Sequence[Plan],
+    outcomes: dict[int, Outcome],
+    actions_by_plan: dict[int, list[Action]],
+    progress: dict[int, PlanProgress],
+    indicators: Sequence[Indicator],
+    indicator_rows: Sequence[IndicatorRow],
+    people: dict[int | None, str],
+    filters: Filters,
+) -> list[PlanBlock]:
+    """Each plan with its sections (its outcomes, in order) holding the rows that pass the filters;
+    then a block of the indicators that belong to no plan in scope."""
+    rows_by_plan: dict[int | None, list[tuple[Indicator, IndicatorRow]]] = {}
+    for indicator, row in zip(indicators, indicator_rows, strict=True):
+        plan_id = indicator.plan_id if indicator.plan_id in progress else None
+        rows_by_plan.setdefault(plan_id, []).append((indicator, row))
+
+    blocks: list[PlanBlock] = []
+    for plan in plans:
+        plan_rows = rows_by_plan.get(plan.id, [])
+        sections = _outcome_sections(plan, outcomes, actions_by_plan.get(plan.id, []), plan_rows)
+        for item in progress[plan.id].items:
+            key = item.action.outcome_id if item.action.outcome_id in sections else None
+            section = sections.setdefault(key, Section("Other actions", ""))
+            for node, depth in walk(item):
+                row = action_row(node, depth, people)
+                if filters.matches(row.code, row.title, row.status.value if row.status else None, row.owner_id):
+                    section.actions.append(row)
+        for indicator, row in plan_rows:
+            key = indicator.outcome_id if indicator.outcome_id in sections else "indicators"
+            section = sections.setdefault(key, Section("Indicators", ""))
+            if filters.matches(row.code, row.title, row.rag.value, row.owner_id):
+                section.indicators.append(row)
+        blocks.append(
+            PlanBlock(
+                plan.id,
+                plan.code,
+                plan.title,
+                plan.service.name,
+                progress[plan.id].percent,
+                progress[plan.id].status,
+                [s for s in sections.values() if not s.empty],
+            )
+        )
+    orphans = rows_by_plan.get(None, [])
+    if orphans:
+        section = Section("Indicators not in a plan", "")
+        section.indicators = [
+            row for _, row in orphans if filters.matches(row.code, row.title, row.rag.value, row.owner_id)
+        ]
+        blocks.append(PlanBlock(None, "", "Other indicators", "", None, None, [section] if not section.empty else []))
+    return blocks
+
+
+def _outcome_sections(
+    plan: Plan,
+    outcomes: dict[int, Outcome],
+    actions: Sequence[Action],
+    rows: Sequence[tuple[Indicator, IndicatorRow]],
+) -> dict[object, Section]:
+    """A section for each of the plan's outcomes that has an action or indicator, in order."""
+    used = {a.outcome_id for a in actions} | {indicator.outcome_id for indicator, _ in rows}
+    mine = sorted((o for o in outcomes.values() if o.plan_id == plan.id), key=lambda o: (o.order, o.id))
+    return {outcome.id: Section(outcome.title, outcome.category) for outcome in mine if outcome.id in used}
+
+
+def _completeness(progress: Iterable[PlanProgress], indicator_rows: Sequence[IndicatorRow]) -> Completeness:
+    """How many actions and indicators due an update this period have none."""
+    leaves = [node for p in progress for node in p.leaf_actions()]
+    due = [row for row in indicator_rows if row.rag != Rag.NOT_MEASURED]
+    return Completeness(
+        indicators_due=len(due),
+        indicators_missing=sum(1 for row in due if row.rag == Rag.NOT_AVAILABLE),
+        actions_due=len(leaves),
+        actions_missing=sum(1 for node in leaves if node.status in (ActionStatus.NEGLECTED, ActionStatus.UNASSIGNED)),
+    )

@@ -1,0 +1,78 @@
+"""An indicator's own page: every period it has reported, judged as the scorecard judges it
+(the same status and trend helpers, `rows.value_status` and `status.trend`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from indicators.models import Indicator, IndicatorValue, Target
+from indicators.periods import Period
+from indicators.status import IndicatorStatus, Trend, trend
+
+from .load import load_indicator_targets, load_indicator_values
+from .rows import value_status
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    period: Period
+    value: IndicatorValue | None
+    target: Target | None
+    status: IndicatorStatus
+    trend: Trend  # against the previous period, as the scorecard's short trend
+    amber_edge: Decimal | None  # the far edge of the tolerance band (charts)
+
+
+@dataclass(frozen=True)
+class IndicatorHistory:
+    rows: list[HistoryRow]  # oldest first, up to the latest value
+    targets: list[Target]  # every target, latest first, including those set for later periods
+
+    @property
+    def latest_target(self) -> Target | None:
+        """The target of the latest period in the history that has one."""
+        return next((row.target for row in reversed(self.rows) if row.target), None)
+
+    def series(self) -> list[tuple[Period, Decimal | None, Decimal | None, Decimal | None]]:
+        """(period, value, target, far edge of the tolerance band), oldest first, for the chart."""
+        return [
+            (
+                row.period,
+                row.value.value if row.value else None,
+                row.target.value if row.target else None,
+                row.amber_edge,
+            )
+            for row in self.rows
+        ]
+
+
+def indicator_history(indicator: Indicator) -> IndicatorHistory:
+    """The indicator's approved values against their targets, in its own periods (two queries).
+
+    The history runs to the latest value; targets set for later periods are listed with the targets.
+    """
+    values = load_indicator_values(indicator)
+    targets = load_indicator_targets(indicator)
+    polarity, own_frequency = indicator.polarity_enum, indicator.frequency_enum
+    latest = max((p.end for p in values if p.frequency == own_frequency), default=None)
+    periods = sorted(
+        p for p in set(values) | set(targets) if p.frequency == own_frequency and latest and p.end <= latest
+    )
+    rows = []
+    for period in periods:
+        value, target = values.get(period), targets.get(period)
+        previous = values.get(period.previous())
+        rule = target.as_rule() if target else None
+        rows.append(
+            HistoryRow(
+                period=period,
+                value=value,
+                target=target,
+                status=value_status(value, rule, polarity),
+                trend=trend(value.value if value else None, previous.value if previous else None, polarity),
+                amber_edge=rule.amber_edge(polarity) if rule else None,
+            )
+        )
+    latest_first = sorted(targets.values(), key=lambda t: (t.period.end, -t.period.frequency.months), reverse=True)
+    return IndicatorHistory(rows, latest_first)

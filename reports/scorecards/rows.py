@@ -1,0 +1,216 @@
+"""A scorecard's rows: one per action (groups followed by their actions) and one per indicator,
+with every status, trend and outlook from the rules in `indicators/status.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from indicators.html import plain_text, truncate
+from indicators.models import Indicator
+from indicators.periods import Frequency, Period, ReportingPeriods
+from indicators.progress import ActionProgress
+from indicators.status import (
+    ActionStatus,
+    IndicatorStatus,
+    Outlook,
+    Polarity,
+    Rag,
+    Trend,
+    indicator_status,
+    outlook,
+    trend,
+)
+from indicators.status import Target as TargetRule
+
+from .load import Targets, Values
+
+SOURCE_LABELS = dict(Indicator.Source.choices)
+
+
+@dataclass
+class ActionRow:
+    id: int
+    code: str
+    title: str
+    depth: int
+    is_group: bool
+    priority: int | None
+    desired_outcome: str
+    due_date: dt.date | None
+    revised_due_date: dt.date | None
+    owner: str
+    owner_id: int | None
+    progress: int | None
+    status: ActionStatus | None
+    update_period: Period | None
+    narrative_html: str = ""
+    narrative_summary: str = ""
+    narrative_is_long: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label if self.status else "No actions"
+
+
+@dataclass
+class IndicatorRow:
+    id: int
+    code: str
+    title: str
+    unit: str
+    decimal_places: int
+    polarity: Polarity
+    frequency: Frequency
+    source: str
+    owner: str
+    owner_id: int | None
+    reported_period: Period | None
+    value: Decimal | None
+    target: Decimal | None
+    status: IndicatorStatus
+    short_trend: Trend
+    long_trend: Trend
+    outlook: Outlook
+    last_year_value: Decimal | None
+    previous_value: Decimal | None
+    commentary: str
+    not_available_reason: str = ""
+    # (period label, value, target, far edge of the tolerance band), oldest first; PDFs only.
+    series: list[tuple[str, Decimal | None, Decimal | None, Decimal | None]] = field(default_factory=list)
+    exception: dict[str, str] | None = None
+
+    @property
+    def rag(self) -> Rag:
+        return self.status.rag
+
+
+class RecordedValue(Protocol):
+    """An approved value: a scorecard's `ValueRecord` or the `IndicatorValue` itself."""
+
+    value: Decimal | None
+    not_available: bool
+    not_available_reason: str
+
+
+def value_status(
+    record: RecordedValue | None, target: TargetRule | None, polarity: Polarity, measured_this_period: bool = True
+) -> IndicatorStatus:
+    """The status of one period's value: the status rule, except that a value marked "not
+    available" is shown as not yet available, with the officer's reason."""
+    status = indicator_status(
+        record.value if record else None, target, polarity, measured_this_period=measured_this_period
+    )
+    if record and record.not_available:
+        return IndicatorStatus(Rag.NOT_AVAILABLE, record.not_available_reason or status.reason)
+    return status
+
+
+def status_at(indicator: Indicator, reported: Period | None, values: Values, targets: Targets) -> IndicatorStatus:
+    """The indicator's status for its own `reported` period (None: not measured this period)."""
+    key = (indicator.id, reported)
+    record = values.get(key) if reported else None
+    target = targets.get(key) if reported else None
+    return value_status(record, target, indicator.polarity_enum, measured_this_period=reported is not None)
+
+
+def indicator_row(
+    indicator: Indicator,
+    periods: ReportingPeriods | None,
+    values: Values,
+    targets: Targets,
+    people: dict[int | None, str],
+) -> IndicatorRow:
+    """The indicator as the scorecard shows it, for the periods it reports on (None: not measured)."""
+    polarity = indicator.polarity_enum
+    reported = periods.reported if periods else None
+
+    def value_at(p: Period | None) -> Decimal | None:
+        found = values.get((indicator.id, p)) if p else None
+        return found.value if found else None
+
+    record = values.get((indicator.id, reported)) if reported else None
+    target = targets.get((indicator.id, reported)) if reported else None
+    short = long = Trend.NO_COMPARISON
+    forecast = Outlook.UNKNOWN
+    last_year = previous = None
+    series = []
+    if periods is not None:
+        current = value_at(reported)
+        previous = value_at(periods.previous)
+        last_year = value_at(periods.last_year)
+        short = trend(current, previous, polarity)
+        long = trend(current, last_year, polarity)
+        forecast = outlook(
+            [value_at(p) for p in periods.year_to_date],
+            indicator.frequency_enum.per_year,
+            targets.get((indicator.id, periods.year)),
+            polarity,
+            indicator.aggregation,
+        )
+        for p in periods.history:
+            rule = targets.get((indicator.id, p))
+            series.append(
+                (p.label, value_at(p), rule.value if rule else None, rule.amber_edge(polarity) if rule else None)
+            )
+    return IndicatorRow(
+        series=series,
+        id=indicator.id,
+        code=indicator.code,
+        title=indicator.title,
+        unit=indicator.unit,
+        decimal_places=indicator.decimal_places,
+        polarity=polarity,
+        frequency=indicator.frequency_enum,
+        source=SOURCE_LABELS.get(indicator.source, indicator.source),
+        owner=people.get(indicator.owner_id, ""),
+        owner_id=indicator.owner_id,
+        reported_period=reported,
+        value=record.value if record else None,
+        target=target.value if target else None,
+        status=status_at(indicator, reported, values, targets),
+        short_trend=short,
+        long_trend=long,
+        outlook=forecast,
+        last_year_value=last_year,
+        previous_value=previous,
+        commentary=record.commentary if record else "",
+        not_available_reason=record.not_available_reason if record and record.not_available else "",
+    )
+
+
+def walk(node: ActionProgress, depth: int = 0) -> Iterator[tuple[ActionProgress, int]]:
+    """The action and everything under it, depth first, with each one's depth."""
+    yield node, depth
+    for child in node.children:
+        yield from walk(child, depth + 1)
+
+
+def action_row(node: ActionProgress, depth: int, people: dict[int | None, str]) -> ActionRow:
+    action = node.action
+    update = node.latest_update
+    narrative = update.narrative if update else ""  # sanitised when saved (ActionUpdate.save)
+    words = plain_text(narrative, sanitised=True)
+    summary = truncate(words)
+    return ActionRow(
+        id=action.id,
+        code=action.code,
+        title=action.title,
+        depth=depth,
+        is_group=node.is_group,
+        priority=action.priority,
+        desired_outcome=action.desired_outcome,
+        due_date=action.due_date,
+        revised_due_date=update.revised_due_date if update else None,
+        owner=people.get(action.assigned_to_id, ""),
+        owner_id=action.assigned_to_id,
+        progress=node.percent,
+        status=node.status,
+        update_period=update.period if update else None,
+        narrative_html=narrative,
+        narrative_summary=summary,
+        narrative_is_long=summary != words,
+    )
