@@ -30,11 +30,6 @@ class RiskBand(StrEnum):
     def label(self) -> str:
         return {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}[self.value]
 
-    @property
-    def status_code(self) -> str:
-        """The status-badge shape used to show the band (never colour alone)."""
-        return {"low": "green", "medium": "amber", "high": "red", "very_high": "red"}[self.value]
-
 
 class Direction(StrEnum):
     IMPROVING = "improving"

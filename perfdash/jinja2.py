@@ -16,7 +16,14 @@ from indicators.permissions import user_roles
 from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
 from reports.presentation.colours import print_palette_css
 from reports.presentation.numbers import format_number
-from reports.presentation.status import OUTLOOK_STATUS_CODES, SHAPES, print_icon_css, status_icon, status_tone
+from reports.presentation.status import (
+    OUTLOOK_STATUS_CODES,
+    RISK_BAND_STATUS_CODES,
+    SHAPES,
+    print_icon_css,
+    status_icon,
+    status_tone,
+)
 from reports.presentation.svg import sparkline_image
 
 
@@ -80,6 +87,7 @@ def environment(**options: Any) -> Environment:
             "print_palette_css": print_palette_css,
             "ICON_CODES": frozenset(SHAPES),
             "OUTLOOK_STATUS_CODES": OUTLOOK_STATUS_CODES,
+            "RISK_BAND_STATUS_CODES": RISK_BAND_STATUS_CODES,
             "trend_glyph": trend_glyph,
             "trend_tone": trend_tone,
             "direction_glyph": direction_glyph,

@@ -10,13 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pdfminer.high_level import extract_text
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from indicators.models import Committee, IndicatorValue, Role
+from indicators.models import Committee, IndicatorValue, Risk, Role
 from indicators.periods import Period
+from indicators.risk_register import build_register
 from reports.committee import tasks
 from reports.committee.pdf import build_report_data
 from reports.models import CommitteeReport, IssuedReport
@@ -81,6 +83,25 @@ def test_pdf_has_every_action_code_value_and_status_word(demo_pdf):
     assert "Overall plan progress: 60%" in text
     assert "Appendix 4: Exception reports" in text and "Improvement actions" in text
     assert "Appendix 5: Risk register" in text and "CFSW-R01" in text
+
+
+def test_risk_appendix_is_the_web_register(client, demo_pdf):
+    pdf, data = demo_pdf
+    committee = Committee.objects.get(slug="ecod")
+    in_scope = Risk.objects.filter(service__in=committee.services.all()).select_related("owner")
+    register = build_register(in_scope, timezone.localdate())
+    assert data.risks.rows == register.rows and len(register.rows) > 1
+    text = " ".join(extract_text(io.BytesIO(pdf)).split())
+    for row in register.rows:
+        assert f"{row.score} ({row.likelihood} × {row.impact})" in text
+        assert row.direction.label in text and row.band.label in text
+    assert any(row.direction != row.direction.NEW for row in register.rows)  # a direction of travel is shown
+    assert ("Overdue" in text) == any(row.overdue for row in register.rows)
+
+    client.force_login(make_user("cllr", Role.Kind.MEMBER))
+    page = client.get(reverse("committee_risks", args=["ecod"])).content.decode()
+    for row in register.rows:
+        assert row.reference in page and row.direction.label in page
 
 
 def test_pdf_pages_are_numbered_and_counted(demo_pdf):

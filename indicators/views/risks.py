@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,48 +12,21 @@ from django.utils import timezone
 
 from ..models import Committee, Risk, RiskReview, Service
 from ..permissions import can_review_risk, risk_for_review
-from ..risks import Direction, direction, heat_map, review_overdue
+from ..risk_register import SORTS, build_register
 from ..workflow import Conflict, WorkflowError, current_round, editable, save_entry
 
-SORTS = {
-    "score": lambda r: (-r.risk.score, r.risk.reference),
-    "reference": lambda r: r.risk.reference,
-    "review": lambda r: (r.risk.review_date is None, r.risk.review_date, r.risk.reference),
-}
 SCALE = [(n, f"{n}") for n in range(1, 6)]
-
-
-@dataclass
-class RegisterRow:
-    risk: Risk
-    direction: Direction
-    overdue: bool
-    can_review: bool
 
 
 def _register(request: HttpRequest, title: str, risks) -> HttpResponse:
     risks = list(risks.select_related("service", "owner").order_by("reference"))
-    previous = {}
-    # The score before each risk's latest approved review, for the direction of travel.
-    for review in RiskReview.objects.approved().filter(risk__in=risks).order_by("period"):
-        previous[review.risk_id] = review.previous_score
-    today = timezone.localdate()
-    rows = [
-        RegisterRow(
-            r,
-            direction(r.score, previous.get(r.id)),
-            review_overdue(r.review_date, today),
-            can_review_risk(request.user, r),
-        )
-        for r in risks
-    ]
     sort = request.GET.get("sort", "score")
-    rows.sort(key=SORTS.get(sort, SORTS["score"]))
-    grid = heat_map([(r.likelihood, r.impact) for r in risks])
+    register = build_register(risks, timezone.localdate(), sort if sort in SORTS else "score")
+    reviewable = {risk.id for risk in risks if can_review_risk(request.user, risk)}
     return render(
         request,
         "indicators/risk_register.html",
-        {"title": title, "rows": rows, "grid": grid, "sort": sort},
+        {"title": title, "register": register, "reviewable": reviewable, "sort": sort},
     )
 
 

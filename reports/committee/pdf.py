@@ -14,11 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.template import engines
+from django.utils import timezone
 from weasyprint import HTML
 
 from indicators.models import Risk
 from indicators.periods import Period
-from indicators.risks import risk_band
+from indicators.risk_register import Register, build_register
 from indicators.status import Rag
 from reports.models import CommitteeReport
 from reports.scorecards.build import Scorecard, build_scorecard
@@ -31,21 +32,6 @@ HISTORY_PERIODS = 6
 
 
 @dataclass
-class RiskRow:
-    reference: str
-    title: str
-    owner: str
-    likelihood: int
-    impact: int
-    score: int
-    target_score: int
-    controls: str
-    latest_position: str
-    review_date: dt.date | None
-    band: str = ""
-
-
-@dataclass
 class ReportData:
     title: str
     committee: str
@@ -54,7 +40,7 @@ class ReportData:
     appendices: dict[str, bool]
     scorecard: Scorecard
     red_indicators: list[IndicatorRow]  # the exception reports appendix, in the scorecard's order
-    risks: list[RiskRow]
+    risks: Register | None  # the same register as the web page, with direction of travel and overdue reviews
     generated_at: dt.datetime
 
 
@@ -62,25 +48,10 @@ def build_report_data(report: CommitteeReport) -> ReportData:
     """Everything the report shows, read in a fixed number of queries."""
     scope = report_scope(report)
     scorecard = build_scorecard(scope, report.period, history=HISTORY_PERIODS, with_exceptions=True)
-    risks = []
+    risks = None
     if report.include_risks:
-        for risk in Risk.objects.filter(service__in=scope.plans.values("service")).select_related("owner"):
-            risks.append(
-                RiskRow(
-                    risk.reference,
-                    risk.title,
-                    risk.owner.get_full_name() if risk.owner else "",
-                    risk.likelihood,
-                    risk.impact,
-                    risk.score,
-                    risk.target_score,
-                    risk.controls,
-                    risk.latest_position,
-                    risk.review_date,
-                    risk_band(risk.score).label,
-                )
-            )
-        risks.sort(key=lambda r: (-r.score, r.reference))
+        in_scope = Risk.objects.filter(service__in=scope.plans.values("service")).select_related("owner")
+        risks = build_register(in_scope, timezone.localdate())
     return ReportData(
         title=report.title,
         committee=report.committee.name,

@@ -12,6 +12,7 @@ import functools
 
 from markupsafe import Markup
 
+from indicators.risks import RiskBand
 from indicators.status import Outlook
 
 from .colours import TONE_COLOURS
@@ -73,6 +74,14 @@ OUTLOOK_STATUS_CODES = {
     Outlook.MAY: "amber",
     Outlook.UNLIKELY: "red",
     Outlook.UNKNOWN: "not_measured",
+}
+
+# A risk band is shown with the badge of the indicator status of the same urgency.
+RISK_BAND_STATUS_CODES = {
+    RiskBand.LOW: "green",
+    RiskBand.MEDIUM: "amber",
+    RiskBand.HIGH: "red",
+    RiskBand.VERY_HIGH: "red",
 }
 
 
