@@ -17,7 +17,15 @@ from django.db.models import QuerySet
 
 from .models import Action, ActionUpdate, Plan
 from .periods import Period, period_from_key
-from .status import ActionStatus, Weighted, action_status, rollup_progress, rollup_status, whole_percent
+from .status import (
+    ActionStatus,
+    Weighted,
+    action_status,
+    is_finished,
+    rollup_progress,
+    rollup_status,
+    whole_percent,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +95,7 @@ def finished_action_ids(actions, before: Period) -> set[int]:
     return {
         action_id
         for action_id, update in latest.items()
-        if update.progress == 100 or update.set_status == ActionUpdate.SetStatus.CANCELLED
+        if is_finished(update.progress, update.set_status == ActionUpdate.SetStatus.CANCELLED)
     }
 
 

@@ -317,6 +317,11 @@ def expected_progress(start: dt.date, due: dt.date, as_of: dt.date) -> Decimal:
     return min(Decimal(1), max(Decimal(0), Decimal(elapsed) / Decimal(total)))
 
 
+def is_finished(progress: int | None, cancelled: bool) -> bool:
+    """An action is finished once it is completed (100%) or cancelled: no more updates are due."""
+    return cancelled or (progress or 0) >= 100
+
+
 def action_status(
     *,
     progress: int | None,
@@ -333,10 +338,8 @@ def action_status(
     See the module docstring for the order of the rules.
     """
     progress = progress or 0
-    if cancelled:
-        return ActionStatus.CANCELLED
-    if progress >= 100:
-        return ActionStatus.COMPLETED
+    if is_finished(progress, cancelled):
+        return ActionStatus.CANCELLED if cancelled else ActionStatus.COMPLETED
     if due_date is not None and as_of > due_date:
         return ActionStatus.OVERDUE
     if not assigned:

@@ -18,6 +18,7 @@ from indicators.status import (
     action_status,
     expected_progress,
     indicator_status,
+    is_finished,
     outlook,
     projected_year_end,
     rollup_progress,
@@ -219,6 +220,21 @@ def test_action_status(kwargs, expected):
         "updated_this_period": True,
     } | kwargs
     assert action_status(**arguments) == expected
+
+
+@pytest.mark.parametrize(
+    ("progress", "cancelled", "finished"),
+    [
+        (100, False, True),
+        (99, False, False),
+        (None, False, False),
+        (0, True, True),
+        (40, True, True),
+        (0, False, False),
+    ],
+)
+def test_an_action_is_finished_when_completed_or_cancelled(progress, cancelled, finished):
+    assert is_finished(progress, cancelled) is finished
 
 
 @pytest.mark.parametrize(
