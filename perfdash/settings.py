@@ -18,6 +18,7 @@ Environment variables:
     CACHE          redis, database or memory (default: redis with REDIS_URL, else database in production)
     LOG_FORMAT     "json" for one JSON object a line (default text)
     SENTRY_DSN     report errors to a Sentry-compatible service (needs `pip install sentry-sdk`)
+    STATIC_ROOT    where collectstatic puts the static files WhiteNoise serves (default ./staticfiles)
     WORKER_STALE_AFTER  seconds a ready task may wait before /healthz calls the worker failing (600)
 """
 
@@ -193,7 +194,7 @@ USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d %B %Y", "%d %b %Y"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,20 +1,34 @@
 """Running for real: the gunicorn configuration, refusing unsafe settings, health, caches, backups."""
 
 import datetime as dt
+import http.cookiejar
 import importlib.util
 import json
 import logging
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from perfdash.logging import JsonFormatter
+from tests.factories import PASSWORD, make_performance_user
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -212,3 +226,170 @@ def test_error_reporting_needs_sentry_sdk_when_a_dsn_is_set():
     result = run_manage("check", DEBUG="1", SENTRY_DSN="https://key@errors.example.gov.uk/1")
     assert result.returncode != 0
     assert "SENTRY_DSN is set but sentry-sdk is not installed" in result.stderr
+
+
+# Several app servers
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def redis_url_for_tests() -> str:
+    """Redis for the tests: DB 5 on the local server unless PERFDASH_TEST_REDIS_URL says otherwise."""
+    return os.environ.get("PERFDASH_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory) -> Path:
+    """collectstatic's output, as a deployment has it (DEBUG off serves hashed names from its manifest)."""
+    root = tmp_path_factory.mktemp("static")
+    result = run_manage("collectstatic", "--noinput", **PRODUCTION, STATIC_ROOT=str(root))
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@contextmanager
+def gunicorn(env: dict[str, str]):
+    """A gunicorn with our config on a free loopback port, stopped (gracefully) on leaving."""
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [str(GUNICORN), "-c", "deploy/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=environment(**env, GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", GUNICORN_THREADS="2"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz/web", timeout=5) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"gunicorn stopped: {server.stderr.read()}")
+                time.sleep(0.5)
+        else:
+            pytest.fail("gunicorn did not answer /healthz/web within a minute")
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+class Browser:
+    """Just enough of a browser: one cookie jar for 127.0.0.1 (cookies ignore the port, so a session
+    started on one app server goes to the other, as behind a load balancer), CSRF from the cookie.
+    Production cookies are Secure; here the TLS proxy is left out, so they go over plain HTTP."""
+
+    class LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):
+        def return_ok_secure(self, cookie, request) -> bool:
+            return True
+
+    def __init__(self) -> None:
+        self.cookies = http.cookiejar.CookieJar(self.LoopbackPolicy())
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, url: str) -> tuple[int, str]:
+        with self.opener.open(url, timeout=60) as response:
+            return response.status, response.read().decode()
+
+    def post(self, url: str, data: dict[str, str]) -> tuple[int, str]:
+        token = next(cookie.value for cookie in self.cookies if cookie.name == "csrftoken")
+        body = urllib.parse.urlencode(data | {"csrfmiddlewaretoken": token}).encode()
+        with self.opener.open(urllib.request.Request(url, data=body), timeout=60) as response:  # noqa: S310
+            return response.status, response.read().decode()
+
+
+@pytest.fixture
+def server_database_url(transactional_db) -> str:
+    """The test database's URL for other processes; skips the test on SQLite (in memory, this process's only)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server database: run with DATABASE_URL=postgres://... (CI does)")
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.parametrize("cache", ["redis", "database"])
+def test_two_app_servers_share_sessions_data_and_cache(cache, server_database_url, collected_static):
+    prefix = f"perfdash-test-{uuid.uuid4().hex[:12]}"
+    env = PRODUCTION | {
+        "DATABASE_URL": server_database_url,
+        "STATIC_ROOT": str(collected_static),
+        "CACHE": cache,
+        "CACHE_KEY_PREFIX": prefix,
+        "ACCESS_LOG": "",
+    }
+    if cache == "redis":
+        env["REDIS_URL"] = redis_url_for_tests()
+        try:
+            redis.Redis.from_url(env["REDIS_URL"]).ping()
+        except redis.ConnectionError:
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"no Redis at {env['REDIS_URL']} (.ci/run starts one)")
+        shared = RedisCache(env["REDIS_URL"], {"KEY_PREFIX": prefix})
+    else:
+        result = run_manage("createcachetable", **env)
+        assert result.returncode == 0, result.stderr
+        shared = DatabaseCache("perfdash_cache", {"KEY_PREFIX": prefix})
+    performance = make_performance_user("performance")
+    # The servers have production's password hashers, not the tests' fast one.
+    performance.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    performance.save(update_fields=["password"])
+
+    try:
+        with gunicorn(env) as one, gunicorn(env) as two:
+            browser = Browser()
+            browser.get(f"{one}/accounts/login/")
+            status, page = browser.post(f"{one}/accounts/login/", {"username": "performance", "password": PASSWORD})
+            assert "Sign out" in page
+
+            # Signed in through one, the session is good on the other.
+            status, page = browser.get(f"{two}/rounds/")
+            assert status == 200 and "Open a period for updates" in page
+
+            # A change through one is visible through the other.
+            browser.post(f"{one}/rounds/", {"period": "Q3 2022/23", "deadline": "31/01/2023"})
+            assert "Q3 2022/23" in browser.get(f"{two}/rounds/")[1]
+
+            # A scorecard built on one is served from the shared cache by the other: mark the
+            # cached copy, and the other server shows the mark.
+            browser.get(f"{one}/scorecards/")
+            keys = cached_scorecard_keys(shared, prefix)
+            assert len(keys) == 1
+            title, body = shared.get(keys[0])
+            shared.set(keys[0], (title, body + "<p>Built by the other server</p>"), 60)
+            assert "Built by the other server" in browser.get(f"{two}/scorecards/")[1]
+            assert cached_scorecard_keys(shared, prefix) == keys
+    finally:
+        shared.clear() if cache == "database" else forget_keys(env.get("REDIS_URL", ""), prefix)
+
+
+def cached_scorecard_keys(shared, prefix: str) -> list[str]:
+    """The cache keys (as Django names them) of the scorecards cached under `prefix`."""
+    raw_prefix = f"{prefix}:1:"
+    if isinstance(shared, RedisCache):
+        client = redis.Redis.from_url(shared._servers[0])
+        raw = [key.decode() for key in client.scan_iter(f"{raw_prefix}scorecard:*")]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM perfdash_cache WHERE cache_key LIKE %s", [f"{raw_prefix}scorecard:%"])
+            raw = [row[0] for row in cursor.fetchall()]
+    return sorted(key.removeprefix(raw_prefix) for key in raw)
+
+
+def forget_keys(url: str, prefix: str) -> None:
+    """Delete this test's keys only: the Redis database may be shared, so never flush it."""
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
