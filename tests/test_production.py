@@ -3,6 +3,7 @@
 import datetime as dt
 import http.cookiejar
 import importlib.util
+import io
 import json
 import logging
 import os
@@ -17,18 +18,23 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg2
 import pytest
 import redis
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from indicators.periods import Period
 from perfdash.logging import JsonFormatter
-from tests.factories import PASSWORD, make_performance_user
+from reports.models import CommitteeReport, IssuedReport
+from tests.factories import PASSWORD, make_committee, make_performance_user
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -393,3 +399,82 @@ def forget_keys(url: str, prefix: str) -> None:
     client = redis.Redis.from_url(url)
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
+
+
+# Backups
+
+
+def issue(title: str, pdf: bytes) -> IssuedReport:
+    report = CommitteeReport.objects.create(
+        title=title, committee=make_committee(), meeting_date=dt.date(2022, 11, 30), period=Period.parse("Q2 2022/23")
+    )
+    return IssuedReport.objects.create(report=report, data={"title": title}, pdf=pdf, page_count=1)
+
+
+def small_pdf(text: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<h1>{text}</h1>").write_pdf()
+
+
+@pytest.mark.django_db
+def test_verify_archive_checks_every_issued_pdf_against_its_sha256():
+    first = issue("Q2 performance", small_pdf("Q2 performance"))
+    issue("Q3 performance", small_pdf("Q3 performance"))
+    out = io.StringIO()
+    call_command("verify_archive", stdout=out)
+    assert out.getvalue().strip() == "All 2 issued reports match their SHA-256."
+
+    # Damage one copy behind the model's back, as a bad restore or a disk fault would.
+    IssuedReport.objects.filter(pk=first.pk).update(pdf=bytes(first.pdf)[:-10])
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 2 issued reports do not match"):
+        call_command("verify_archive", stdout=io.StringIO(), stderr=err)
+    assert f"MISMATCH: Q2 performance, issued {first.issued_at:%d %b %Y} (id {first.pk})" in err.getvalue()
+
+
+def test_verify_archive_exits_non_zero_on_a_mismatch(tmp_path):
+    database = tmp_path / "archive.sqlite3"
+    env = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}"}
+    assert run_manage("migrate", "--noinput", **env).returncode == 0
+    assert run_manage("verify_archive", **env).returncode == 0
+    code = (
+        "from tests.test_production import issue; from reports.models import IssuedReport;"
+        "damaged = issue('Q2', b'%PDF-1.7 as issued');"
+        "IssuedReport.objects.filter(pk=damaged.pk).update(pdf=b'%PDF-1.7 damaged')"
+    )
+    assert run_manage("shell", "-c", code, **env).returncode == 0
+    result = run_manage("verify_archive", **env)
+    assert result.returncode == 1
+    assert "1 of 1 issued reports do not match" in result.stderr
+
+
+def test_a_restored_dump_holds_every_issued_pdf_byte_for_byte(server_database_url, tmp_path):
+    issued = [issue(f"Report {n}", small_pdf(f"Report {n}")) for n in range(3)]
+    issued.append(issue("Every byte value", bytes(range(256)) * 64))
+    db = connection.settings_dict
+    pg = {"PGHOST": db["HOST"] or "127.0.0.1", "PGPORT": str(db["PORT"] or 5432), "PGUSER": db["USER"]}
+    pg["PGPASSWORD"] = db["PASSWORD"] or ""
+    restored = f"{db['NAME']}_restore"
+    dump = tmp_path / "perfdash.dump"
+
+    def run(*command: str) -> None:
+        subprocess.run(command, env=os.environ | pg, check=True, capture_output=True, timeout=300)
+
+    # The README's routine: a custom-format dump, restored into a fresh database.
+    run("pg_dump", "--format=custom", f"--file={dump}", db["NAME"])
+    run("dropdb", "--if-exists", restored)
+    run("createdb", restored)
+    try:
+        run("pg_restore", "--no-owner", f"--dbname={restored}", str(dump))
+        restored_url = server_database_url.rsplit("/", 1)[0] + f"/{restored}"
+        result = run_manage("verify_archive", DEBUG="1", DATABASE_URL=restored_url)
+        assert result.returncode == 0, result.stderr
+        assert "All 4 issued reports match their SHA-256." in result.stdout
+        with psycopg2.connect(restored_url) as restored_db, restored_db.cursor() as cursor:
+            cursor.execute("SELECT id, pdf FROM reports_issuedreport")
+            copies = {pk: bytes(pdf) for pk, pdf in cursor.fetchall()}
+        restored_db.close()
+        assert copies == {report.pk: bytes(report.pdf) for report in issued}
+    finally:
+        run("dropdb", "--if-exists", restored)
