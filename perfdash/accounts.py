@@ -27,6 +27,17 @@ from indicators.permissions import require_performance_team
 logger = logging.getLogger(__name__)
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address a request came from, for lockouts: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies
+    of our own, the X-Forwarded-For entry the outermost of them added (entries left of it are whatever
+    the client sent, so never trusted)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 @dataclass(frozen=True)
 class Lockout:
     username: str

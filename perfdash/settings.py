@@ -159,11 +159,7 @@ AXES_SENSITIVE_PARAMETERS: list[str] = []
 # The client's address is REMOTE_ADDR unless proxies we run put it in X-Forwarded-For: anyone can
 # send that header, so trusting it by default would let a guesser dodge the lockout.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_CLIENT_IP_CALLABLE = "perfdash.accounts.client_address"
 
 # Sessions live in the database (shared by every app server). perfdash.sessions signs a user out
 # after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after signing in.

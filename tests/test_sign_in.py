@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from indicators.models import Role
+from perfdash.accounts import client_address
 from tests.browser import browser_page, serious_accessibility_violations, sign_in
 from tests.factories import PASSWORD, make_performance_user, make_user
 
@@ -47,6 +48,22 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(client):
     for n in range(5):
         client.post(LOGIN, {"username": "officer", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
     assert attempt(client, "officer", PASSWORD, address="127.0.0.1").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "address"),
+    [
+        (0, "203.0.113.5", "127.0.0.1"),  # no proxy of ours: the header is the client's own word
+        (1, "203.0.113.5", "203.0.113.5"),  # nginx set it to the address it saw
+        (1, "198.51.100.1, 203.0.113.5", "203.0.113.5"),  # nginx appended to what the client sent
+        (2, "198.51.100.1, 203.0.113.5, 10.0.0.2", "203.0.113.5"),  # a load balancer, then nginx
+        (2, "203.0.113.5", "127.0.0.1"),  # fewer entries than proxies: not from our proxies
+    ],
+)
+def test_behind_our_own_proxies_the_lockout_counts_the_address_they_saw(settings, rf, proxies, forwarded_for, address):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.post(LOGIN, HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="127.0.0.1")
+    assert client_address(request) == address
 
 
 def test_the_lockout_ends_after_the_cool_off_time(client):
