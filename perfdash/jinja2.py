@@ -14,6 +14,7 @@ from jinja2 import Environment
 
 from indicators.periods import Period
 from indicators.permissions import user_roles
+from perfdash.sso import sign_in_options
 from reports.icons import SHAPES, print_icon_css, status_icon, status_tone
 from reports.svg import sparkline_image
 
@@ -95,6 +96,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "user_roles": user_roles,
             "sparkline_image": sparkline_image,
+            "sign_in_options": sign_in_options,
         }
     )
     env.filters.update(

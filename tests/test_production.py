@@ -7,15 +7,11 @@ import io
 import json
 import logging
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -35,21 +31,7 @@ from indicators.periods import Period
 from perfdash.logging import JsonFormatter
 from reports.models import CommitteeReport, IssuedReport
 from tests.factories import PASSWORD, make_committee, make_performance_user
-
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "x7!q-production-like-secret-key-for-the-gunicorn-tests-0123456789abcdef",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-}
-
-
-def environment(**env: str) -> dict[str, str]:
-    """This process's environment without its Django and test switches, plus `env`."""
-    leave_out = set(PRODUCTION) | {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
-    return {k: v for k, v in os.environ.items() if k not in leave_out} | env
+from tests.servers import GUNICORN, PRODUCTION, ROOT, environment, gunicorn
 
 
 def check_gunicorn_config(**env: str) -> subprocess.CompletedProcess:
@@ -111,7 +93,8 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         env=environment(**env),
         capture_output=True,
         text=True,
-        timeout=120,
+        # collectstatic compresses every file (about a minute on 2 idle cores): generous, not endless.
+        timeout=900,
         check=False,
     )
 
@@ -237,12 +220,6 @@ def test_error_reporting_needs_sentry_sdk_when_a_dsn_is_set():
 # Several app servers
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def redis_url_for_tests() -> str:
     """Redis for the tests: DB 5 on the local server unless PERFDASH_TEST_REDIS_URL says otherwise."""
     return os.environ.get("PERFDASH_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -255,41 +232,6 @@ def collected_static(tmp_path_factory) -> Path:
     result = run_manage("collectstatic", "--noinput", **PRODUCTION, STATIC_ROOT=str(root))
     assert result.returncode == 0, result.stderr
     return root
-
-
-@contextmanager
-def gunicorn(env: dict[str, str]):
-    """A gunicorn with our config on a free loopback port, stopped (gracefully) on leaving."""
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [str(GUNICORN), "-c", "deploy/gunicorn.conf.py"],
-        cwd=ROOT,
-        env=environment(**env, GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", GUNICORN_THREADS="2"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz/web", timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"gunicorn stopped: {server.stderr.read()}")
-                time.sleep(0.5)
-        else:
-            pytest.fail("gunicorn did not answer /healthz/web within a minute")
-        yield base
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 class Browser:
