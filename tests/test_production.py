@@ -29,7 +29,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from indicators.periods import Period
 from perfdash.logging import JsonFormatter
-from reports.models import CommitteeReport, IssuedReport
+from reports.models import CommitteeReport, IssuedReport, ReportRender
 from tests.factories import PASSWORD, make_committee, make_performance_user
 from tests.servers import GUNICORN, PRODUCTION, ROOT, environment, gunicorn
 
@@ -420,3 +420,27 @@ def test_a_restored_dump_holds_every_issued_pdf_byte_for_byte(server_database_ur
         assert copies == {report.pk: bytes(report.pdf) for report in issued}
     finally:
         run("dropdb", "--if-exists", restored)
+
+
+@pytest.mark.django_db
+def test_prune_draft_pdfs_keeps_each_reports_latest_and_every_issued_report():
+    issued = issue("Q2 performance", b"%PDF-1.7 issued")
+    report = issued.report
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    old, latest_old = (
+        ReportRender.objects.create(report=report, status=ReportRender.Status.DONE, pdf=b"%PDF", finished_at=long_ago)
+        for _ in range(2)
+    )
+    failed = ReportRender.objects.create(report=report, status=ReportRender.Status.FAILED, finished_at=long_ago)
+    waiting = ReportRender.objects.create(report=report)  # queued: never pruned
+    other_report = issue("Q3 performance", b"%PDF-1.7 other").report
+    only = ReportRender.objects.create(
+        report=other_report, status=ReportRender.Status.DONE, pdf=b"%PDF", finished_at=long_ago
+    )
+
+    out = io.StringIO()
+    call_command("prune_draft_pdfs", "--days", "30", stdout=out)
+    assert out.getvalue().strip() == "Deleted 2 draft PDFs finished more than 30 days ago."
+    assert set(ReportRender.objects.values_list("pk", flat=True)) == {latest_old.pk, waiting.pk, only.pk}
+    assert not ReportRender.objects.filter(pk__in=[old.pk, failed.pk]).exists()
+    assert IssuedReport.objects.count() == 2
