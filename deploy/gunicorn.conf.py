@@ -9,7 +9,9 @@
     FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* (default 127.0.0.1)
     ACCESS_LOG           access log file, "-" for standard output (default), "" for none
 
-Measured on 2 cores (bench/README.md): 3 sync workers serve the council scorecard at ~250 req/s.
+Sync workers suit perfdash: pages are CPU-bound (building and rendering scorecards), so a worker
+per core and one more keeps the cores busy while a request waits on PostgreSQL. bench/rush.py
+measures a quarter-end rush against this configuration (figures in bench/README.md).
 """
 
 import gc

@@ -13,6 +13,7 @@ from jinja2 import Environment
 
 from indicators.periods import Period
 from indicators.permissions import user_roles
+from perfdash.sso import sign_in_options
 from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
 from reports.presentation.colours import print_palette_css
 from reports.presentation.numbers import format_number
@@ -98,6 +99,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "user_roles": user_roles,
             "sparkline_image": sparkline_image,
+            "sign_in_options": sign_in_options,
         }
     )
     env.filters.update(

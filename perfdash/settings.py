@@ -14,6 +14,9 @@ Environment variables:
                           0 = until lifted)
     SESSION_IDLE_MINUTES  sign out after this long without a request (default 60)
     SESSION_MAX_HOURS     sign out this long after signing in, however active (default 12)
+    OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET  single sign-on with the council's identity provider
+    OIDC_PROVIDER_NAME    what the sign-in button calls it (default "your council account")
+    LOCAL_PASSWORDS       "0" to sign in only through the provider
     REDIS_URL      e.g. redis://127.0.0.1:6379/0: the cache shared by every app server
     CACHE          redis, database or memory (default: redis with REDIS_URL, else database in production)
     LOG_FORMAT     "json" for one JSON object a line (default text)
@@ -137,10 +140,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with the council's identity provider (perfdash/sso.py), when OIDC_ISSUER is set.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your council account")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # matched by email to users the performance team has set up
+OIDC_TIMEOUT = 15
+# LOCAL_PASSWORDS=0: everyone signs in through the provider; perfdash's own passwords are refused.
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user and address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []),
+    "perfdash.sso.CouncilOIDCBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

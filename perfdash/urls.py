@@ -4,7 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from indicators.views.updates import home
-from perfdash import accounts, health
+from perfdash import accounts, health, sso
+from perfdash.sso import local_passwords_only
 
 urlpatterns = [
     path("", home, name="home"),
@@ -16,43 +17,55 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),
+        local_passwords_only(auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html")),
         name="password_change",
     ),
     path(
         "accounts/password/changed/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        local_passwords_only(
+            auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
+        ),
         name="password_change_done",
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            extra_email_context={"timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+        local_passwords_only(
+            auth_views.PasswordResetView.as_view(
+                template_name="accounts/password_reset.html",
+                email_template_name="accounts/password_reset_email.txt",
+                subject_template_name="accounts/password_reset_subject.txt",
+                extra_email_context={"timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+            )
         ),
         name="password_reset",
     ),
     path(
         "accounts/password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="accounts/password_reset_done.html",
-            extra_context={"timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+        local_passwords_only(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="accounts/password_reset_done.html",
+                extra_context={"timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+            )
         ),
         name="password_reset_done",
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html"),
+        local_passwords_only(
+            auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html")
+        ),
         name="password_reset_confirm",
     ),
     path(
         "accounts/password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        local_passwords_only(
+            auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+        ),
         name="password_reset_complete",
     ),
     path("accounts/lockouts/", accounts.lockouts, name="lockouts"),
+    path("oidc/authenticate/", sso.sign_in, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/web", health.healthz_web, name="healthz_web"),
     path("", include("reports.urls")),

@@ -7,15 +7,11 @@ import io
 import json
 import logging
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -33,23 +29,9 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from indicators.periods import Period
 from perfdash.logging import JsonFormatter
-from reports.models import CommitteeReport, IssuedReport
+from reports.models import CommitteeReport, IssuedReport, ReportRender
 from tests.factories import PASSWORD, make_committee, make_performance_user
-
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "x7!q-production-like-secret-key-for-the-gunicorn-tests-0123456789abcdef",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-}
-
-
-def environment(**env: str) -> dict[str, str]:
-    """This process's environment without its Django and test switches, plus `env`."""
-    leave_out = set(PRODUCTION) | {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
-    return {k: v for k, v in os.environ.items() if k not in leave_out} | env
+from tests.servers import GUNICORN, PRODUCTION, ROOT, environment, gunicorn
 
 
 def check_gunicorn_config(**env: str) -> subprocess.CompletedProcess:
@@ -104,14 +86,15 @@ def test_gunicorn_settings_come_from_the_environment():
     assert config["accesslog"] == "-"
 
 
-def run_manage(*args: str, timeout: int = 120, **env: str) -> subprocess.CompletedProcess:
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=environment(**env),
         capture_output=True,
         text=True,
-        timeout=timeout,
+        # collectstatic compresses every file (about a minute on 2 idle cores): generous, not endless.
+        timeout=900,
         check=False,
     )
 
@@ -237,12 +220,6 @@ def test_error_reporting_needs_sentry_sdk_when_a_dsn_is_set():
 # Several app servers
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def redis_url_for_tests() -> str:
     """Redis for the tests: DB 5 on the local server unless PERFDASH_TEST_REDIS_URL says otherwise."""
     return os.environ.get("PERFDASH_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -256,44 +233,9 @@ def collected_static(tmp_path_factory) -> Path:
         pytest.skip("needs a server database: run with DATABASE_URL=postgres://... (CI does)")
     root = tmp_path_factory.mktemp("static")
     # Compressing the static files (plotly.js with Brotli) takes most of a minute of CPU.
-    result = run_manage("collectstatic", "--noinput", timeout=600, **PRODUCTION, STATIC_ROOT=str(root))
+    result = run_manage("collectstatic", "--noinput", **PRODUCTION, STATIC_ROOT=str(root))
     assert result.returncode == 0, result.stderr
     return root
-
-
-@contextmanager
-def gunicorn(env: dict[str, str]):
-    """A gunicorn with our config on a free loopback port, stopped (gracefully) on leaving."""
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [str(GUNICORN), "-c", "deploy/gunicorn.conf.py"],
-        cwd=ROOT,
-        env=environment(**env, GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", GUNICORN_THREADS="2"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz/web", timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"gunicorn stopped: {server.stderr.read()}")
-                time.sleep(0.5)
-        else:
-            pytest.fail("gunicorn did not answer /healthz/web within a minute")
-        yield base
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 class Browser:
@@ -482,3 +424,27 @@ def test_a_restored_dump_holds_every_issued_pdf_byte_for_byte(server_database_ur
         assert copies == {report.pk: bytes(report.pdf) for report in issued}
     finally:
         run("dropdb", "--if-exists", restored)
+
+
+@pytest.mark.django_db
+def test_prune_draft_pdfs_keeps_each_reports_latest_and_every_issued_report():
+    issued = issue("Q2 performance", b"%PDF-1.7 issued")
+    report = issued.report
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    old, latest_old = (
+        ReportRender.objects.create(report=report, status=ReportRender.Status.DONE, pdf=b"%PDF", finished_at=long_ago)
+        for _ in range(2)
+    )
+    failed = ReportRender.objects.create(report=report, status=ReportRender.Status.FAILED, finished_at=long_ago)
+    waiting = ReportRender.objects.create(report=report)  # queued: never pruned
+    other_report = issue("Q3 performance", b"%PDF-1.7 other").report
+    only = ReportRender.objects.create(
+        report=other_report, status=ReportRender.Status.DONE, pdf=b"%PDF", finished_at=long_ago
+    )
+
+    out = io.StringIO()
+    call_command("prune_draft_pdfs", "--days", "30", stdout=out)
+    assert out.getvalue().strip() == "Deleted 2 draft PDFs finished more than 30 days ago."
+    assert set(ReportRender.objects.values_list("pk", flat=True)) == {latest_old.pk, waiting.pk, only.pk}
+    assert not ReportRender.objects.filter(pk__in=[old.pk, failed.pk]).exists()
+    assert IssuedReport.objects.count() == 2

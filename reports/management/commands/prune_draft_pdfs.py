@@ -1,0 +1,33 @@
+"""Delete old draft PDFs: renders finished more than --days ago, except each report's latest.
+
+Issued reports are never touched: they keep their own copy of the PDF (IssuedReport).
+"""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand
+from django.db.models import Max
+from django.utils import timezone
+
+from reports.models import ReportRender
+
+
+class Command(BaseCommand):
+    help = "Delete draft PDFs finished more than --days ago (default 30), keeping each report's latest."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--days", type=int, default=30)
+
+    def handle(self, *args, days: int, **options) -> None:
+        latest = (
+            ReportRender.objects.filter(status=ReportRender.Status.DONE)
+            .values("report")
+            .annotate(latest=Max("pk"))
+            .values_list("latest", flat=True)
+        )
+        old = ReportRender.objects.filter(
+            status__in=[ReportRender.Status.DONE, ReportRender.Status.FAILED],
+            finished_at__lt=timezone.now() - dt.timedelta(days=days),
+        ).exclude(pk__in=latest)
+        deleted, _ = old.delete()
+        self.stdout.write(f"Deleted {deleted} draft PDFs finished more than {days} days ago.")
