@@ -106,7 +106,7 @@ def queued_task(waited: dt.timedelta) -> DBTaskResult:
     task = DBTaskResult.objects.create(
         status=TaskResultStatus.READY,
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="reports.tasks.render_report",
+        task_path="reports.committee.tasks.render_report",
         backend_name="default",
         queue_name="default",
         run_after=get_date_max(),
