@@ -18,7 +18,7 @@ and new figures. Every write path asks: the officers' forms (`save_entry`), the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -128,6 +128,17 @@ def correction_reason(reason: str) -> str:
     if len(reason.strip()) > CORRECTION_REASON_MAX:
         raise WorkflowError(f"Say why the figure is being corrected in at most {CORRECTION_REASON_MAX} characters.")
     return f"{CORRECTION_PREFIX}{reason.strip()}"
+
+
+def locked_periods(periods: Iterable[Period]) -> set[Period]:
+    """Those of `periods` whose round is locked (one query), e.g. to offer corrections on a page."""
+    periods = list(periods)
+    locked = set(
+        ReportingRound.objects.locked()
+        .filter(period__in={round_period(p).key for p in periods})
+        .values_list("period", flat=True)
+    )
+    return {p for p in periods if round_period(p) in locked}
 
 
 def correcting(period: Period, user) -> bool:

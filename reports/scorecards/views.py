@@ -15,7 +15,9 @@ from django.utils.text import slugify
 from indicators.benchmarking import Comparison, load_benchmark_data
 from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, ReviewState, Service
 from indicators.periods import Period, PeriodError
+from indicators.permissions import is_performance_team
 from indicators.progress import latest_updates, plan_progress
+from indicators.workflow import locked_periods
 from reports.presentation.numbers import format_number
 
 from .build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
@@ -54,7 +56,7 @@ def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
         return response
 
     def build() -> tuple[str, str]:
-        card = build_scorecard(scope, period, filters)
+        card = build_scorecard(scope, period, filters, with_revisions=True)
         body = render_to_string(
             "reports/scorecard_body.html",
             {"card": card, "indicator_statuses": INDICATOR_STATUS_ORDER, "action_statuses": ACTION_STATUS_ORDER},
@@ -109,6 +111,8 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chart = indicator_history_chart(
         f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
     )
+    # The performance team may correct a locked period's value, with a reason (one query).
+    correctable = locked_periods(row.period for row in history.rows) if is_performance_team(request.user) else set()
     return render(
         request,
         "reports/indicator.html",
@@ -120,6 +124,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline,
             "comparison": comparison,
             "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
+            "correctable": correctable,
         },
     )
 
