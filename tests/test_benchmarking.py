@@ -187,7 +187,7 @@ def test_pages_show_ranks_averages_and_chart(client, configured, django_assert_m
 def test_overview_downloads_as_csv_and_xlsx_with_the_same_figures(client, configured):
     client.force_login(make_user("cllr", Role.Kind.MEMBER))
     response = client.get(reverse("reports:benchmarking"), {"format": "csv"})
-    assert response["Content-Disposition"] == 'attachment; filename="benchmarking.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="benchmarking-moray-2021-22.csv"'
     [row] = pd.read_csv(io.BytesIO(response.content), dtype=str, keep_default_na=False).to_dict("records")
     assert (row["indicator_code"], row["year"], row["our_value"], row["family_rank"], row["national_rank"]) == (
         "CFSW-BAL", "2021/22", "86.9", "3", "4",

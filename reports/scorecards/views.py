@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.text import slugify
 
 from indicators.benchmarking import Comparison, load_benchmark_data
 from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, ReviewState, Service
@@ -23,7 +22,16 @@ from reports.presentation.numbers import format_number
 from .build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
 from .cache import cached
 from .charts import Chart, benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
-from .exports import benchmarking_frame, frame_download, to_csv, to_xlsx
+from .exports import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    benchmarking_file_name,
+    benchmarking_sheet,
+    file_name,
+    sheet_download,
+    to_csv,
+    to_xlsx,
+)
 from .filters import parse_filters
 from .history import indicator_history
 from .scope import Scope, committee_scope, council_scope, plan_scope, service_scope
@@ -45,15 +53,8 @@ def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         card = build_scorecard(scope, period, filters)
-        name = f"scorecard-{slugify(scope.title)}-{card.period.slug}.{export}"
-        content, kind = (
-            (to_csv(card), "text/csv; charset=utf-8")
-            if export == "csv"
-            else (to_xlsx(card), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        )
-        response = HttpResponse(content, content_type=kind)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        content, kind = (to_csv(card), CSV_TYPE) if export == "csv" else (to_xlsx(card), XLSX_TYPE)
+        return _download(content, kind, file_name(card, export))
 
     def build() -> tuple[str, str]:
         card = build_scorecard(scope, period, filters, with_revisions=True)
@@ -73,6 +74,12 @@ def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
     ]
     title, body = cached(key, build)
     return render(request, "reports/scorecard.html", {"title": title, "body": body})
+
+
+def _download(content: bytes, kind: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -151,10 +158,8 @@ def benchmarking(request: HttpRequest) -> HttpResponse:
     ]
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
-        content, kind = frame_download(benchmarking_frame(rows), export, "Benchmarking")
-        response = HttpResponse(content, content_type=kind)
-        response["Content-Disposition"] = f'attachment; filename="benchmarking.{export}"'
-        return response
+        content, kind = sheet_download(benchmarking_sheet(rows), export)
+        return _download(content, kind, benchmarking_file_name(data.own, rows, export))
     return render(request, "reports/benchmarking.html", {"rows": rows, "own": data.own})
 
 
