@@ -360,20 +360,29 @@ WHEN = dt.datetime(2022, 11, 30, 10, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(
-    ("frozen", "current", "revised"),
+    ("frozen", "current", "places", "revised"),
     [
-        (None, Decimal("8.7"), None),  # no issued report showed it
-        (Frozen(Decimal("9.9"), WHEN), Decimal("9.9"), None),
-        (Frozen(Decimal("26"), WHEN), Decimal("26.0000"), None),  # the same figure, stored with more places
-        (Frozen(None, WHEN), None, None),  # no figure then or now
-        (Frozen(Decimal("9.9"), WHEN), Decimal("8.7"), Revision(WHEN, Decimal("9.9"), Decimal("8.7"))),
-        (Frozen(None, WHEN), Decimal("62"), Revision(WHEN, None, Decimal("62"))),  # arrived after the report
-        (Frozen(Decimal("62"), WHEN), None, Revision(WHEN, Decimal("62"), None)),  # removed since
-        (Frozen(Decimal("40"), WHEN), 55, Revision(WHEN, Decimal("40"), Decimal("55"))),  # progress
+        (None, Decimal("8.7"), 1, None),  # no issued report showed it
+        (Frozen(Decimal("9.9"), WHEN), Decimal("9.9"), 1, None),
+        (Frozen(Decimal("26"), WHEN), Decimal("26.0000"), 0, None),  # the same figure, stored with more places
+        (Frozen(Decimal("9.9"), WHEN), Decimal("9.9057"), 1, None),  # still shows as 9.9%
+        (Frozen(Decimal("9.9"), WHEN), Decimal("9.9057"), 2, Revision(WHEN, Decimal("9.9"), Decimal("9.9057"))),
+        (
+            Frozen(Decimal("9.94"), WHEN),
+            Decimal("9.95"),
+            1,
+            Revision(WHEN, Decimal("9.94"), Decimal("9.95")),
+        ),  # 9.9 → 10.0
+        (Frozen(None, WHEN), None, 1, None),  # no figure then or now
+        (Frozen(Decimal("9.9"), WHEN), Decimal("8.7"), 1, Revision(WHEN, Decimal("9.9"), Decimal("8.7"))),
+        (Frozen(None, WHEN), Decimal("62"), 1, Revision(WHEN, None, Decimal("62"))),  # arrived after the report
+        (Frozen(Decimal("62"), WHEN), None, 1, Revision(WHEN, Decimal("62"), None)),  # removed since
+        (Frozen(Decimal("0"), WHEN), None, 0, Revision(WHEN, Decimal("0"), None)),  # zero is a figure
+        (Frozen(Decimal("40"), WHEN), 55, 0, Revision(WHEN, Decimal("40"), Decimal("55"))),  # progress
     ],
 )
-def test_revision_rule(frozen, current, revised):
-    assert revision(frozen, current) == revised
+def test_revision_rule(frozen, current, places, revised):
+    assert revision(frozen, current, places) == revised
 
 
 def _snapshot(appendices: dict) -> dict:

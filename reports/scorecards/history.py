@@ -71,7 +71,7 @@ def indicator_history(indicator: Indicator) -> IndicatorHistory:
         revised = {
             kind: found
             for kind, current in ((VALUE, value.value if value else None), (TARGET, target.value if target else None))
-            if (found := revision(frozen.get((kind, indicator.id, period)), current))
+            if (found := revision(frozen.get((kind, indicator.id, period)), current, indicator.decimal_places))
         }
         rows.append(
             HistoryRow(

@@ -26,6 +26,7 @@ from django.utils import timezone
 from indicators.models import Action
 from indicators.periods import Period, PeriodError, period_from_key
 from reports.models import IssuedFigure, IssuedReport
+from reports.presentation.numbers import shown_value
 
 from .rows import ActionRow, IndicatorRow
 from .scope import Scope
@@ -59,14 +60,18 @@ class Revision:
         return timezone.localtime(self.issued_at).date() if timezone.is_aware(self.issued_at) else self.issued_at.date()
 
 
-def revision(frozen: Frozen | None, current: Decimal | int | None) -> Revision | None:
+def revision(frozen: Frozen | None, current: Decimal | int | None, places: int) -> Revision | None:
     """The revision of a figure that is now `current`, or None when no issued report showed it or
-    it is unchanged (numerically: 26 and 26.0000 are the same figure; no figure then and now is
-    unchanged)."""
+    it still shows the same: figures are compared as shown, to `places` decimal places (9.9 and
+    9.9057 both show as 9.9%, so the published figure stands; the audit history keeps the change).
+    No figure then and none now is unchanged too."""
     if frozen is None:
         return None
     new = None if current is None else Decimal(current)
-    if frozen.number == new:  # Decimals compare by value
+    if frozen.number is None or new is None:
+        if frozen.number is new:
+            return None
+    elif shown_value(frozen.number, places) == shown_value(new, places):
         return None
     return Revision(frozen.issued_at, frozen.number, new)
 
@@ -175,11 +180,11 @@ def compare(
             if row.reported_period is None:
                 continue
             for kind, current in ((VALUE, row.value), (TARGET, row.target)):
-                found = revision(frozen.get((kind, row.id, row.reported_period)), current)
+                found = revision(frozen.get((kind, row.id, row.reported_period)), current, row.decimal_places)
                 if found:
                     yield row, kind, found
         else:
-            found = revision(frozen.get((PROGRESS, row.id, period)), row.progress)
+            found = revision(frozen.get((PROGRESS, row.id, period)), row.progress, 0)
             if found:
                 yield row, PROGRESS, found
 
