@@ -521,7 +521,7 @@ def test_report_page_queries_do_not_grow_with_the_revisions(client, world):
     assert len(few) == len(many)
 
 
-def test_indicator_page_offers_corrections_to_the_performance_team_for_locked_periods_only(client, world):
+def test_indicator_and_action_pages_offer_corrections_to_the_performance_team_for_locked_periods_only(client, world):
     make_round("Q3 2022/23")
     make_value(world["justice"], "Q3 2022/23", "9.5")
     url = reverse("reports:indicator", args=[world["justice"].pk])
@@ -531,3 +531,7 @@ def test_indicator_page_offers_corrections_to_the_performance_team_for_locked_pe
     body = client.get(url).content.decode()
     assert body.count("Correct<span") == 1 and value_url(world) in body
     assert ReportingRound.objects.filter(locked_at__isnull=False).count() == 1
+    action_page = client.get(reverse("reports:action", args=[world["action"].pk])).content.decode()
+    assert 'Correct<span class="visually-hidden"> the Q2 2022/23 update' in action_page
+    client.force_login(world["approver"])
+    assert "Correct<span" not in client.get(reverse("reports:action", args=[world["action"].pk])).content.decode()

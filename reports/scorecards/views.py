@@ -215,6 +215,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chart = progress_history_chart(
         f"{action.code} progress", [(u.period, u.progress) for u in reversed(updates) if u.progress is not None]
     )
+    # The performance team may correct a locked period's update, with a reason (one query).
+    correctable = locked_periods(u.period for u in updates) if is_performance_team(request.user) else set()
     return render(
         request,
         "reports/action.html",
@@ -226,5 +228,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "chart": chart,
             "timeline": timeline,
+            "correctable": correctable,
         },
     )
