@@ -1,6 +1,14 @@
-"""The performance team's set-up screens. Every edit here is kept in the audit history."""
+"""The performance team's set-up screens. Every edit here is kept in the audit history.
 
+Values, action updates and targets for a locked period (its report has been issued) are
+corrections: the change form asks for a reason, refuses the change without one (or from anyone
+outside the performance team), and the audit history keeps it (`workflow.require_correction_allowed`).
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -24,6 +32,81 @@ from .models import (
     Service,
     Target,
 )
+from .workflow import CORRECTION_REASON_MAX, WorkflowError, correction_reason, locked_round, require_correction_allowed
+
+
+class CorrectionForm(forms.ModelForm):
+    """A value, action update or target: a change for a locked period needs a reason."""
+
+    correction_reason = forms.CharField(
+        label="Reason for correction",
+        required=False,
+        max_length=CORRECTION_REASON_MAX,
+        help_text="Needed when the period is locked (its report has been issued); kept in the audit history.",
+    )
+    user = None  # the signed-in user, set for each request by the admin (`CorrectionAdmin`)
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name != "correction_reason" for name in self.changed_data):
+            self.check_correction(cleaned.get("period"))
+        return cleaned
+
+    def check_correction(self, new_period=None) -> None:
+        """Refuse the change if it touches a locked period without the performance team and a reason
+        (its stored period and the one it moves to); otherwise record the reason with the change."""
+        periods = {p for p in (self.instance.period if self.instance.pk else None, new_period) if p is not None}
+        reason = self.cleaned_data.get("correction_reason", "")
+        try:
+            for period in periods:
+                require_correction_allowed(period, self.user, reason)
+        except WorkflowError as error:
+            raise ValidationError(str(error)) from error
+        if any(locked_round(period) for period in periods):
+            self.instance._change_reason = correction_reason(reason)
+
+
+class CorrectionFormSet(BaseInlineFormSet):
+    """Rows deleted from a locked period need a reason too (Django does not validate deleted rows)."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and hasattr(form, "cleaned_data"):
+                form.check_correction()
+
+
+class CorrectionAdmin(SimpleHistoryAdmin):
+    """Admin for values, action updates and targets; whole-list deletion is off, and a row in a
+    locked period is deleted only from its parent's page, with a reason."""
+
+    form = CorrectionForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and locked_round(obj.period):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class CorrectionInline:
+    """Inline rows of values, updates or targets, each with its reason for a correction."""
+
+    form = CorrectionForm
+    formset = CorrectionFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"user": request.user})
+        return formset
 
 
 class ServiceInline(admin.TabularInline):
@@ -82,10 +165,13 @@ class OutcomeAdmin(SimpleHistoryAdmin):
     search_fields = ["title"]
 
 
-class ActionUpdateInline(admin.StackedInline):
+class ActionUpdateInline(CorrectionInline, admin.StackedInline):
     model = ActionUpdate
     extra = 0
-    fields = ["period", "progress", "set_status", "status_reason", "revised_due_date", "narrative", "author"]
+    fields = [
+        "period", "progress", "set_status", "status_reason", "revised_due_date", "narrative", "author",
+        "correction_reason",
+    ]  # fmt: skip
     raw_id_fields = ["author"]
 
 
@@ -101,7 +187,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(SimpleHistoryAdmin):
+class ActionUpdateAdmin(CorrectionAdmin):
     list_display = ["action", "period", "progress", "set_status", "author", "updated"]
     list_filter = ["action__plan", "period"]
     search_fields = ["action__code", "action__title", "narrative"]
@@ -109,15 +195,18 @@ class ActionUpdateAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["action", "author"]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(CorrectionInline, admin.TabularInline):
     model = Target
     extra = 0
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(CorrectionInline, admin.TabularInline):
     model = IndicatorValue
     extra = 0
-    fields = ["period", "value", "numerator", "denominator", "not_available", "not_available_reason", "commentary"]
+    fields = [
+        "period", "value", "numerator", "denominator", "not_available", "not_available_reason", "commentary",
+        "correction_reason",
+    ]  # fmt: skip
 
 
 @admin.register(Indicator)
@@ -131,7 +220,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(CorrectionAdmin):
     list_display = ["indicator", "period", "value", "tolerance", "tolerance_type"]
     list_filter = ["indicator__service", "period"]
     search_fields = ["indicator__code", "indicator__title"]
@@ -140,7 +229,7 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(CorrectionAdmin):
     list_display = ["indicator", "period", "value", "not_available", "updated"]
     list_filter = ["indicator__service", "period", "not_available"]
     search_fields = ["indicator__code", "indicator__title", "commentary"]

@@ -10,6 +10,7 @@ from django import forms
 from .html import sanitise
 from .models import Action, Indicator
 from .numbers import NumberError, parse_number, value_from_ratio
+from .workflow import CORRECTION_REASON_MAX
 
 
 def format_long_date(day) -> str:
@@ -39,6 +40,17 @@ class NumberField(forms.CharField):
         return number
 
 
+def add_correction_reason(form: forms.Form) -> None:
+    """Ask for the reason for a correction to a locked period (see `workflow.require_correction_allowed`)."""
+    form.fields["correction_reason"] = forms.CharField(
+        label="Reason for the correction",
+        max_length=CORRECTION_REASON_MAX,
+        help_text="This period's report has been issued. Say why the figure is being corrected; the reason is "
+        "kept in the audit history, and pages show the figure as revised since the report.",
+        error_messages={"required": "Say why the figure is being corrected."},
+    )
+
+
 class ActionUpdateForm(forms.Form):
     progress = NumberField(
         label="Progress (%)",
@@ -66,9 +78,11 @@ class ActionUpdateForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, action: Action, **kwargs) -> None:
+    def __init__(self, *args, action: Action, correction: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
+        if correction:
+            add_correction_reason(self)
         self.is_group = action.children.exists()
         if self.is_group:
             del self.fields["progress"]
@@ -146,9 +160,11 @@ class IndicatorValueForm(forms.Form):
 
     EXCEPTION_FIELDS = ("performance", "improvement_actions", "timescale", "resource_implications")
 
-    def __init__(self, *args, indicator: Indicator, **kwargs) -> None:
+    def __init__(self, *args, indicator: Indicator, correction: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        if correction:
+            add_correction_reason(self)
         if indicator.unit == "%":
             self.fields["numerator"].help_text = "Enter both to have the percentage worked out."
 

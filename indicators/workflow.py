@@ -8,12 +8,17 @@ the audit history keeps with who and when.
 
 Which round an entry belongs to: the quarter its period ends in (`round_period`). Which round
 officers are working on now: the open round due soonest (`current_round`).
+
+Once a round is locked (its report has gone to committee), its figures are a public record: a
+value, action update or target for it can only be corrected by the performance team, with a
+reason (`require_correction_allowed`), which the audit history keeps with who, when and the old
+and new figures. Every write path asks: the officers' forms (`save_entry`), the admin and imports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -31,11 +36,15 @@ from .models import (
     Target,
 )
 from .periods import Frequency, Period
+from .permissions import is_performance_team
 from .status import IndicatorStatus, Rag, indicator_status
 
 # The parts of an exception report a red value cannot be submitted without; "resource
 # implications" may be left empty.
 EXCEPTION_REPORT_PARTS = ("performance", "improvement_actions", "timescale")
+# The audit history keeps a change reason of up to 100 characters: "Correction: " and the reason.
+CORRECTION_PREFIX = "Correction: "
+CORRECTION_REASON_MAX = 100 - len(CORRECTION_PREFIX)
 
 
 class WorkflowError(Exception):
@@ -83,6 +92,61 @@ def require_open_round(period: Period) -> ReportingRound:
     return found
 
 
+def locked_round(period: Period) -> ReportingRound | None:
+    """The locked round that an entry or target for `period` belongs to (`round_period`), or None.
+
+    A period is locked once the performance team locks its round after the report is issued; a
+    period with no round at all (e.g. figures from before the system) is not locked.
+    """
+    return ReportingRound.objects.filter(period=round_period(period), locked_at__isnull=False).first()
+
+
+def require_correction_allowed(period: Period, user, reason: str) -> None:
+    """Refuse a write of a value, action update or target for `period` once its round is locked,
+    unless the performance team makes it and says why (`reason`, kept in the audit history).
+
+    Writes for periods whose round is open, or that have no round, pass: officers' forms also need
+    an open round (`save_entry`); the admin and imports set up history without one.
+    """
+    found = locked_round(period)
+    if found is None:
+        return
+    if not is_performance_team(user):
+        raise WorkflowError(
+            f"{found.period.label} is locked: its report has been issued. "
+            "Only the performance team can correct it, giving a reason."
+        )
+    if not (reason or "").strip():
+        raise WorkflowError(
+            f"{found.period.label} is locked: its report has been issued. "
+            "Say why this figure is being corrected; the reason is kept in the audit history."
+        )
+
+
+def correction_reason(reason: str) -> str:
+    """The audit history's change reason for a correction to a locked period ("Correction: …")."""
+    if len(reason.strip()) > CORRECTION_REASON_MAX:
+        raise WorkflowError(f"Say why the figure is being corrected in at most {CORRECTION_REASON_MAX} characters.")
+    return f"{CORRECTION_PREFIX}{reason.strip()}"
+
+
+def locked_periods(periods: Iterable[Period]) -> set[Period]:
+    """Those of `periods` whose round is locked (one query), e.g. to offer corrections on a page."""
+    periods = list(periods)
+    locked = set(
+        ReportingRound.objects.locked()
+        .filter(period__in={round_period(p).key for p in periods})
+        .values_list("period", flat=True)
+    )
+    return {p for p in periods if round_period(p) in locked}
+
+
+def correcting(period: Period, user) -> bool:
+    """Whether `user` saving an entry for `period` would be correcting a locked period: the
+    performance team, once the report is issued. Forms then ask for the reason (`save_entry`)."""
+    return is_performance_team(user) and locked_round(period) is not None
+
+
 def open_round(period: Period, deadline: dt.date, user) -> ReportingRound:
     """Open `period` for officers' updates until `deadline`."""
     new = ReportingRound(period=period, deadline=deadline, opened_by=user)
@@ -123,6 +187,19 @@ def editable(period: Period, entry: Reviewable | None) -> tuple[bool, str]:
     return True, ""
 
 
+def _round_open_or_correction(period: Period, user, reason: str) -> bool:
+    """Whether saving an entry for `period` is a correction to a locked round (True) or an
+    ordinary save in an open round (False); refused when there is no round, or the round is
+    locked and the correction not allowed (`require_correction_allowed`)."""
+    found = ReportingRound.objects.filter(period=round_period(period)).first()
+    if found is None:
+        raise WorkflowError(f"{round_period(period).label} is not open for updates.")
+    if not found.is_locked:
+        return False
+    require_correction_allowed(period, user, reason)
+    return True
+
+
 @transaction.atomic
 def save_entry(
     model: type[Reviewable],
@@ -131,13 +208,17 @@ def save_entry(
     fields: dict[str, Any],
     user,
     submit: bool,
+    reason: str = "",
 ) -> Reviewable:
     """Save an officer's entry as a draft, or submit it for approval.
 
     `lookup` names the entry (its object and `period`); `version` is the version the user's
-    form was based on (0 for a new entry). Refused unless the entry's reporting round is open.
+    form was based on (0 for a new entry). Refused unless the entry's reporting round is open,
+    or, once it is locked, unless the performance team corrects it giving a `reason`: a
+    correction is saved as approved (it is the record from then on), whatever state the entry
+    was in, with "Correction: <reason>" in the audit history.
     """
-    require_open_round(round_period(lookup["period"]))
+    correction = _round_open_or_correction(lookup["period"], user, reason)
     current = model.objects.select_for_update().filter(**lookup).first()
     if current is None:
         if version:
@@ -146,17 +227,22 @@ def save_entry(
     else:
         if current.version != version:
             raise Conflict(current)
-        if not current.is_editable:
+        if not current.is_editable and not correction:
             raise WorkflowError(_no_longer_editable(current))
         entry = current
         entry.version += 1
     for name, value in fields.items():
         setattr(entry, name, value)
     entry.author = user
-    entry.state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
-    if submit:
-        entry.submitted_at, entry.submitted_by = timezone.now(), user
-    entry._change_reason = "Submitted for approval" if submit else "Saved as a draft"
+    if correction:
+        entry.state = ReviewState.APPROVED
+        entry.reviewed_at, entry.reviewed_by = timezone.now(), user
+        entry._change_reason = correction_reason(reason)
+    else:
+        entry.state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
+        if submit:
+            entry.submitted_at, entry.submitted_by = timezone.now(), user
+        entry._change_reason = "Submitted for approval" if submit else "Saved as a draft"
     entry.full_clean()
     try:
         with transaction.atomic():
@@ -192,15 +278,20 @@ def save_value(
     user,
     submit: bool,
     exception_report: Mapping[str, str] | None = None,
+    reason: str = "",
 ) -> IndicatorValue:
     """Save an indicator value as `save_entry` does, with its exception report if one is written.
 
-    Submitting a red value without the exception report is refused.
+    Submitting a red value without the exception report is refused, and so is correcting a
+    locked period's value to a red one without it (a correction is saved as approved).
     """
     report = {name: (text or "").strip() for name, text in (exception_report or {}).items()}
-    if submit and missing_exception_report(value_status(indicator, period, fields.get("value")), report):
+    needs_report = submit or locked_round(period) is not None
+    if needs_report and missing_exception_report(value_status(indicator, period, fields.get("value")), report):
         raise WorkflowError("The value is outwith tolerance: write its exception report before you submit it.")
-    entry = save_entry(IndicatorValue, {"indicator": indicator, "period": period}, version, fields, user, submit)
+    entry = save_entry(
+        IndicatorValue, {"indicator": indicator, "period": period}, version, fields, user, submit, reason
+    )
     if any(report.values()):
         ExceptionReport.objects.update_or_create(
             indicator=indicator, period=period, defaults={**report, "author": user}

@@ -132,3 +132,32 @@ class IssuedReport(models.Model):
     def verify(self) -> bool:
         """Whether the stored PDF still matches its recorded SHA-256."""
         return hashlib.sha256(bytes(self.pdf)).hexdigest() == self.sha256
+
+
+class IssuedFigure(models.Model):
+    """One figure as an issued report showed it: an indicator's value or target for the period it
+    reported, or an action's progress at the report's period.
+
+    Written with the issued report, from the same data as its PDF, so that pages can mark what has
+    been revised since the report in one query (`reports/scorecards/revisions.py`).
+    """
+
+    class Kind(models.TextChoices):
+        VALUE = "value", "Value"
+        TARGET = "target", "Target"
+        PROGRESS = "progress", "Progress"
+
+    issued = models.ForeignKey(IssuedReport, on_delete=models.CASCADE, related_name="figures")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveIntegerField(help_text="The indicator (value, target) or the action (progress)")
+    period = PeriodField()
+    number = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True, help_text="Empty: none shown")
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "object_id", "period"], name="issued_figure_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["issued", "kind", "object_id", "period"], name="unique_issued_figure")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.object_id} for {self.period}: {self.number}"

@@ -3,6 +3,7 @@
 import io
 from decimal import Decimal
 
+import openpyxl
 import pandas as pd
 import pytest
 from django.urls import reverse
@@ -187,7 +188,7 @@ def test_pages_show_ranks_averages_and_chart(client, configured, django_assert_m
 def test_overview_downloads_as_csv_and_xlsx_with_the_same_figures(client, configured):
     client.force_login(make_user("cllr", Role.Kind.MEMBER))
     response = client.get(reverse("reports:benchmarking"), {"format": "csv"})
-    assert response["Content-Disposition"] == 'attachment; filename="benchmarking.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="benchmarking-moray-2021-22.csv"'
     [row] = pd.read_csv(io.BytesIO(response.content), dtype=str, keep_default_na=False).to_dict("records")
     assert (row["indicator_code"], row["year"], row["our_value"], row["family_rank"], row["national_rank"]) == (
         "CFSW-BAL", "2021/22", "86.9", "3", "4",
@@ -195,6 +196,11 @@ def test_overview_downloads_as_csv_and_xlsx_with_the_same_figures(client, config
     xlsx = client.get(reverse("reports:benchmarking"), {"format": "xlsx"}).content
     sheet = pd.read_excel(io.BytesIO(xlsx), dtype=str, keep_default_na=False)
     assert sheet.loc[0, "national_average"] == "89.6" and sheet.loc[0, "family_size"] == "3"
+    cells = openpyxl.load_workbook(io.BytesIO(xlsx))["Benchmarking"]
+    header = [cell.value for cell in cells[1]]
+    row = dict(zip(header, cells[2], strict=True))
+    assert row["our_value"].data_type == "n" and row["family_rank"].value == 3  # numbers, not text
+    assert cells.freeze_panes == "A2" and cells.auto_filter.ref
 
 
 def test_overview_queries_do_not_grow_with_the_data(client, configured, django_assert_max_num_queries):

@@ -19,6 +19,7 @@ import pandas as pd
 from django.db import models
 
 from ..bulk import write_with_history
+from ..formula_guard import unguard_text
 from ..numbers import NumberError, parse_number
 from ..periods import Period
 
@@ -134,7 +135,7 @@ def rows(frame: pd.DataFrame, columns: Sequence[Column]) -> Iterable[tuple[int, 
     # Whole columns as lists: reading cell by cell through pandas is many times slower.
     present = {n: frame[n].tolist() for n in names if n in frame.columns}
     for index in range(len(frame)):
-        yield index + 2, {n: (present[n][index] or "").strip() if n in present else "" for n in names}
+        yield index + 2, {n: unguard_text(present[n][index] or "").strip() if n in present else "" for n in names}
 
 
 # Cell parsers: each adds a RowError for a cell it cannot read and returns None.

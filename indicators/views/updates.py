@@ -32,6 +32,7 @@ from ..status import indicator_status
 from ..workflow import (
     Conflict,
     WorkflowError,
+    correcting,
     editable,
     missing_exception_report,
     require_open_round,
@@ -166,13 +167,14 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
     previous = (
         ActionUpdate.objects.approved().filter(action=action).exclude(period=period_obj).order_by("-period").first()
     )
-    can_edit, closed_reason = editable(period_obj, entry)
+    correction = correcting(period_obj, request.user)
+    can_edit, closed_reason = (True, "") if correction else editable(period_obj, entry)
     other_version = None
 
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(closed_reason)
-        form = ActionUpdateForm(request.POST, action=action)
+        form = ActionUpdateForm(request.POST, action=action, correction=correction)
         if form.is_valid():
             submit = "submit" in request.POST
             try:
@@ -183,14 +185,20 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
                     form.entry_fields(),
                     request.user,
                     submit,
+                    reason=form.cleaned_data.get("correction_reason", ""),
                 )
             except Conflict as error:
                 _conflict_message(request, error)
                 other_version = error.current
-                form = ActionUpdateForm(_with_version(request.POST, other_version), action=action)
+                form = ActionUpdateForm(
+                    _with_version(request.POST, other_version), action=action, correction=correction
+                )
             except WorkflowError as error:
                 messages.error(request, str(error))
             else:
+                if correction:
+                    messages.success(request, f"{action.code} {period_obj.label} corrected; the reason is recorded.")
+                    return redirect("reports:action", action.pk)
                 messages.success(
                     request,
                     f"{action.code} {'submitted for approval' if submit else 'saved as a draft'}.",
@@ -206,7 +214,7 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
                 "cancel": entry.set_status == ActionUpdate.SetStatus.CANCELLED,
                 "cancel_reason": entry.status_reason,
             }
-        form = ActionUpdateForm(initial=initial, action=action)
+        form = ActionUpdateForm(initial=initial, action=action, correction=correction)
     return render(
         request,
         "indicators/action_update.html",
@@ -219,6 +227,7 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
             "editable": can_edit,
             "closed_reason": closed_reason,
             "other_version": other_version,
+            "correction": correction,
         },
     )
 
@@ -232,18 +241,19 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
     values, targets = neighbours(indicator, period_obj)
     entry = values.get(period_obj)
     exception = ExceptionReport.objects.filter(indicator=indicator, period=period_obj).first()
-    can_edit, closed_reason = editable(period_obj, entry)
+    correction = correcting(period_obj, request.user)
+    can_edit, closed_reason = (True, "") if correction else editable(period_obj, entry)
     result = None
     other_version = None
 
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(closed_reason)
-        form = IndicatorValueForm(request.POST, indicator=indicator)
+        form = IndicatorValueForm(request.POST, indicator=indicator, correction=correction)
         if form.is_valid():
             result = preview(indicator, period_obj, form.cleaned_data.get("value"), values, targets)
             submit = "submit" in request.POST
-            if submit:
+            if submit or (correction and "check" not in request.POST):
                 form.require_exception_report(missing_exception_report(result.status, form.exception_fields()))
             if form.is_valid() and "check" not in request.POST:
                 try:
@@ -255,14 +265,22 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
                         request.user,
                         submit,
                         exception_report=form.exception_fields(),
+                        reason=form.cleaned_data.get("correction_reason", ""),
                     )
                 except Conflict as error:
                     _conflict_message(request, error)
                     other_version = error.current
-                    form = IndicatorValueForm(_with_version(request.POST, other_version), indicator=indicator)
+                    form = IndicatorValueForm(
+                        _with_version(request.POST, other_version), indicator=indicator, correction=correction
+                    )
                 except WorkflowError as error:
                     messages.error(request, str(error))
                 else:
+                    if correction:
+                        messages.success(
+                            request, f"{indicator.code} {period_obj.label} corrected; the reason is recorded."
+                        )
+                        return redirect("reports:indicator", indicator.pk)
                     messages.success(
                         request,
                         f"{indicator.code} {'submitted for approval' if submit else 'saved as a draft'}.",
@@ -281,7 +299,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             }
         if exception:
             initial |= {name: getattr(exception, name) for name in IndicatorValueForm.EXCEPTION_FIELDS}
-        form = IndicatorValueForm(initial=initial, indicator=indicator)
+        form = IndicatorValueForm(initial=initial, indicator=indicator, correction=correction)
         if entry and entry.value is not None:
             result = preview(indicator, period_obj, entry.value, values, targets)
     recent = sorted((v for p, v in values.items() if p < period_obj), key=lambda v: v.period, reverse=True)[:4]
@@ -299,6 +317,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             "editable": can_edit,
             "closed_reason": closed_reason,
             "other_version": other_version,
+            "correction": correction,
         },
     )
 

@@ -14,6 +14,7 @@ from django_tasks import task
 
 from indicators.models import Action, Indicator
 from reports.models import IssuedReport, ReportRender
+from reports.scorecards.revisions import freeze_figures
 
 from .definitions import report_scope
 from .parts import render_in_parts
@@ -57,6 +58,7 @@ def run_render(render_id: int) -> ReportRender:
                 )
                 issued._change_reason = "Issued to committee"
                 issued.save()
+                freeze_figures(issued)
     except Exception as error:
         logger.exception("Rendering report %s failed", render.report_id)
         render.status, render.finished_at, render.error = ReportRender.Status.FAILED, timezone.now(), str(error)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from indicators.permissions import is_performance_team, require_performance_team
 from reports.models import CommitteeReport, IssuedReport, ReportRender
 
+from .archive import revised_since_issue
 from .definitions import CommitteeReportForm
 from .pdf import build_report_data, render_html
 from .tasks import request_render
@@ -51,6 +52,7 @@ def committee_report(request: HttpRequest, pk: int) -> HttpResponse:
             "issues": issues,
             "waiting": waiting,
             "can_issue": is_performance_team(request.user),
+            "revised": revised_since_issue(report, issues),
         },
     )
 

@@ -31,6 +31,7 @@ from .load import (
     load_updates,
     load_values,
 )
+from .revisions import attach_revisions, frozen_for_scorecard
 from .rows import ActionRow, IndicatorRow, action_row, indicator_row, status_at, walk
 from .scope import Scope
 
@@ -142,11 +143,14 @@ def build_scorecard(
     *,
     history: int = 0,
     with_exceptions: bool = False,
+    with_revisions: bool = False,
 ) -> Scorecard:
     """The scorecard for `scope` at `period` (default: the latest period with data).
 
     `history` adds that many periods of values and targets to each indicator (for charts);
-    `with_exceptions` attaches exception reports to red indicators. Neither adds per-item queries.
+    `with_exceptions` attaches exception reports to red indicators; `with_revisions` marks the
+    figures revised since the latest issued report (`revisions.py`, one query). None adds
+    per-item queries.
     """
     filters = filters or Filters()
     periods = available_periods(scope)
@@ -186,6 +190,10 @@ def build_scorecard(
 
     blocks = _plan_blocks(plans, outcomes, actions_by_plan, progress, indicators, indicator_rows, people, filters)
     owners = {user_id: name for user_id, name in people.items() if user_id is not None}
+    if with_revisions:
+        reported = {row.reported_period for row in indicator_rows if row.reported_period}
+        shown = [row for b in blocks for s in b.sections for row in (*s.actions, *s.indicators)]
+        attach_revisions(shown, period, frozen_for_scorecard(scope, period, reported))
     return Scorecard(
         scope_kind=scope.kind,
         title=scope.title,

@@ -1,9 +1,10 @@
 """Caching rendered scorecards safely.
 
 A scorecard depends only on the data it reads, never on who is looking. Every change to that data
-(a saved, submitted, approved or returned update; a new target; an edited plan) writes an audit
-history row, so the highest history id of each table it reads is a version of the data: when any
-of them moves, the cache key changes and the scorecard is built afresh. One query.
+(a saved, submitted, approved or returned update; a new target; an edited plan; a report issued
+or withdrawn, which moves the "revised since" marks) writes an audit history row, so the highest
+history id of each table it reads is a version of the data: when any of them moves, the cache
+key changes and the scorecard is built afresh. One query.
 """
 
 from __future__ import annotations
@@ -25,8 +26,12 @@ from indicators.models import (
     Service,
     Target,
 )
+from reports.models import IssuedReport
 
-SOURCES = [Action, ActionUpdate, Committee, ExceptionReport, Indicator, IndicatorValue, Outcome, Plan, Service, Target]
+SOURCES = [
+    Action, ActionUpdate, Committee, ExceptionReport, Indicator, IndicatorValue, Outcome, Plan, Service, Target,
+    IssuedReport,
+]  # fmt: skip
 TIMEOUT = 60 * 60
 
 

@@ -1,9 +1,10 @@
 """An indicator's own page: every period it has reported, judged as the scorecard judges it
-(the same status and trend helpers, `rows.value_status` and `status.trend`)."""
+(the same status and trend helpers, `rows.value_status` and `status.trend`), with the figures
+revised since the latest issued report marked as the scorecard marks them (`revisions.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators.models import Indicator, IndicatorValue, Target
@@ -11,6 +12,7 @@ from indicators.periods import Period
 from indicators.status import IndicatorStatus, Trend, trend
 
 from .load import load_indicator_targets, load_indicator_values
+from .revisions import TARGET, VALUE, Revision, frozen_for_indicator, revision
 from .rows import value_status
 
 
@@ -22,6 +24,7 @@ class HistoryRow:
     status: IndicatorStatus
     trend: Trend  # against the previous period, as the scorecard's short trend
     amber_edge: Decimal | None  # the far edge of the tolerance band (charts)
+    revisions: dict[str, Revision] = field(default_factory=dict)  # "value", "target" revised since issue
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,13 @@ class IndicatorHistory:
 
 
 def indicator_history(indicator: Indicator) -> IndicatorHistory:
-    """The indicator's approved values against their targets, in its own periods (two queries).
+    """The indicator's approved values against their targets, in its own periods (three queries).
 
     The history runs to the latest value; targets set for later periods are listed with the targets.
     """
     values = load_indicator_values(indicator)
     targets = load_indicator_targets(indicator)
+    frozen = frozen_for_indicator(indicator.id)
     polarity, own_frequency = indicator.polarity_enum, indicator.frequency_enum
     latest = max((p.end for p in values if p.frequency == own_frequency), default=None)
     periods = sorted(
@@ -64,6 +68,11 @@ def indicator_history(indicator: Indicator) -> IndicatorHistory:
         value, target = values.get(period), targets.get(period)
         previous = values.get(period.previous())
         rule = target.as_rule() if target else None
+        revised = {
+            kind: found
+            for kind, current in ((VALUE, value.value if value else None), (TARGET, target.value if target else None))
+            if (found := revision(frozen.get((kind, indicator.id, period)), current, indicator.decimal_places))
+        }
         rows.append(
             HistoryRow(
                 period=period,
@@ -72,6 +81,7 @@ def indicator_history(indicator: Indicator) -> IndicatorHistory:
                 status=value_status(value, rule, polarity),
                 trend=trend(value.value if value else None, previous.value if previous else None, polarity),
                 amber_edge=rule.amber_edge(polarity) if rule else None,
+                revisions=revised,
             )
         )
     latest_first = sorted(targets.values(), key=lambda t: (t.period.end, -t.period.frequency.months), reverse=True)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from indicators.html import plain_text, truncate
 from indicators.models import Indicator
@@ -27,6 +27,9 @@ from indicators.status import (
 from indicators.status import Target as TargetRule
 
 from .load import Targets, Values
+
+if TYPE_CHECKING:
+    from .revisions import Revision
 
 SOURCE_LABELS = dict(Indicator.Source.choices)
 
@@ -50,6 +53,8 @@ class ActionRow:
     narrative_html: str = ""
     narrative_summary: str = ""
     narrative_is_long: bool = False
+    # Figures revised since the latest issued report ("progress"), by `revisions.attach_revisions`.
+    revisions: dict[str, Revision] = field(default_factory=dict)
 
     @property
     def status_label(self) -> str:
@@ -82,6 +87,8 @@ class IndicatorRow:
     # (period label, value, target, far edge of the tolerance band), oldest first; PDFs only.
     series: list[tuple[str, Decimal | None, Decimal | None, Decimal | None]] = field(default_factory=list)
     exception: dict[str, str] | None = None
+    # Figures revised since the latest issued report ("value", "target"), by `revisions.attach_revisions`.
+    revisions: dict[str, Revision] = field(default_factory=dict)
 
     @property
     def rag(self) -> Rag:

@@ -10,18 +10,28 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.text import slugify
 
 from indicators.benchmarking import Comparison, load_benchmark_data
 from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, ReviewState, Service
 from indicators.periods import Period, PeriodError
+from indicators.permissions import is_performance_team
 from indicators.progress import latest_updates, plan_progress
+from indicators.workflow import locked_periods
 from reports.presentation.numbers import format_number
 
 from .build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
 from .cache import cached
 from .charts import Chart, benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
-from .exports import benchmarking_frame, frame_download, to_csv, to_xlsx
+from .exports import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    benchmarking_file_name,
+    benchmarking_sheet,
+    file_name,
+    sheet_download,
+    to_csv,
+    to_xlsx,
+)
 from .filters import parse_filters
 from .history import indicator_history
 from .scope import Scope, committee_scope, council_scope, plan_scope, service_scope
@@ -43,18 +53,11 @@ def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         card = build_scorecard(scope, period, filters)
-        name = f"scorecard-{slugify(scope.title)}-{card.period.slug}.{export}"
-        content, kind = (
-            (to_csv(card), "text/csv; charset=utf-8")
-            if export == "csv"
-            else (to_xlsx(card), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        )
-        response = HttpResponse(content, content_type=kind)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        content, kind = (to_csv(card), CSV_TYPE) if export == "csv" else (to_xlsx(card), XLSX_TYPE)
+        return _download(content, kind, file_name(card, export))
 
     def build() -> tuple[str, str]:
-        card = build_scorecard(scope, period, filters)
+        card = build_scorecard(scope, period, filters, with_revisions=True)
         body = render_to_string(
             "reports/scorecard_body.html",
             {"card": card, "indicator_statuses": INDICATOR_STATUS_ORDER, "action_statuses": ACTION_STATUS_ORDER},
@@ -71,6 +74,12 @@ def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
     ]
     title, body = cached(key, build)
     return render(request, "reports/scorecard.html", {"title": title, "body": body})
+
+
+def _download(content: bytes, kind: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -109,6 +118,8 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chart = indicator_history_chart(
         f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
     )
+    # The performance team may correct a locked period's value, with a reason (one query).
+    correctable = locked_periods(row.period for row in history.rows) if is_performance_team(request.user) else set()
     return render(
         request,
         "reports/indicator.html",
@@ -120,6 +131,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline,
             "comparison": comparison,
             "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
+            "correctable": correctable,
         },
     )
 
@@ -146,10 +158,8 @@ def benchmarking(request: HttpRequest) -> HttpResponse:
     ]
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
-        content, kind = frame_download(benchmarking_frame(rows), export, "Benchmarking")
-        response = HttpResponse(content, content_type=kind)
-        response["Content-Disposition"] = f'attachment; filename="benchmarking.{export}"'
-        return response
+        content, kind = sheet_download(benchmarking_sheet(rows), export)
+        return _download(content, kind, benchmarking_file_name(data.own, rows, export))
     return render(request, "reports/benchmarking.html", {"rows": rows, "own": data.own})
 
 
@@ -205,6 +215,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chart = progress_history_chart(
         f"{action.code} progress", [(u.period, u.progress) for u in reversed(updates) if u.progress is not None]
     )
+    # The performance team may correct a locked period's update, with a reason (one query).
+    correctable = locked_periods(u.period for u in updates) if is_performance_team(request.user) else set()
     return render(
         request,
         "reports/action.html",
@@ -216,5 +228,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "chart": chart,
             "timeline": timeline,
+            "correctable": correctable,
         },
     )
