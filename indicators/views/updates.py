@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from ..due import NOT_STARTED, DueItem, due_in_round
@@ -22,6 +24,7 @@ from ..models import (
     Plan,
     ReportingRound,
     ReviewState,
+    Service,
     Target,
 )
 from ..periods import Frequency, Period, PeriodError
@@ -298,21 +301,36 @@ def recall(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect(_entry_page(kind, entry))
 
 
+# Rows on one page of bulk entry. Each row posts three fields (value, commentary, version), so a
+# page stays far below Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) whatever the council's size.
+BULK_PAGE_SIZE = 100
+
+
 @login_required
 def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
-    """All of an officer's indicator values for a round on one page, saved row by row as drafts.
+    """An officer's indicator values for a round on one page, a service and a page at a time,
+    saved row by row as drafts.
 
     The page is one form: saving a row re-shows every other row with what was typed in it, so
-    nothing is lost; "Save all" saves every row that has something in it.
+    nothing is lost; "Save all" saves every row of the page that has something in it. Pages of
+    `BULK_PAGE_SIZE` rows, optionally of one service, keep every post small.
     """
     period_obj = _period_from_url(period)
-    candidates = indicators_for_editing(request.user).filter(active=True).select_related("service").order_by("code")
+    frequencies = [f.value for f in Frequency if period_obj.as_frequency(f) is not None]
+    candidates = indicators_for_editing(request.user).filter(active=True, frequency__in=frequencies)
+    services = list(Service.objects.filter(indicators__in=candidates).distinct().order_by("name"))
+    service = next((s for s in services if s.slug == request.GET.get("service")), None)
+    if service is not None:
+        candidates = candidates.filter(service=service)
+    page = Paginator(candidates.select_related("service").order_by("code"), BULK_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     try:
         require_open_round(period_obj)
         closed_reason = ""
     except WorkflowError as error:
         closed_reason = str(error)
-    indicators = [i for i in candidates if period_obj.as_frequency(i.frequency_enum) is not None]
+    indicators = list(page.object_list)
     own = {i.id: period_obj.as_frequency(i.frequency_enum) for i in indicators}
     keys = {p.key for p in own.values()} | {p.previous().key for p in own.values()}
     existing = {
@@ -380,8 +398,22 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
         )
     if saved:
         messages.success(request, f"Saved as drafts: {', '.join(saved)}. Submit each one for approval from its page.")
+
+    def page_query(number: int) -> str:
+        return urlencode({**({"service": service.slug} if service else {}), "page": number})
+
     return render(
         request,
         "indicators/bulk_values.html",
-        {"period": period_obj, "rows": rows, "closed_reason": closed_reason},
+        {
+            "period": period_obj,
+            "rows": rows,
+            "closed_reason": closed_reason,
+            "services": services,
+            "service": service,
+            "page": page,
+            "this_page": page_query(page.number),
+            "previous_page": page_query(page.previous_page_number()) if page.has_previous() else "",
+            "next_page": page_query(page.next_page_number()) if page.has_next() else "",
+        },
     )

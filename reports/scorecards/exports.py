@@ -10,6 +10,7 @@ import io
 
 import pandas as pd
 
+from indicators.html import html_to_text
 from reports.presentation.numbers import plain_number
 
 from .build import Scorecard
@@ -54,7 +55,8 @@ def frames(card: Scorecard) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "progress": "" if row.progress is None else row.progress,
                     "status": row.status_label,
                     "update_period": row.update_period.label if row.update_period else "",
-                    "latest_update": row.narrative_summary,
+                    # The whole update, its paragraphs and bullets as the officer wrote them.
+                    "latest_update": html_to_text(row.narrative_html),
                 }
             )
     return pd.DataFrame(indicators), pd.DataFrame(actions)
