@@ -240,6 +240,9 @@ def test_the_item_page_offers_recall_while_it_waits_for_a_decision(client, world
     url = reverse("action_update", args=[Q2.slug, world["action"].pk])
     body = client.get(url).content.decode()
     assert "waiting for a decision" in body and "Recall to change it" in body
+    recall_url = reverse("recall_entry", args=["action", update.pk])
+    form = body[body.index(f'action="{recall_url}"') : body.index("</form>", body.index(f'action="{recall_url}"'))]
+    assert 'name="csrfmiddlewaretoken"' in form  # the test client does not check it; browsers do
     response = client.post(reverse("recall_entry", args=["action", update.pk]), {"version": update.version})
     assert response.status_code == 302 and response.url == url
     body = client.get(url).content.decode()
