@@ -7,7 +7,8 @@ and the warning before a round is locked all use.
   (`progress.finished_action_ids`), after which it is never asked for, nor reminded about, again.
 - An **indicator** is due from its owner while it is active, in each round at whose end one of its
   periods ends (a monthly measure's last month of the quarter, a half-yearly one at Q2 and Q4,
-  an annual one at Q4; see `Period.as_frequency`).
+  an annual one at Q4; see `Period.as_frequency`), and, if it belongs to a plan, while the round's
+  quarter lies within the plan's years.
 - A due item is **outstanding** until it is handed in: not started, a draft, or returned to the
   officer. Submitted and approved items are not outstanding.
 
@@ -84,7 +85,11 @@ def due_actions(period: Period, people: Collection[int] | None = None) -> QueryS
 def due_indicators(period: Period, people: Collection[int] | None = None) -> QuerySet[Indicator]:
     """The active indicators with a period ending at round `period`'s end, owned by someone in `people`."""
     frequencies = [f.value for f in Frequency if period.as_frequency(f) is not None]
-    indicators = Indicator.objects.filter(active=True, frequency__in=frequencies)
+    indicators = Indicator.objects.filter(
+        Q(plan__isnull=True) | Q(plan__first_year__lte=period.year, plan__last_year__gte=period.year),
+        active=True,
+        frequency__in=frequencies,
+    )
     if people is None:
         return indicators.filter(owner__isnull=False)
     return indicators.filter(owner__in=people)

@@ -87,8 +87,12 @@ def test_which_indicators_are_due_in_a_round(people, frequency, round_, period):
     make_indicator(code="PI1", owner=people["officer"], frequency=frequency)
     make_indicator(code="PI2", frequency=frequency)  # nobody owns it
     make_indicator(code="PI3", owner=people["officer"], frequency=frequency, active=False)
+    old_plan = make_plan(first_year=2017, last_year=2017)
+    make_indicator(code="PI4", owner=people["officer"], frequency=frequency, plan=old_plan)  # its plan is over
+    make_indicator(code="PI5", owner=people["officer"], frequency=frequency, plan=make_plan(first_year=2022))
     items = due_in_round(make_round(round_))
-    assert [(i.obj.code, str(i.period)) for i in items] == ([("PI1", str(Period.parse(period)))] if period else [])
+    expected = [("PI1", str(Period.parse(period))), ("PI5", str(Period.parse(period)))] if period else []
+    assert [(i.obj.code, str(i.period)) for i in items] == expected
 
 
 @pytest.mark.parametrize(
