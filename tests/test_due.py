@@ -186,3 +186,21 @@ def test_reminders_list_exactly_what_my_updates_shows_as_outstanding(client, peo
     assert outstanding_on_page == reminded == {"ASSIGNED", "OWNED", "RETURNED", "DRAFTED", "PI-Q"}
     assert set(shown) == reminded | {"HANDED-IN", "PI-SENT"}
     assert not [m for m in mail.outbox if m.to == [people["owner"].email]]
+
+
+def test_approvers_hear_only_of_submissions_they_can_decide_on_now(people):
+    from indicators.models import Role
+
+    service = make_service()
+    approver = make_user("approver", email="approver@example.org")
+    Role.objects.create(user=approver, kind=Role.Kind.APPROVER, service=service)
+    plan = make_plan(service)
+    make_update(make_action(plan), "Q2 2022/23", 40, state=ReviewState.SUBMITTED)
+    make_update(make_action(plan), "Q1 2022/23", 40, state=ReviewState.SUBMITTED)  # its round is locked
+    make_value(make_indicator(service, frequency="monthly"), "Aug 2022", 3, state=ReviewState.SUBMITTED)
+    make_round("Q1 2022/23", locked=True)
+    make_round("Q2 2022/23", deadline=dt.date(2022, 10, 21))
+    with time_machine.travel(dt.datetime(2022, 10, 1, 9, 0)):
+        call_command("send_reminders", days=5, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    [reminder] = [m for m in mail.outbox if m.to == ["approver@example.org"]]
+    assert "2 submitted updates are waiting" in reminder.body

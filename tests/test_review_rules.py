@@ -257,6 +257,24 @@ def test_the_item_page_offers_recall_while_it_waits_for_a_decision(client, world
     assert "Recall to change it" not in client.get(url).content.decode()
 
 
+def test_a_risk_review_is_recalled_from_its_page(client, world):
+    from indicators.models import Risk, RiskReview
+
+    risk = Risk.objects.create(
+        service=world["service"], reference="R1", title="Carers", likelihood=4, impact=4, target_score=8,
+        owner=world["officer"],
+    )  # fmt: skip
+    fields = {"likelihood": 3, "impact": 4, "latest_position": "Better", "previous_score": 16}
+    review = save_entry(RiskReview, {"risk": risk, "period": Q2}, 0, fields, world["officer"], submit=True)
+    client.force_login(world["officer"])
+    page = reverse("review_risk", args=[risk.pk])
+    assert "Recall to change it" in client.get(page).content.decode()
+    response = client.post(reverse("recall_entry", args=["risk", review.pk]), {"version": review.version})
+    assert response.status_code == 302 and response.url == page
+    review.refresh_from_db()
+    assert review.state == ReviewState.DRAFT
+
+
 def test_recall_of_an_unknown_kind_is_not_found(client, world):
     client.force_login(world["officer"])
     assert client.post(reverse("recall_entry", args=["plan", 1]), {"version": 1}).status_code == 404
