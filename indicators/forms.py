@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import forms
 
-from .html import sanitise
+from .html import text_to_html
 from .models import Action, Indicator
 from .numbers import NumberError, parse_number, value_from_ratio
 from .workflow import CORRECTION_REASON_MAX
@@ -40,6 +40,13 @@ class NumberField(forms.CharField):
         return number
 
 
+# How officers format narrative text (plain text, as in an email: see `indicators.html`).
+NARRATIVE_HINT = (
+    'Leave a blank line between paragraphs; start a line with "- " or "* " for a bullet point. '
+    "Web addresses become links."
+)
+
+
 def add_correction_reason(form: forms.Form) -> None:
     """Ask for the reason for a correction to a locked period (see `workflow.require_correction_allowed`)."""
     form.fields["correction_reason"] = forms.CharField(
@@ -61,8 +68,7 @@ class ActionUpdateForm(forms.Form):
     narrative = forms.CharField(
         label="Update for this period",
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="What happened this period and what comes next. You can use paragraphs, bullet lists, "
-        "bold and links.",
+        help_text="What happened this period and what comes next. " + NARRATIVE_HINT,
         error_messages={"required": "Write an update for this period."},
     )
     revised_due_date = forms.DateField(
@@ -86,9 +92,9 @@ class ActionUpdateForm(forms.Form):
         self.is_group = action.children.exists()
         if self.is_group:
             del self.fields["progress"]
-            self.fields[
-                "narrative"
-            ].help_text = "A summary of this group's actions. Its progress is worked out from theirs."
+            self.fields["narrative"].help_text = (
+                "A summary of this group's actions; its progress is worked out from theirs. " + NARRATIVE_HINT
+            )
         else:
             self.fields["progress"].required = True
             self.fields["progress"].error_messages["required"] = "Enter the progress, from 0 to 100."
@@ -100,8 +106,9 @@ class ActionUpdateForm(forms.Form):
         return None if progress is None else int(progress)
 
     def clean_narrative(self) -> str:
-        narrative = sanitise(self.cleaned_data["narrative"]).strip()
-        if not narrative:
+        """The text as typed (plain text: see `indicators.html`), with the browser's line endings as "\n"."""
+        narrative = self.cleaned_data["narrative"].replace("\r\n", "\n").replace("\r", "\n").strip()
+        if not text_to_html(narrative):
             raise forms.ValidationError("Write an update for this period.")
         return narrative
 
@@ -125,7 +132,8 @@ class ActionUpdateForm(forms.Form):
         data = self.cleaned_data
         return {
             "progress": data.get("progress"),
-            "narrative": data["narrative"],
+            "narrative": text_to_html(data["narrative"]),
+            "narrative_source": data["narrative"],
             "revised_due_date": data.get("revised_due_date"),
             "set_status": "cancelled" if data.get("cancel") else "",
             "status_reason": (data.get("cancel_reason") or "").strip() if data.get("cancel") else "",

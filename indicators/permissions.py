@@ -220,3 +220,18 @@ def family_group_for_editing(user, pk: int) -> FamilyGroup:
     """The benchmarking family group, or 403 unless the user is in the performance team."""
     require_performance_team(user, "changes the benchmarking settings")
     return get_object_or_404(FamilyGroup, pk=pk)
+
+
+def entry_for_recall(user, kind: EntryKind, pk: int) -> Reviewable:
+    """The entry, or 403 unless `user` may change it (whoever may edit the action or indicator, or
+    write the risk's review, may take its submission back before it is decided on)."""
+    reviewed = _REVIEWED[kind]
+    entry = get_object_or_404(reviewed.model.objects.select_related(reviewed.related), pk=pk)
+    allowed = {
+        "action": lambda: can_edit_action(user, entry.action),
+        "indicator": lambda: can_edit_indicator(user, entry.indicator),
+        "risk": lambda: can_review_risk(user, entry.risk),
+    }[kind]()
+    if not allowed:
+        raise PermissionDenied("You cannot change this entry.")
+    return entry

@@ -13,6 +13,14 @@ Once a round is locked (its report has gone to committee), its figures are a pub
 value, action update or target for it can only be corrected by the performance team, with a
 reason (`require_correction_allowed`), which the audit history keeps with who, when and the old
 and new figures. Every write path asks: the officers' forms (`save_entry`), the admin and imports.
+
+Review rules: entries are decided on (approved or returned) only while their round is open, as
+they are saved; nobody approves an entry they submitted or wrote themselves (separation of
+duties) unless the performance team has allowed it for the council (`WorkflowSettings`, changed
+through `set_self_approval` with a reason kept in the audit history); an officer may recall a
+submission that has not been decided on yet (`recall_entry`). Locking a round with entries not
+yet approved, or items not started, needs the performance team to have seen them listed
+(`lock_round`, listing from `due.unfinished_in_round`).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -34,6 +43,7 @@ from .models import (
     ReviewState,
     RiskReview,
     Target,
+    WorkflowSettings,
 )
 from .periods import Frequency, Period
 from .permissions import is_performance_team
@@ -42,9 +52,12 @@ from .status import IndicatorStatus, Rag, indicator_status
 # The parts of an exception report a red value cannot be submitted without; "resource
 # implications" may be left empty.
 EXCEPTION_REPORT_PARTS = ("performance", "improvement_actions", "timescale")
+# django-simple-history's change reason column.
+HISTORY_REASON_LENGTH = 100
+
 # The audit history keeps a change reason of up to 100 characters: "Correction: " and the reason.
 CORRECTION_PREFIX = "Correction: "
-CORRECTION_REASON_MAX = 100 - len(CORRECTION_PREFIX)
+CORRECTION_REASON_MAX = HISTORY_REASON_LENGTH - len(CORRECTION_PREFIX)
 
 
 class WorkflowError(Exception):
@@ -57,6 +70,13 @@ class Conflict(WorkflowError):
     def __init__(self, current: Reviewable | None) -> None:
         super().__init__("Someone else saved this while you were editing it.")
         self.current = current
+
+
+def history_reason(text: str) -> str:
+    """`text` as an audit-history change reason, which holds 100 characters: longer text is cut
+    with an ellipsis (the full words stay on the record itself, e.g. the review comment)."""
+    text = " ".join(text.split())
+    return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1].rstrip() + "…"
 
 
 # Rounds ---------------------------------------------------------------------------------------
@@ -80,15 +100,66 @@ def current_round() -> ReportingRound:
     return found
 
 
+def _issued_report(period: Period) -> tuple[str, dt.datetime] | None:
+    """The committee and date of the first report issued (and not withdrawn) from round `period`."""
+    if not apps.is_installed("reports"):
+        return None
+    issued_report = apps.get_model("reports", "IssuedReport")
+    keys = [period.key] + [p.key for f in Frequency if (p := period.as_frequency(f)) is not None]
+    first = (
+        issued_report.objects.filter(withdrawn_at__isnull=True, report__period__in=keys)
+        .select_related("report__committee")
+        .order_by("issued_at")
+        .first()
+    )
+    return (first.report.committee.name, first.issued_at) if first else None
+
+
+def _day(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y}"
+
+
+def locked_message(reporting_round: ReportingRound, issued: tuple[str, dt.datetime] | None) -> str:
+    """Why nothing in a locked round can change, in plain words: the performance team locked it,
+    and only if a report from it has been issued (`issued`: committee, when), that report."""
+    label = reporting_round.period.label
+    when = f" on {_day(reporting_round.locked_at)}" if reporting_round.locked_at else ""
+    report = f" (its report to {issued[0]} was issued on {_day(issued[1])})" if issued else ""
+    return (
+        f"{label} was locked by the performance team{when}{report}, so nothing in it can be changed "
+        "or decided on. Ask them to reopen it if something must change."
+    )
+
+
+def closed_reason_for(
+    reporting_round: ReportingRound | None, period: Period, issued: tuple[str, dt.datetime] | None = None
+) -> str:
+    """Why nothing in round `period` can change, given its round (None if it was never opened)
+    and the report issued from it if any; "" while it is open. No queries."""
+    if reporting_round is None:
+        return f"{period.label} is not open for updates."
+    if reporting_round.is_locked:
+        return locked_message(reporting_round, issued)
+    return ""
+
+
+def _round_if_open(period: Period) -> tuple[ReportingRound | None, str]:
+    found = ReportingRound.objects.filter(period=period).first()
+    issued = _issued_report(period) if found is not None and found.is_locked else None
+    return found, closed_reason_for(found, period, issued)
+
+
+def round_closed_reason(period: Period) -> str:
+    """Why entries of round `period` (a round's own period) cannot change now, or "" while it is open."""
+    return _round_if_open(period)[1]
+
+
 def require_open_round(period: Period) -> ReportingRound:
     """The reporting round for `period` (a round's own period), if it is open for updates."""
-    found = ReportingRound.objects.filter(period=period).first()
-    if found is None:
-        raise WorkflowError(f"{period.label} is not open for updates.")
-    if found.is_locked:
-        raise WorkflowError(
-            f"{period.label} is locked: its report has been issued. Ask the performance team to reopen it."
-        )
+    found, reason = _round_if_open(period)
+    if reason:
+        raise WorkflowError(reason)
     return found
 
 
@@ -155,9 +226,31 @@ def open_round(period: Period, deadline: dt.date, user) -> ReportingRound:
     return new
 
 
-def lock_round(reporting_round: ReportingRound, user) -> None:
+def lock_round(reporting_round: ReportingRound, user, acknowledged: int = 0) -> None:
+    """Lock the round: no more saves, submissions or decisions until it is reopened.
+
+    While entries are not approved or due items not started (`due.unfinished_in_round`), it is
+    locked only once the user has seen them listed: `acknowledged` is how many the warning
+    showed; if there are more now (someone started one meanwhile) it is refused. The history
+    records what was left unfinished.
+    """
+    from .due import unfinished_in_round
+
+    if reporting_round.is_locked:
+        raise WorkflowError(f"{reporting_round.period.label} is already locked.")
+    unfinished = unfinished_in_round(reporting_round)
+    if len(unfinished) > acknowledged:
+        raise WorkflowError(
+            f"{len(unfinished)} {'entry is' if len(unfinished) == 1 else 'entries are'} not approved yet in "
+            f"{reporting_round.period.label}: check the list and confirm to lock it anyway."
+        )
+    counts: dict[str, int] = {}
+    for entry in unfinished:
+        counts[entry.state_label.lower()] = counts.get(entry.state_label.lower(), 0) + 1
+    left = ", ".join(f"{count} {state}" for state, count in counts.items())
     reporting_round.locked_at, reporting_round.locked_by = timezone.now(), user
-    reporting_round._change_reason = "Locked"
+    reporting_round._change_reason = history_reason(f"Locked with {left} not approved" if left else "Locked")
+    reporting_round._history_user = user
     reporting_round.save()
 
 
@@ -165,7 +258,9 @@ def reopen_round(reporting_round: ReportingRound, user, reason: str) -> None:
     if not reason.strip():
         raise WorkflowError("Say why the period is being reopened; the reason is kept in the audit history.")
     reporting_round.locked_at = reporting_round.locked_by = None
-    reporting_round._change_reason = f"Reopened by {user.get_full_name() or user.username}: {reason.strip()}"
+    reporting_round._change_reason = history_reason(
+        f"Reopened by {user.get_full_name() or user.username}: {reason.strip()}"
+    )
     reporting_round.save()
 
 
@@ -173,6 +268,8 @@ def reopen_round(reporting_round: ReportingRound, user, reason: str) -> None:
 
 
 def _no_longer_editable(entry: Reviewable) -> str:
+    if entry.state == ReviewState.SUBMITTED:
+        return "This has been submitted and is waiting for a decision. Recall it if you need to change it."
     return f"This has been {entry.get_state_display().lower()} and can no longer be changed."
 
 
@@ -198,6 +295,12 @@ def _round_open_or_correction(period: Period, user, reason: str) -> bool:
         return False
     require_correction_allowed(period, user, reason)
     return True
+
+
+def recallable(period: Period, entry: Reviewable | None) -> bool:
+    """Whether `entry` (for `period`) is a submission still waiting for a decision in an open
+    round, which its officer may take back to change (`recall_entry`)."""
+    return entry is not None and entry.state == ReviewState.SUBMITTED and not round_closed_reason(round_period(period))
 
 
 @transaction.atomic
@@ -299,32 +402,97 @@ def save_value(
     return entry
 
 
-# Review ---------------------------------------------------------------------------------------
+# Review -----------------------------------------------------------------------------------------
+
+
+def is_own_entry(entry: Reviewable, user) -> bool:
+    """Whether `user` submitted `entry` or wrote its current version."""
+    return user.pk is not None and user.pk in (entry.submitted_by_id, getattr(entry, "author_id", None))
+
+
+def approval_refused(entry: Reviewable, user, self_approval_allowed: bool) -> str:
+    """Why `user` may not approve `entry` (separation of duties), or "" if they may.
+
+    Nobody approves an entry they submitted or wrote, unless the council allows it
+    (`WorkflowSettings.allow_self_approval`). Returning one's own entry is always allowed.
+    """
+    if is_own_entry(entry, user) and not self_approval_allowed:
+        return "You submitted or wrote this update, so someone else must approve it (separation of duties)."
+    return ""
 
 
 @transaction.atomic
 def review_entry(entry: Reviewable, version: int, user, approve: bool, comment: str = "") -> Reviewable:
     """Approve a submitted entry, or return it to the officer with a comment.
 
-    An approved risk review becomes the risk's current assessment in the same transaction.
+    Refused once the entry's round is locked (or if it has none open), and for approving one's
+    own entry unless the council allows it. An approved risk review becomes the risk's current
+    assessment in the same transaction.
     """
     current = type(entry).objects.select_for_update().get(pk=entry.pk)
+    require_open_round(round_period(current.period))
     if current.version != version:
         raise Conflict(current)
     if current.state != ReviewState.SUBMITTED:
         raise WorkflowError(
             f"Only submitted updates can be reviewed; this one is {current.get_state_display().lower()}."
         )
+    if approve and (refused := approval_refused(current, user, WorkflowSettings.current().allow_self_approval)):
+        raise WorkflowError(refused)
     if not approve and not comment.strip():
         raise WorkflowError("Say what needs to change when you return an update.")
     current.state = ReviewState.APPROVED if approve else ReviewState.RETURNED
     current.reviewed_at, current.reviewed_by = timezone.now(), user
     current.review_comment = comment.strip()
     current.version += 1
-    current._change_reason = "Approved" if approve else f"Returned: {comment.strip()}"
+    current._change_reason = "Approved" if approve else history_reason(f"Returned: {comment.strip()}")
+    current._history_user = user
     current.save()
     if approve and isinstance(current, RiskReview):
         _apply_risk_review(current, user)
+    return current
+
+
+@transaction.atomic
+def recall_entry(entry: Reviewable, version: int, user) -> Reviewable:
+    """Take a submission back to draft before anyone has decided on it, so it can be changed.
+
+    Only while its round is open and it is still waiting for a decision; version-checked like
+    every save. Who may recall it is asked of `permissions.entry_for_recall`.
+    """
+    current = type(entry).objects.select_for_update().get(pk=entry.pk)
+    require_open_round(round_period(current.period))
+    if current.version != version:
+        raise Conflict(current)
+    if current.state != ReviewState.SUBMITTED:
+        raise WorkflowError(
+            f"Only a submission still waiting for a decision can be recalled; this one is "
+            f"{current.get_state_display().lower()}."
+        )
+    current.state = ReviewState.DRAFT
+    current.submitted_at = current.submitted_by = None
+    current.version += 1
+    current._change_reason = "Recalled before review, to be changed"
+    current._history_user = user
+    current.save()
+    return current
+
+
+def set_self_approval(user, allowed: bool, reason: str) -> WorkflowSettings:
+    """Allow or stop approvers approving their own entries, for the whole council.
+
+    Off by default. A reason is required; it is kept with who and when in the audit history.
+    """
+    if not reason.strip():
+        raise WorkflowError("Say why; the reason is kept in the audit history.")
+    current = WorkflowSettings.current()
+    if current.allow_self_approval == allowed:
+        return current
+    current.allow_self_approval, current.reason = allowed, reason.strip()
+    change = "Approvers may approve their own entries" if allowed else "Approvers may not approve their own entries"
+    current._change_reason = history_reason(f"{change}: {reason.strip()}")
+    current._history_user = user
+    current.save()
     return current
 
 

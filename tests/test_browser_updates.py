@@ -29,7 +29,18 @@ def test_update_return_fix_approve_and_lock(live_demo):
         assert "Last approved update: Q2 2022/23" in officer.content()
         assert serious_accessibility_violations(officer) == []
         officer.get_by_label("Progress (%)").fill("52")
-        officer.get_by_label("Update for this period").fill("<p>Two foster carers approved at panel.</p>")
+        officer.get_by_label("Update for this period").fill("Two foster carers approved at panel.")
+        officer.get_by_role("button", name="Submit for approval").click()
+        assert "STRAT1.1 submitted for approval" in officer.content()
+
+        # Recalled before anyone decides on it, changed and submitted again.
+        officer.get_by_role("link", name="More looked after children and young people cared for in kinship").click()
+        assert "waiting for a decision" in officer.content()
+        officer.get_by_role("button", name="Recall to change it").click()
+        assert "Recalled: it is a draft again" in officer.content()
+        officer.get_by_label("Update for this period").fill(
+            "Two foster carers approved at panel.\n\nNext:\n- preparation course in January\n- <5 households assessed"
+        )
         officer.get_by_role("button", name="Submit for approval").click()
         assert "STRAT1.1 submitted for approval" in officer.content()
 
@@ -71,9 +82,9 @@ def test_update_return_fix_approve_and_lock(live_demo):
         officer.get_by_role("link", name="My updates").click()
         assert "Please say how many enquiries there were." in officer.content()
         officer.get_by_role("link", name="More looked after children and young people cared for in kinship").click()
-        officer.get_by_label("Update for this period").fill(
-            "<p>Two foster carers approved at panel; nine enquiries in the quarter.</p>"
-        )
+        field = officer.get_by_label("Update for this period")
+        assert field.input_value().endswith("- <5 households assessed")  # reopens exactly as typed
+        field.fill("Two foster carers approved at panel; nine enquiries in the quarter.\n\n- <5 households assessed")
         officer.get_by_role("button", name="Submit for approval").click()
 
         approver.get_by_role("link", name="Review").click()
@@ -84,19 +95,27 @@ def test_update_return_fix_approve_and_lock(live_demo):
         sign_in(performance, live_demo, "performance", "perf-demo-2022")
         performance.get_by_role("link", name="Reporting rounds").click()
         assert serious_accessibility_violations(performance) == []
+        performance.get_by_role("link", name="Lock Q3 2022/23").click()
+        assert "not approved yet" in performance.content()  # the demo's other items, not started
+        assert serious_accessibility_violations(performance) == []
+        performance.get_by_role("button", name="Lock Q3 2022/23").click()
+        assert "check the list and confirm" in performance.content()  # the box was not ticked
+        performance.get_by_label("I have checked this list").check()
         performance.get_by_role("button", name="Lock Q3 2022/23").click()
         assert "Q3 2022/23 is locked" in performance.content()
 
         officer.goto(f"{live_demo}/updates/{Q3.slug}/actions/{ActionUpdate.objects.get(period=Q3).action_id}/")
-        assert "is locked" in officer.content()
+        assert "Q3 2022/23 was locked by the performance team" in officer.content()
         assert officer.get_by_role("button", name="Submit for approval").count() == 0
 
     update = ActionUpdate.objects.get(period=Q3)
     assert update.state == ReviewState.APPROVED and "nine enquiries" in update.narrative
+    assert update.narrative.endswith("<ul><li>&lt;5 households assessed</li></ul>")
     assert set(IndicatorValue.objects.filter(period=Q3).values_list("state", flat=True)) == {ReviewState.APPROVED}
     assert ReportingRound.objects.get(period=Q3).is_locked
     reasons = [h.history_change_reason for h in update.history.order_by("history_date")]
     assert reasons[-3:] == ["Returned: Please say how many enquiries there were.", "Submitted for approval", "Approved"]
+    assert "Recalled before review, to be changed" in reasons
 
 
 def test_committee_report_pages_are_accessible(live_demo):

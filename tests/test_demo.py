@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -103,3 +104,64 @@ def test_demo_users_have_roles(demo):
     officer_role = Role.objects.get(user__username="officer")
     assert officer_role.service == demo.service
     assert Role.objects.get(user__username="performance").user.is_staff
+
+
+def test_loading_again_keeps_every_edit_to_demo_records(demo):
+    from django.contrib.auth import get_user_model
+
+    from indicators.models import Committee, ComparatorValue, FamilyGroup, ReportingRound
+
+    action = demo.actions.get(code="STRAT1.1")
+    action.title = "Recruit more local carers (renamed)"
+    action.save()
+    update = ActionUpdate.objects.get(action=action, period=Q2)
+    update.narrative = "<p>Corrected by the officer.</p>"
+    update.save()
+    locked = ReportingRound.objects.get(period=Q2)
+    locked.locked_at = None  # reopened by the performance team
+    locked.save()
+    officer = get_user_model().objects.get(username="officer")
+    officer.set_password("a-new-private-password")
+    officer.save()
+    figure = ComparatorValue.objects.order_by("pk").first()
+    figure.value += 1
+    figure.save()
+    committee = Committee.objects.filter(services__isnull=False).first()
+    kept_services = set(committee.services.all()[1:])
+    committee.services.set(kept_services)
+    family = FamilyGroup.objects.first()
+    family.members.remove(family.members.first())
+    members = set(family.members.all())
+    Role.objects.filter(user__username="member").delete()
+    history = {model: model.history.count() for model in (Action, ActionUpdate, ReportingRound, ComparatorValue)}
+
+    out = io.StringIO()
+    call_command("load_demo", force=True, stdout=out)
+
+    action.refresh_from_db()
+    update.refresh_from_db()
+    locked.refresh_from_db()
+    officer.refresh_from_db()
+    assert action.title == "Recruit more local carers (renamed)"
+    assert update.narrative == "<p>Corrected by the officer.</p>"
+    assert not locked.is_locked
+    assert officer.check_password("a-new-private-password")
+    assert ComparatorValue.objects.get(pk=figure.pk).value == figure.value
+    assert set(committee.services.all()) == kept_services
+    assert set(family.members.all()) == members
+    assert not Role.objects.filter(user__username="member").exists()
+    assert {model: model.history.count() for model in history} == history  # nothing rewritten
+    assert "0 created" in out.getvalue()
+    assert "officer      (changed since loaded)" in out.getvalue()  # never prints a stale password
+
+
+def test_loading_into_a_database_missing_some_records_creates_only_those(demo):
+    action = demo.actions.get(code="SERV1.4")
+    ActionUpdate.objects.filter(action=action).delete()
+    other = demo.actions.get(code="STRAT1.1")
+    other.title = "Edited"
+    other.save()
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    assert ActionUpdate.objects.filter(action=action).exists()  # put back
+    other.refresh_from_db()
+    assert other.title == "Edited"  # left alone

@@ -104,7 +104,9 @@ def test_submitted_entries_are_not_editable(world):
     make_round("Q2 2022/23")
     update = save_action(world, submit=True)
     can_edit, reason = editable(Q2, update)
-    assert not can_edit and reason == "This has been submitted and can no longer be changed."
+    assert not can_edit and reason == (
+        "This has been submitted and is waiting for a decision. Recall it if you need to change it."
+    )
 
 
 def test_the_current_round_is_the_open_one_due_soonest():
@@ -147,6 +149,7 @@ def test_a_red_value_cannot_be_submitted_without_its_exception_report_even_when_
 
 
 def test_approving_a_risk_review_through_review_entry_updates_the_risk(world):
+    make_round("Q2 2022/23")
     risk = Risk.objects.create(
         service=world["service"], reference="R1", title="Foster carers", likelihood=4, impact=4, target_score=8
     )
@@ -164,6 +167,7 @@ def test_approving_a_risk_review_through_review_entry_updates_the_risk(world):
 
 
 def test_returning_a_risk_review_leaves_the_risk_alone(world):
+    make_round("Q2 2022/23")
     risk = Risk.objects.create(
         service=world["service"], reference="R1", title="Foster carers", likelihood=4, impact=4, target_score=8
     )

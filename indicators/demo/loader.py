@@ -1,7 +1,11 @@
 """Load the demo data files (TOML) in this folder into the database, idempotently.
 
-Each record is found by its natural key (a code, a name, or an item and period) and written only
-when something differs, so loading twice leaves the data and its audit history unchanged.
+Each record is found by its natural key (a code, a name, or an item and period) and **created
+only if it is missing**: a record that is already there is never rewritten, so loading again
+(`./run demo` restarted) keeps every change people have made to demo records — edited titles,
+reopened rounds, changed passwords, corrected figures — and leaves the audit history as it is.
+Links between records (a committee's services, a plan's priorities, a family group's members)
+are set when the record is created, and likewise left alone afterwards.
 """
 
 from __future__ import annotations
@@ -47,17 +51,8 @@ CHANGE_REASON = "Demo data loaded"
 @dataclass
 class LoadResult:
     created: int = 0
-    changed: int = 0
-    unchanged: int = 0
+    kept: int = 0  # already there, left exactly as they are
     users: list[dict[str, str]] = field(default_factory=list)
-
-
-def _same(current: Any, wanted: Any) -> bool:
-    if isinstance(current, Decimal) and wanted is not None:
-        return current == Decimal(str(wanted))
-    if isinstance(current, Period) and isinstance(wanted, str):
-        return current == Period.parse(wanted)
-    return current == wanted
 
 
 class Loader:
@@ -65,26 +60,23 @@ class Loader:
         self.result = LoadResult()
         self.users: dict[str, Any] = {}
 
-    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+    def ensure(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
+        """The record with `lookup`, created with `values` if it is missing; never changed if it is
+        there. Returns it and whether it was created."""
         obj = model.objects.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-            obj._change_reason = CHANGE_REASON
-            obj.full_clean()
-            obj.save()
-            self.result.created += 1
-            return obj
-        changed = {name: wanted for name, wanted in values.items() if not _same(getattr(obj, name), wanted)}
-        if changed:
-            for name, wanted in changed.items():
-                setattr(obj, name, wanted)
-            obj._change_reason = CHANGE_REASON
-            obj.full_clean()
-            obj.save()
-            self.result.changed += 1
-        else:
-            self.result.unchanged += 1
-        return obj
+        if obj is not None:
+            self.result.kept += 1
+            return obj, False
+        obj = model(**lookup, **values)
+        obj._change_reason = CHANGE_REASON
+        obj.full_clean()
+        obj.save()
+        self.result.created += 1
+        return obj, True
+
+    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+        """`ensure`, for callers that only need the record."""
+        return self.ensure(model, lookup, values)[0]
 
     def user(self, username: str | None) -> Any:
         return self.users[username] if username else None
@@ -97,8 +89,9 @@ class Loader:
             directorate = Directorate.objects.get(name=item["directorate"])
             self.upsert(Service, {"slug": item["slug"]}, {"name": item["name"], "directorate": directorate})
         for item in data.get("committees", []):
-            committee = self.upsert(Committee, {"slug": item["slug"]}, {"name": item["name"]})
-            committee.services.set(Service.objects.filter(name__in=item["services"]))
+            committee, created = self.ensure(Committee, {"slug": item["slug"]}, {"name": item["name"]})
+            if created:
+                committee.services.set(Service.objects.filter(name__in=item["services"]))
         for item in data.get("users", []):
             self.load_user(item)
         for item in data.get("priorities", []):
@@ -129,26 +122,32 @@ class Loader:
 
     def load_user(self, item: dict[str, Any]) -> None:
         user_model = get_user_model()
-        user, created = user_model.objects.get_or_create(
-            username=item["username"],
-            defaults={"first_name": item["first_name"], "last_name": item["last_name"]},
-        )
-        if created or not user.check_password(item["password"]):
+        user = user_model.objects.filter(username=item["username"]).first()
+        if user is None:
+            user = user_model(
+                username=item["username"],
+                first_name=item["first_name"],
+                last_name=item["last_name"],
+                email=item.get("email", f"{item['username']}@example.org"),
+            )
             user.set_password(item["password"])
-            user.email = item.get("email", f"{item['username']}@example.org")
             user.save()
-        services = item.get("services") or [None]
-        for service_name in services:
-            service = Service.objects.get(name=service_name) if service_name else None
-            self.upsert(Role, {"user": user, "kind": item["role"], "service": service}, {})
+            self.result.created += 1
+            # Roles are given with the account; a role taken away later is not given back.
+            for service_name in item.get("services") or [None]:
+                service = Service.objects.get(name=service_name) if service_name else None
+                self.upsert(Role, {"user": user, "kind": item["role"], "service": service}, {})
+            password = item["password"]
+        else:
+            self.result.kept += 1
+            password = item["password"] if user.check_password(item["password"]) else "(changed since loaded)"
         self.users[user.username] = user
-        self.result.users.append(
-            {"username": user.username, "password": item["password"], "role": Role.Kind(item["role"]).label}
-        )
+        role = Role.Kind(item["role"]).label
+        self.result.users.append({"username": user.username, "password": password, "role": role})
 
     def load_plan(self, item: dict[str, Any]) -> None:
         service = Service.objects.get(name=item["service"])
-        plan = self.upsert(
+        plan, created = self.ensure(
             Plan,
             {"code": item["code"]},
             {
@@ -159,7 +158,8 @@ class Loader:
                 "description": item.get("description", ""),
             },
         )
-        plan.priorities.set(CorporatePriority.objects.filter(title__in=item.get("priorities", [])))
+        if created:
+            plan.priorities.set(CorporatePriority.objects.filter(title__in=item.get("priorities", [])))
         outcomes = {}
         for order, outcome in enumerate(item.get("outcomes", []), start=1):
             outcomes[outcome["title"]] = self.upsert(
@@ -178,7 +178,7 @@ class Loader:
     ) -> Action:
         parent = actions[item["parent"]] if item.get("parent") else None
         outcome = outcomes[item["outcome"]] if item.get("outcome") else (parent.outcome if parent else None)
-        action = self.upsert(
+        action, created = self.ensure(
             Action,
             {"plan": plan, "code": item["code"]},
             {
@@ -194,7 +194,8 @@ class Loader:
                 "order": order,
             },
         )
-        action.priorities.set(CorporatePriority.objects.filter(title__in=item.get("priorities", [])))
+        if created:
+            action.priorities.set(CorporatePriority.objects.filter(title__in=item.get("priorities", [])))
         for update in item.get("updates", []):
             self.upsert(
                 ActionUpdate,
@@ -285,17 +286,28 @@ class Loader:
         import_plan = plan_import("comparators", content, figures)
         if not import_plan.valid:
             raise ValueError(f"{figures}: {import_plan.errors[:3]}")
+        # Only the figures not there yet: a figure someone has corrected stays corrected.
+        import_plan.changed.clear()
+        import_plan.changes.clear()
         apply_import(import_plan, self.user("performance"), figures)
-        for council in ComparatorCouncil.objects.all():
-            flags = {"is_own": council.name == item.get("own"), "is_national": council.name == item.get("national")}
-            self.upsert(ComparatorCouncil, {"pk": council.pk}, flags)
+        # Which council is ours and which is the national row: set once, never taken back.
+        for flag, name in (("is_own", item.get("own")), ("is_national", item.get("national"))):
+            if name and not ComparatorCouncil.objects.filter(**{flag: True}).exists():
+                council = ComparatorCouncil.objects.filter(name=name).first()
+                if council is not None:
+                    setattr(council, flag, True)
+                    council._change_reason = CHANGE_REASON
+                    council.save()
         for group in item.get("family_groups", []):
-            family = self.upsert(FamilyGroup, {"name": group["name"]}, {"description": group.get("description", "")})
-            family.members.set(ComparatorCouncil.objects.filter(name__in=group["members"]))
+            family, created = self.ensure(
+                FamilyGroup, {"name": group["name"]}, {"description": group.get("description", "")}
+            )
+            if created:
+                family.members.set(ComparatorCouncil.objects.filter(name__in=group["members"]))
 
     def load_risk(self, item: dict[str, Any]) -> None:
         plan = Plan.objects.get(code=item["plan"]) if item.get("plan") else None
-        risk = self.upsert(
+        risk, created = self.ensure(
             Risk,
             {"reference": item["reference"]},
             {
@@ -316,7 +328,7 @@ class Loader:
                 "review_date": item.get("review_date"),
             },
         )
-        if plan and item.get("mitigating_actions"):
+        if created and plan and item.get("mitigating_actions"):
             risk.mitigating_actions.set(Action.objects.filter(plan=plan, code__in=item["mitigating_actions"]))
         for review in item.get("reviews", []):
             self.upsert(

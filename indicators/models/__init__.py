@@ -6,7 +6,8 @@ One module per reason to change:
 - `plans`: Plans (owned by a service) hold Outcomes and Actions (groups and their actions);
   officers' ActionUpdates per period.
 - `indicators`: Indicators with Targets and IndicatorValues per period, ExceptionReports for red ones.
-- `workflow`: the review states every officer's entry goes through, and ReportingRounds.
+- `workflow`: the review states every officer's entry goes through, ReportingRounds, and the
+  council's WorkflowSettings (e.g. whether approvers may approve their own entries).
 - `risks`: a service's risk register and its quarterly reviews.
 - `benchmarking`: published comparator figures.
 - `imports`: uploaded spreadsheets between preview and confirmation.
@@ -31,7 +32,7 @@ from .indicators import (
 from .organisation import Committee, CorporatePriority, Directorate, Role, Service
 from .plans import Action, ActionUpdate, Outcome, Plan
 from .risks import Risk, RiskReview
-from .workflow import EDITABLE_STATES, ReportingRound, Reviewable, ReviewState
+from .workflow import EDITABLE_STATES, ReportingRound, Reviewable, ReviewState, WorkflowSettings
 
 __all__ = [
     "AGGREGATION_CHOICES",
@@ -62,4 +63,5 @@ __all__ = [
     "Role",
     "Service",
     "Target",
+    "WorkflowSettings",
 ]

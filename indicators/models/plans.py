@@ -11,7 +11,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..fields import PeriodField
-from ..html import sanitise
+from ..html import html_to_text, sanitise, text_to_html
 from ..periods import Period
 from .organisation import CorporatePriority, Service
 from .workflow import Reviewable
@@ -146,6 +146,11 @@ class ActionUpdate(Reviewable):
         help_text="0-100%; left empty on a group, whose progress is rolled up from its actions",
     )
     narrative = models.TextField(blank=True, help_text="Basic HTML: paragraphs, lists, bold, links")
+    narrative_source = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The narrative as the officer typed it (plain text), kept while the HTML is still made from it",
+    )
     set_status = models.CharField(max_length=20, choices=SetStatus.choices, blank=True, default="")
     status_reason = models.TextField(blank=True)
     revised_due_date = models.DateField(null=True, blank=True)
@@ -168,7 +173,22 @@ class ActionUpdate(Reviewable):
         # Every write path (forms, admin, imports) stores narrative already sanitised, so pages
         # and PDFs can show it as HTML without cleaning it again on each view.
         self.narrative = sanitise(self.narrative)
+        if self.narrative_source and text_to_html(self.narrative_source) != self.narrative:
+            # The HTML was changed by other means (Set-up, an import): the typed text no longer
+            # describes it, so editing starts from the HTML instead (see `indicators.html`).
+            self.narrative_source = ""
         super().save(*args, **kwargs)
+
+    @property
+    def narrative_text(self) -> str:
+        """The narrative as the update form shows it: as the officer typed it, or read from its HTML.
+
+        The typed text is used only while the stored HTML is still exactly what it makes, whatever
+        path last wrote the row.
+        """
+        if self.narrative_source and text_to_html(self.narrative_source) == self.narrative:
+            return self.narrative_source
+        return html_to_text(self.narrative)
 
     def clean(self) -> None:
         if self.set_status == self.SetStatus.CANCELLED and not self.status_reason.strip():

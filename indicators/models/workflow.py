@@ -97,3 +97,30 @@ class ReportingRound(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+
+class WorkflowSettings(models.Model):
+    """The council's own choices about its review workflow: one row, changed by the performance team.
+
+    Read it with `WorkflowSettings.current()`; change it through `workflow.set_self_approval`,
+    which records who changed it, when and why in the audit history.
+    """
+
+    allow_self_approval = models.BooleanField(
+        default=False,
+        help_text="Let an approver approve an entry they submitted themselves (off: someone else must approve it)",
+    )
+    reason = models.TextField(blank=True, help_text="Why the settings were last changed (kept in full in the history)")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "workflow settings"
+        verbose_name_plural = "workflow settings"
+
+    def __str__(self) -> str:
+        return "Workflow settings"
+
+    @classmethod
+    def current(cls) -> WorkflowSettings:
+        """The council's settings (the defaults until the performance team changes one). One query."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

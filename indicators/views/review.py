@@ -8,28 +8,42 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ..models import ExceptionReport, Reviewable
+from ..models import ExceptionReport, ReportingRound, Reviewable, WorkflowSettings
 from ..permissions import entries_awaiting_review, entry_for_review
-from ..workflow import Conflict, WorkflowError, review_entry
+from ..workflow import Conflict, WorkflowError, approval_refused, closed_reason_for, review_entry, round_period
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """Submitted entries the user may decide on. Those in a locked round, or (unless the council
+    allows it) the user's own, say why instead of offering that decision."""
     user = request.user
-    updates = entries_awaiting_review(user, "action").select_related("submitted_by")
+    updates = list(
+        entries_awaiting_review(user, "action")
+        .select_related("submitted_by")
+        .order_by("action__plan__title", "action__order")
+    )
     values = list(entries_awaiting_review(user, "indicator").select_related("submitted_by").order_by("indicator__code"))
-    risk_reviews = entries_awaiting_review(user, "risk").select_related("submitted_by")
+    risk_reviews = list(
+        entries_awaiting_review(user, "risk").select_related("submitted_by").order_by("risk__reference")
+    )
     exceptions = {
         (e.indicator_id, e.period): e
         for e in ExceptionReport.objects.filter(indicator__in=[v.indicator_id for v in values])
     }
+    rounds = {r.period: r for r in ReportingRound.objects.all()}
+    self_approval = WorkflowSettings.current().allow_self_approval
+    for entry in [*updates, *values, *risk_reviews]:
+        period = round_period(entry.period)
+        entry.closed_reason = closed_reason_for(rounds.get(period), period)
+        entry.approval_refused = approval_refused(entry, user, self_approval)
     return render(
         request,
         "indicators/review.html",
         {
-            "updates": list(updates.order_by("action__plan__title", "action__order")),
+            "updates": updates,
             "values": [(v, exceptions.get((v.indicator_id, v.period))) for v in values],
-            "risk_reviews": list(risk_reviews.order_by("risk__reference")),
+            "risk_reviews": risk_reviews,
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ..models import Committee, Risk, RiskReview, Service
 from ..permissions import can_review_risk, risk_for_review
 from ..risk_register import SORTS, build_register
-from ..workflow import Conflict, WorkflowError, current_round, editable, save_entry
+from ..workflow import Conflict, WorkflowError, current_round, editable, recallable, save_entry
 
 SCALE = [(n, f"{n}") for n in range(1, 6)]
 
@@ -130,6 +130,8 @@ def review_risk(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "entry": entry,
             "editable": can_edit,
+            "closed_reason": closed_reason,
+            "recallable": recallable(period, entry),
             "period": period,
             "mitigating": list(risk.mitigating_actions.order_by("code")),
         },

@@ -1,4 +1,5 @@
-"""The performance team's reporting rounds: open a period for updates, lock it once reported, reopen it."""
+"""The performance team's reporting rounds: open a period for updates, lock it once reported
+(after seeing what is not approved yet), reopen it; and the council's review rules."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ..due import unfinished_in_round
 from ..fields import PeriodFormField
-from ..models import ReportingRound
+from ..models import ReportingRound, WorkflowSettings
 from ..permissions import require_performance_team, round_for_managing
-from ..workflow import WorkflowError, lock_round, open_round, reopen_round
+from ..workflow import WorkflowError, lock_round, open_round, reopen_round, set_self_approval
 
 
 class RoundForm(forms.Form):
@@ -39,6 +41,44 @@ class RoundForm(forms.Form):
         return cleaned
 
 
+class ReviewRulesForm(forms.Form):
+    allow_self_approval = forms.BooleanField(
+        label="Approvers may approve updates they submitted or wrote themselves",
+        required=False,
+        help_text="Off by default: someone other than the person who submitted an update approves it.",
+    )
+    reason = forms.CharField(
+        label="Why this is being changed",
+        max_length=500,
+        help_text="Kept in the audit history with your name and the date.",
+        error_messages={"required": "Say why; the reason is kept in the audit history."},
+    )
+
+
+def _rounds_page(request: HttpRequest, form: RoundForm, rules_form: ReviewRulesForm) -> HttpResponse:
+    all_rounds = list(ReportingRound.objects.select_related("opened_by", "locked_by").order_by("-deadline"))
+    history = {}
+    for record in ReportingRound.history.filter(id__in=[r.id for r in all_rounds]).select_related("history_user"):
+        history.setdefault(record.id, []).append(record)
+    rules_history = WorkflowSettings.history.select_related("history_user").order_by("-history_date")
+    return render(
+        request,
+        "indicators/rounds.html",
+        {
+            "form": form,
+            "rounds": [(r, history.get(r.id, [])) for r in all_rounds],
+            "today": dt.date.today(),
+            "rules_form": rules_form,
+            "rules_history": list(rules_history),
+            "self_approval_allowed": WorkflowSettings.current().allow_self_approval,
+        },
+    )
+
+
+def _current_rules() -> dict:
+    return {"allow_self_approval": WorkflowSettings.current().allow_self_approval}
+
+
 @login_required
 def rounds(request: HttpRequest) -> HttpResponse:
     require_performance_team(request.user, "manages reporting rounds")
@@ -47,24 +87,61 @@ def rounds(request: HttpRequest) -> HttpResponse:
         new = open_round(form.cleaned_data["period"], form.cleaned_data["deadline"], request.user)
         messages.success(request, f"{new.period.label} is open for updates until {new.deadline:%d %b %Y}.")
         return redirect("rounds")
-    all_rounds = list(ReportingRound.objects.select_related("opened_by", "locked_by").order_by("-deadline"))
-    history = {}
-    for record in ReportingRound.history.filter(id__in=[r.id for r in all_rounds]).select_related("history_user"):
-        history.setdefault(record.id, []).append(record)
-    return render(
-        request,
-        "indicators/rounds.html",
-        {"form": form, "rounds": [(r, history.get(r.id, [])) for r in all_rounds], "today": dt.date.today()},
-    )
+    return _rounds_page(request, form, ReviewRulesForm(initial=_current_rules()))
 
 
 @login_required
 @require_POST
+def review_rules(request: HttpRequest) -> HttpResponse:
+    """The performance team allows or stops approvers approving their own entries, with a reason."""
+    require_performance_team(request.user, "changes the review rules")
+    rules_form = ReviewRulesForm(request.POST)
+    if rules_form.is_valid():
+        allowed = rules_form.cleaned_data["allow_self_approval"]
+        try:
+            set_self_approval(request.user, allowed, rules_form.cleaned_data["reason"])
+        except WorkflowError as error:
+            rules_form.add_error("reason", str(error))
+        else:
+            messages.success(
+                request,
+                "Approvers may now approve their own updates."
+                if allowed
+                else "Updates must now be approved by someone other than who submitted them.",
+            )
+            return redirect("rounds")
+    # Shown again on the rounds page with what was typed and the errors beside the fields.
+    return _rounds_page(request, RoundForm(), rules_form)
+
+
+@login_required
 def lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lock a round, after a page listing every entry not yet approved and every item not started."""
     reporting_round = round_for_managing(request.user, pk)
-    lock_round(reporting_round, request.user)
-    messages.success(request, f"{reporting_round.period.label} is locked; no more changes without reopening.")
-    return redirect("rounds")
+    if request.method == "POST":
+        try:
+            acknowledged = int(request.POST.get("acknowledged", "0")) if request.POST.get("confirm") else 0
+        except ValueError:
+            acknowledged = 0
+        try:
+            lock_round(reporting_round, request.user, acknowledged)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("lock_round", reporting_round.pk)
+        messages.success(request, f"{reporting_round.period.label} is locked; no more changes without reopening.")
+        return redirect("rounds")
+    if reporting_round.is_locked:
+        messages.info(request, f"{reporting_round.period.label} is already locked.")
+        return redirect("rounds")
+    unfinished = unfinished_in_round(reporting_round)
+    counts: dict[str, int] = {}
+    for entry in unfinished:
+        counts[entry.state_label] = counts.get(entry.state_label, 0) + 1
+    return render(
+        request,
+        "indicators/lock_round.html",
+        {"round": reporting_round, "unfinished": unfinished, "counts": counts},
+    )
 
 
 @login_required

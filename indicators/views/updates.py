@@ -5,29 +5,37 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
+from ..due import NOT_STARTED, DueItem, due_in_round
 from ..forms import ActionUpdateForm, IndicatorValueForm
 from ..models import (
-    Action,
     ActionUpdate,
     Committee,
     ExceptionReport,
-    Indicator,
     IndicatorValue,
     Plan,
     ReportingRound,
     ReviewState,
+    Service,
     Target,
 )
 from ..periods import Frequency, Period, PeriodError
-from ..permissions import action_for_editing, indicator_for_editing, indicators_for_editing, user_roles
+from ..permissions import (
+    action_for_editing,
+    entry_for_recall,
+    indicator_for_editing,
+    indicators_for_editing,
+    user_roles,
+)
 from ..preview import neighbours, preview
-from ..progress import finished_action_ids
 from ..status import indicator_status
 from ..workflow import (
     Conflict,
@@ -35,13 +43,15 @@ from ..workflow import (
     correcting,
     editable,
     missing_exception_report,
+    recall_entry,
+    recallable,
     require_open_round,
     save_entry,
     save_value,
 )
 
-NOT_STARTED = "not_started"
-STATE_LABELS = {NOT_STARTED: "Not started", **dict(ReviewState.choices)}
+# Late and returned items first, then what has not been started, drafts, and what is handed in.
+_ORDER = {ReviewState.RETURNED: 0, NOT_STARTED: 1, ReviewState.DRAFT: 2, ReviewState.SUBMITTED: 3}
 
 
 @login_required
@@ -62,78 +72,36 @@ def _period_from_url(token: str) -> Period:
         raise Http404(str(error)) from error
 
 
-def _item(kind, obj, period, entry, deadline) -> dict:
-    state = entry.state if entry else NOT_STARTED
-    # Until it is submitted, an entry is still to be handed in.
-    outstanding = entry is None or entry.is_editable
+def _row(item: DueItem, deadline) -> dict:
     return {
-        "kind": kind,
-        "obj": obj,
-        "period": period,
-        "entry": entry,
-        "state": state,
-        "state_label": STATE_LABELS[state],
-        "outstanding": outstanding,
-        "late": outstanding and deadline < timezone.localdate(),
-        "url": reverse(f"{kind}_update", args=[period.slug, obj.pk]),
+        "kind": item.kind,
+        "obj": item.obj,
+        "period": item.period,
+        "entry": item.entry,
+        "state": item.state,
+        "state_label": item.state_label,
+        "outstanding": item.outstanding,
+        "late": item.outstanding and deadline < timezone.localdate(),
+        "url": reverse(f"{item.kind}_update", args=[item.period.slug, item.obj.pk]),
     }
 
 
 @login_required
 def my_updates(request: HttpRequest) -> HttpResponse:
-    """Everything due from the signed-in officer in the open reporting rounds."""
-    rounds = list(ReportingRound.objects.open())
+    """Everything due from the signed-in officer in the open reporting rounds (`due.due_in_round`)."""
     user = request.user
-    actions = list(
-        Action.objects.filter(Q(assigned_to=user) | Q(owner=user, assigned_to__isnull=True))
-        .select_related("plan")
-        .order_by("plan__title", "order", "code")
-    )
-    indicators = list(Indicator.objects.filter(owner=user, active=True).select_related("plan").order_by("code"))
-    keys = {r.period.key for r in rounds} | {
-        p.key for r in rounds for f in Frequency if (p := r.period.as_frequency(f)) is not None
-    }
-    updates = {
-        (u.action_id, u.period): u
-        for u in ActionUpdate.objects.filter(action__in=[a.id for a in actions], period__in=keys).only(
-            "id", "action_id", "period", "state", "review_comment", "updated"
-        )
-    }
-    values = {
-        (v.indicator_id, v.period): v
-        for v in IndicatorValue.objects.filter(indicator__in=[i.id for i in indicators], period__in=keys).only(
-            "id", "indicator_id", "period", "state", "review_comment", "updated"
-        )
-    }
     sections = []
-    for reporting_round in rounds:
-        finished = finished_action_ids([a.id for a in actions], before=reporting_round.period)
-        items = [
-            _item(
-                "action",
-                a,
-                reporting_round.period,
-                updates.get((a.id, reporting_round.period)),
-                reporting_round.deadline,
-            )
-            for a in actions
-            if a.id not in finished
-        ]
-        for indicator in indicators:
-            own = reporting_round.period.as_frequency(indicator.frequency_enum)
-            if own is not None:
-                items.append(
-                    _item("indicator", indicator, own, values.get((indicator.id, own)), reporting_round.deadline)
-                )
-        # Late and returned items first, then what has not been started.
-        order = {ReviewState.RETURNED: 0, NOT_STARTED: 1, ReviewState.DRAFT: 2, ReviewState.SUBMITTED: 3}
-        items.sort(key=lambda i: (not i["late"], order.get(i["state"], 4), i["obj"].code))
+    has_indicators = False
+    for reporting_round in ReportingRound.objects.open():
+        items = [_row(item, reporting_round.deadline) for item in due_in_round(reporting_round, [user.pk])]
+        items.sort(key=lambda i: (not i["late"], _ORDER.get(i["state"], 4), i["obj"].code))
+        has_indicators = has_indicators or any(i["kind"] == "indicator" for i in items)
         outstanding = sum(1 for i in items if i["outstanding"])
         sections.append({"round": reporting_round, "entries": items, "outstanding": outstanding})
     return render(
         request,
         "indicators/my_updates.html",
-        {"sections": sections, "roles": user_roles(user), "has_indicators": bool(indicators)},
+        {"sections": sections, "roles": user_roles(user), "has_indicators": has_indicators},
     )
 
 
@@ -209,7 +177,7 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
         if entry:
             initial |= {
                 "progress": entry.progress,
-                "narrative": entry.narrative,
+                "narrative": entry.narrative_text,
                 "revised_due_date": entry.revised_due_date,
                 "cancel": entry.set_status == ActionUpdate.SetStatus.CANCELLED,
                 "cancel_reason": entry.status_reason,
@@ -226,6 +194,7 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
             "previous": previous,
             "editable": can_edit,
             "closed_reason": closed_reason,
+            "recallable": recallable(period_obj, entry),
             "other_version": other_version,
             "correction": correction,
         },
@@ -316,27 +285,71 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             "result": result,
             "editable": can_edit,
             "closed_reason": closed_reason,
+            "recallable": recallable(period_obj, entry),
             "other_version": other_version,
             "correction": correction,
         },
     )
 
 
+def _entry_page(kind: str, entry) -> str:
+    if kind == "action":
+        return reverse("action_update", args=[entry.period.slug, entry.action_id])
+    if kind == "indicator":
+        return reverse("indicator_update", args=[entry.period.slug, entry.indicator_id])
+    return reverse("review_risk", args=[entry.risk_id])
+
+
+@login_required
+@require_POST
+def recall(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Take a submission back to draft before it is decided on (`workflow.recall_entry`)."""
+    if kind not in ("action", "indicator", "risk"):
+        raise Http404("Nothing of that kind can be recalled.")
+    entry = entry_for_recall(request.user, kind, pk)
+    try:
+        recall_entry(entry, int(request.POST.get("version", "")), request.user)
+    except ValueError:
+        messages.error(request, "The form was incomplete; try again.")
+    except Conflict:
+        messages.error(request, "It was changed while you were looking at it; check it again.")
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Recalled: it is a draft again. Change it and submit it when it is ready.")
+    return redirect(_entry_page(kind, entry))
+
+
+# Rows on one page of bulk entry. Each row posts three fields (value, commentary, version), so a
+# page stays far below Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) whatever the council's size.
+BULK_PAGE_SIZE = 100
+
+
 @login_required
 def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
-    """All of an officer's indicator values for a round on one page, saved row by row as drafts.
+    """An officer's indicator values for a round on one page, a service and a page at a time,
+    saved row by row as drafts.
 
     The page is one form: saving a row re-shows every other row with what was typed in it, so
-    nothing is lost; "Save all" saves every row that has something in it.
+    nothing is lost; "Save all" saves every row of the page that has something in it. Pages of
+    `BULK_PAGE_SIZE` rows, optionally of one service, keep every post small.
     """
     period_obj = _period_from_url(period)
-    candidates = indicators_for_editing(request.user).filter(active=True).select_related("service").order_by("code")
+    frequencies = [f.value for f in Frequency if period_obj.as_frequency(f) is not None]
+    candidates = indicators_for_editing(request.user).filter(active=True, frequency__in=frequencies)
+    services = list(Service.objects.filter(indicators__in=candidates).distinct().order_by("name"))
+    service = next((s for s in services if s.slug == request.GET.get("service")), None)
+    if service is not None:
+        candidates = candidates.filter(service=service)
+    page = Paginator(candidates.select_related("service").order_by("code"), BULK_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     try:
         require_open_round(period_obj)
         closed_reason = ""
     except WorkflowError as error:
         closed_reason = str(error)
-    indicators = [i for i in candidates if period_obj.as_frequency(i.frequency_enum) is not None]
+    indicators = list(page.object_list)
     own = {i.id: period_obj.as_frequency(i.frequency_enum) for i in indicators}
     keys = {p.key for p in own.values()} | {p.previous().key for p in own.values()}
     existing = {
@@ -404,8 +417,22 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
         )
     if saved:
         messages.success(request, f"Saved as drafts: {', '.join(saved)}. Submit each one for approval from its page.")
+
+    def page_query(number: int) -> str:
+        return urlencode({**({"service": service.slug} if service else {}), "page": number})
+
     return render(
         request,
         "indicators/bulk_values.html",
-        {"period": period_obj, "rows": rows, "closed_reason": closed_reason},
+        {
+            "period": period_obj,
+            "rows": rows,
+            "closed_reason": closed_reason,
+            "services": services,
+            "service": service,
+            "page": page,
+            "this_page": page_query(page.number),
+            "previous_page": page_query(page.previous_page_number()) if page.has_previous() else "",
+            "next_page": page_query(page.next_page_number()) if page.has_next() else "",
+        },
     )

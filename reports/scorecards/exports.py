@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +30,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from indicators.formula_guard import guard_text
+from indicators.html import html_to_text
 from indicators.periods import Period
 from reports.presentation.numbers import plain_number
 
@@ -78,19 +77,6 @@ class Sheet:
 
 def _figure(value: Decimal | None, places: int = 0, unit: str = "") -> Figure | None:
     return None if value is None else Figure(value, places, unit)
-
-
-_BREAKS = re.compile(r"</p>|<br\s*/?>|</li>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-
-
-def full_text(narrative_html: str) -> str:
-    """A narrative's whole text, paragraphs and list items on lines of their own (the stored HTML is
-    already sanitised, so a pattern can take its tags off)."""
-    text = html.unescape(_TAG.sub("", _BREAKS.sub("\n", narrative_html or "")))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 # What is exported ------------------------------------------------------------------------------
@@ -166,7 +152,7 @@ def _action_cells(plan, section, row: ActionRow) -> list[Cell]:
         _figure(None if row.progress is None else Decimal(row.progress), 0, "%"),
         row.status_label,
         row.update_period.label if row.update_period else "",
-        full_text(row.narrative_html),
+        html_to_text(row.narrative_html),
     ]
 
 

@@ -1,7 +1,9 @@
 """Email reminders for open reporting rounds; run daily from cron.
 
-Officers with items not yet submitted hear from us when the deadline is `--days` away or fewer
-(and after it has passed); approvers hear about submissions waiting for them.
+Officers with items still to hand in hear from us when the deadline is `--days` away or fewer
+(and after it has passed): exactly the outstanding items My updates lists for them, from the same
+rule (`indicators.due`), so finished actions and submitted entries are never reminded about.
+Approvers hear about submissions waiting for them.
 """
 
 from __future__ import annotations
@@ -13,40 +15,22 @@ from django.core.mail import send_mass_mail
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from indicators.models import EDITABLE_STATES, Action, ActionUpdate, Indicator, IndicatorValue, ReportingRound, Role
-from indicators.periods import Frequency
-from indicators.progress import finished_action_ids
-
-
-def outstanding_by_officer(reporting_round: ReportingRound) -> dict[int, list[str]]:
-    """What each officer has not yet submitted for the round, as "CODE title" lines."""
-    period = reporting_round.period
-    # Submitted or approved entries are handed in: nothing more to do for them.
-    handed_in = ActionUpdate.objects.filter(period=period).exclude(state__in=EDITABLE_STATES)
-    done_actions = set(handed_in.values_list("action_id", flat=True))
-    due = Action.objects.filter(assigned_to__isnull=False).exclude(id__in=done_actions)
-    finished = finished_action_ids(due, before=period)
-    items: dict[int, list[str]] = {}
-    for action in due.exclude(id__in=finished).only("code", "title", "assigned_to_id"):
-        items.setdefault(action.assigned_to_id, []).append(f"{action.code} {action.title}")
-    keys = {p.key for f in Frequency if (p := period.as_frequency(f)) is not None}
-    done_values = set(
-        IndicatorValue.objects.filter(period__in=keys)
-        .exclude(state__in=EDITABLE_STATES)
-        .values_list("indicator_id", flat=True)
-    )
-    for indicator in Indicator.objects.filter(owner__isnull=False, active=True).exclude(id__in=done_values):
-        if period.as_frequency(indicator.frequency_enum) is not None:
-            items.setdefault(indicator.owner_id, []).append(f"{indicator.code} {indicator.title}")
-    return items
+from indicators.due import outstanding_by_person, periods_in_round
+from indicators.models import ActionUpdate, IndicatorValue, ReportingRound, Role
 
 
 def waiting_by_approver() -> dict[int, int]:
+    """How many submissions each approver could decide on now: those of their services in open
+    rounds (nothing in a locked round can be approved or returned)."""
+    keys = {p.key for open_round in ReportingRound.objects.open() for p in periods_in_round(open_round.period)}
+    waiting = [
+        ActionUpdate.objects.awaiting_review().filter(period__in=keys).values_list("action__plan__service_id"),
+        IndicatorValue.objects.awaiting_review().filter(period__in=keys).values_list("indicator__service_id"),
+    ]
     waiting_by_service: dict[int, int] = {}
-    for service_id in ActionUpdate.objects.awaiting_review().values_list("action__plan__service_id", flat=True):
-        waiting_by_service[service_id] = waiting_by_service.get(service_id, 0) + 1
-    for service_id in IndicatorValue.objects.awaiting_review().values_list("indicator__service_id", flat=True):
-        waiting_by_service[service_id] = waiting_by_service.get(service_id, 0) + 1
+    for entries in waiting:
+        for (service_id,) in entries:
+            waiting_by_service[service_id] = waiting_by_service.get(service_id, 0) + 1
     counts: dict[int, int] = {}
     for user_id, service_id in Role.objects.filter(
         kind=Role.Kind.APPROVER, service_id__in=waiting_by_service
@@ -71,14 +55,15 @@ class Command(BaseCommand):
             when = "today" if reporting_round.deadline == today else f"by {reporting_round.deadline:%d %B %Y}"
             if reporting_round.deadline < today:
                 when = f"by {reporting_round.deadline:%d %B %Y}, which has passed"
-            for user_id, items in outstanding_by_officer(reporting_round).items():
+            for user_id, items in outstanding_by_person(reporting_round).items():
                 user = users.get(user_id)
                 if user is None:
                     continue
+                lines = [f"- {item.obj.code} {item.obj.title} ({item.state_label.lower()})" for item in items]
                 body = (
                     f"Dear {user.first_name or user.username},\n\n"
                     f"These updates for {reporting_round.period.label} are due {when} and have not been "
-                    "submitted yet:\n\n" + "\n".join(f"- {item}" for item in items) + "\n\nThank you.\n"
+                    "submitted yet:\n\n" + "\n".join(lines) + "\n\nThank you.\n"
                 )
                 messages.append((f"Updates due for {reporting_round.period.label}", body, None, [user.email]))
         for user_id, count in waiting_by_approver().items():

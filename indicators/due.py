@@ -1,0 +1,210 @@
+"""What is due from whom in a reporting round: the one answer My updates, the email reminders
+and the warning before a round is locked all use.
+
+- An **action** is due from the person it is assigned to, or from its owner while nobody is
+  assigned, in each round whose quarter lies within its plan's years and not before the action
+  starts, until it is finished: completed or cancelled in an approved update before the round
+  (`progress.finished_action_ids`), after which it is never asked for, nor reminded about, again.
+- An **indicator** is due from its owner while it is active, in each round at whose end one of its
+  periods ends (a monthly measure's last month of the quarter, a half-yearly one at Q2 and Q4,
+  an annual one at Q4; see `Period.as_frequency`), and, if it belongs to a plan, while the round's
+  quarter lies within the plan's years.
+- A due item is **outstanding** until it is handed in: not started, a draft, or returned to the
+  officer. Submitted and approved items are not outstanding.
+
+Each call is a fixed number of queries whatever the size of the council.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db.models import Q, QuerySet
+
+from .models import (
+    Action,
+    ActionUpdate,
+    Indicator,
+    IndicatorValue,
+    ReportingRound,
+    Reviewable,
+    ReviewState,
+    RiskReview,
+)
+from .periods import Frequency, Period
+from .progress import finished_action_ids
+
+NOT_STARTED = "not_started"
+STATE_LABELS = {NOT_STARTED: "Not started", **dict(ReviewState.choices)}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One action update or indicator value due from one person in a round."""
+
+    kind: Literal["action", "indicator"]
+    obj: Action | Indicator
+    period: Period  # the entry's own period (a monthly measure's month, a half-yearly one's half)
+    person_id: int
+    entry: ActionUpdate | IndicatorValue | None
+
+    @property
+    def state(self) -> str:
+        return self.entry.state if self.entry else NOT_STARTED
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def outstanding(self) -> bool:
+        """Still to be handed in: not started, a draft, or returned to the officer."""
+        return self.entry is None or self.entry.is_editable
+
+
+def responsible_person(action: Action) -> int | None:
+    """Who an action's updates are due from: whoever it is assigned to, else its owner."""
+    return action.assigned_to_id or action.owner_id
+
+
+def due_actions(period: Period, people: Collection[int] | None = None) -> QuerySet[Action]:
+    """The actions whose update for round `period` is due from someone in `people` (anyone if None),
+    finished ones included (see `due_in_round`)."""
+    actions = Action.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=period.end),
+        plan__first_year__lte=period.year,
+        plan__last_year__gte=period.year,
+    )
+    if people is None:
+        return actions.filter(Q(assigned_to__isnull=False) | Q(owner__isnull=False))
+    return actions.filter(Q(assigned_to__in=people) | Q(assigned_to__isnull=True, owner__in=people))
+
+
+def due_indicators(period: Period, people: Collection[int] | None = None) -> QuerySet[Indicator]:
+    """The active indicators with a period ending at round `period`'s end, owned by someone in `people`."""
+    frequencies = [f.value for f in Frequency if period.as_frequency(f) is not None]
+    indicators = Indicator.objects.filter(
+        Q(plan__isnull=True) | Q(plan__first_year__lte=period.year, plan__last_year__gte=period.year),
+        active=True,
+        frequency__in=frequencies,
+    )
+    if people is None:
+        return indicators.filter(owner__isnull=False)
+    return indicators.filter(owner__in=people)
+
+
+def due_in_round(reporting_round: ReportingRound, people: Collection[int] | None = None) -> list[DueItem]:
+    """Every item due in `reporting_round` from `people` (user ids; everyone when None), with its
+    entry if one has been started. Actions first (by plan, order, code), then indicators by code.
+
+    Six queries, whatever the number of people, actions and indicators.
+    """
+    period = reporting_round.period
+    actions_in_scope = due_actions(period, people)
+    finished = finished_action_ids(actions_in_scope.values("pk"), before=period)
+    actions = [
+        action
+        for action in actions_in_scope.select_related("plan").order_by("plan__title", "order", "code")
+        if action.id not in finished
+    ]
+    indicators = list(due_indicators(period, people).select_related("plan").order_by("code"))
+    updates = {
+        update.action_id: update
+        for update in ActionUpdate.objects.filter(action__in=actions_in_scope.values("pk"), period=period).defer(
+            "narrative", "narrative_source"
+        )
+    }
+    own = {indicator.id: period.as_frequency(indicator.frequency_enum) for indicator in indicators}
+    values = {
+        (value.indicator_id, value.period): value
+        for value in IndicatorValue.objects.filter(
+            indicator__in=due_indicators(period, people).values("pk"), period__in={p.key for p in own.values()}
+        )
+    }
+    items = [
+        DueItem("action", action, period, responsible_person(action), updates.get(action.id)) for action in actions
+    ]
+    for indicator in indicators:
+        period_of_value = own[indicator.id]
+        value = values.get((indicator.id, period_of_value))
+        items.append(DueItem("indicator", indicator, period_of_value, indicator.owner_id, value))
+    return items
+
+
+def outstanding_by_person(reporting_round: ReportingRound) -> dict[int, list[DueItem]]:
+    """What each person has still to hand in for the round (for the reminders)."""
+    found: dict[int, list[DueItem]] = {}
+    for item in due_in_round(reporting_round):
+        if item.outstanding:
+            found.setdefault(item.person_id, []).append(item)
+    return found
+
+
+# Before a round is locked ---------------------------------------------------------------------
+
+
+def periods_in_round(period: Period) -> list[Period]:
+    """Every period whose entries are made in round `period` (see `workflow.round_period`):
+    the quarter, its months, and the half year or year ending with it."""
+    found = [period, *period.subperiods(Frequency.MONTHLY)]
+    found += [p for f in (Frequency.HALF_YEARLY, Frequency.ANNUAL) if (p := period.as_frequency(f)) is not None]
+    return found
+
+
+@dataclass(frozen=True)
+class UnfinishedEntry:
+    """An entry in a round that has not been approved, described for the lock warning."""
+
+    kind: str  # "Action", "Indicator", "Risk review"
+    code: str
+    title: str
+    plan: str
+    period: Period
+    entry: Reviewable | None  # None: due but not started
+
+    @property
+    def state(self) -> str:
+        return self.entry.state if self.entry else NOT_STARTED
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+# The order the lock warning lists them in: waiting for a decision first.
+UNFINISHED_ORDER = (ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.DRAFT, NOT_STARTED)
+
+
+def unfinished_in_round(reporting_round: ReportingRound) -> list[UnfinishedEntry]:
+    """Every entry of the round not yet approved — submitted (waiting for a decision), returned,
+    draft — and every due item not started, by state, then plan and code. Nine queries."""
+    period = reporting_round.period
+    keys = [p.key for p in periods_in_round(period)]
+    found: list[UnfinishedEntry] = []
+    not_approved = ~Q(state=ReviewState.APPROVED)
+    for update in (
+        ActionUpdate.objects.filter(not_approved, period=period)
+        .select_related("action__plan")
+        .defer("narrative", "narrative_source")
+    ):
+        action = update.action
+        found.append(UnfinishedEntry("Action", action.code, action.title, action.plan.title, update.period, update))
+    for value in IndicatorValue.objects.filter(not_approved, period__in=keys).select_related("indicator__plan"):
+        indicator = value.indicator
+        plan = indicator.plan.title if indicator.plan else ""
+        found.append(UnfinishedEntry("Indicator", indicator.code, indicator.title, plan, value.period, value))
+    for review in RiskReview.objects.filter(not_approved, period=period).select_related("risk__plan"):
+        risk = review.risk
+        plan = risk.plan.title if risk.plan else ""
+        found.append(UnfinishedEntry("Risk review", risk.reference, risk.title, plan, review.period, review))
+    for item in due_in_round(reporting_round):
+        if item.entry is None:
+            obj = item.obj
+            plan = obj.plan.title if obj.plan else ""
+            kind = "Action" if item.kind == "action" else "Indicator"
+            found.append(UnfinishedEntry(kind, obj.code, obj.title, plan, item.period, None))
+    rank = {state: i for i, state in enumerate(UNFINISHED_ORDER)}
+    found.sort(key=lambda e: (rank[e.state], e.plan, e.code))
+    return found

@@ -1,0 +1,105 @@
+"""The bulk values page works for any council size: a service and a page at a time, so no post
+comes near Django's 1,000-field limit (DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indicators.models import Indicator, IndicatorValue
+from indicators.periods import Period
+from indicators.views.updates import BULK_PAGE_SIZE
+from tests.factories import make_round, make_service, personas
+
+pytestmark = pytest.mark.django_db
+Q2 = Period.parse("Q2 2022/23")
+URL = reverse("bulk_values", args=[Q2.slug])
+
+
+def many_indicators(service, count: int, prefix: str = "PI") -> list[Indicator]:
+    Indicator.objects.bulk_create(
+        Indicator(code=f"{prefix}{i:04d}", title=f"Indicator {i}", service=service) for i in range(count)
+    )
+    return list(Indicator.objects.filter(service=service).order_by("code"))
+
+
+@pytest.fixture
+def world():
+    service = make_service("Children's services")
+    people = personas(service)
+    make_round("Q2 2022/23", deadline=dt.date(2022, 10, 21))
+    return {"service": service, **people}
+
+
+def form_fields(body: str) -> list[str]:
+    form = body[body.index('<form method="post"') : body.index("</form>", body.index('<form method="post"'))]
+    return re.findall(r'name="([^"]+)"', form)
+
+
+def test_a_council_with_more_than_330_indicators_enters_them_page_by_page(client, world):
+    indicators = many_indicators(world["service"], 400)
+    client.force_login(world["officer"])
+    body = client.get(URL).content.decode()
+    assert "Page 1 of 4 (1–100 of 400 indicators)" in body
+    fields = form_fields(body)
+    assert len(fields) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS // 2
+    # Save every row of the page at once, as "Save all rows on this page" does.
+    data = {"save_row": "all"}
+    for indicator in indicators[:BULK_PAGE_SIZE]:
+        data |= {f"i{indicator.id}-value": "7", f"i{indicator.id}-commentary": "", f"i{indicator.id}-version": "0"}
+    assert len(data) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = client.post(URL + "?page=1", data)
+    assert response.status_code == 200
+    assert IndicatorValue.objects.filter(period=Q2).count() == BULK_PAGE_SIZE
+    # The last page has the rest, and saves them the same way.
+    body = client.get(URL + "?page=4").content.decode()
+    assert "Page 4 of 4 (301–400 of 400 indicators)" in body and "PI0399" in body and "PI0299" not in body
+    last = indicators[-1]
+    client.post(
+        URL + "?page=4",
+        {f"i{last.id}-value": "9", f"i{last.id}-commentary": "", f"i{last.id}-version": "0", "save_row": str(last.id)},
+    )
+    assert IndicatorValue.objects.get(indicator=last, period=Q2).value == 9
+
+
+def test_the_page_filters_by_service_and_keeps_the_filter_when_saving(client, world):
+    other = make_service("Justice services")
+    many_indicators(world["service"], 3, "CHI")
+    [justice, *_] = many_indicators(other, 2, "JUS")
+    client.force_login(world["admin"])  # the performance team enters values for every service
+    body = client.get(URL).content.decode()
+    assert '<option value="' + other.slug + '">Justice services</option>' in body
+    assert "CHI0000" in body and "JUS0000" in body
+    body = client.get(URL + f"?service={other.slug}").content.decode()
+    assert "JUS0000" in body and "CHI0000" not in body
+    assert f'action="?service={other.slug}&amp;page=1"' in body
+    data = {f"i{justice.id}-value": "3", f"i{justice.id}-version": "0", "save_row": str(justice.id)}
+    body = client.post(URL + f"?service={other.slug}&page=1", data).content.decode()
+    assert "CHI0000" not in body and "Saved as drafts: JUS0000" in body
+    # An unknown service shows them all rather than nothing.
+    assert "CHI0000" in client.get(URL + "?service=nope").content.decode()
+
+
+def test_an_officer_sees_no_service_choice_for_one_service(client, world):
+    many_indicators(world["service"], 2)
+    client.force_login(world["officer"])
+    body = client.get(URL).content.decode()
+    assert 'name="service"' not in body and "Page 1 of" not in body  # one page, one service
+
+
+def test_the_bulk_page_uses_a_fixed_number_of_queries(client, world):
+    many_indicators(world["service"], 5, "A")
+    client.force_login(world["officer"])
+    with CaptureQueriesContext(connection) as small:
+        client.get(URL)
+    many_indicators(make_service(), 1, "B")  # another service: its officer does not see it
+    indicators = many_indicators(world["service"], 250, "C")
+    IndicatorValue.objects.bulk_create(IndicatorValue(indicator=i, period=Q2, value=1) for i in indicators[:50])
+    with CaptureQueriesContext(connection) as large:
+        body = client.get(URL).content.decode()
+    assert "Page 1 of 3" in body
+    assert len(small) == len(large)
