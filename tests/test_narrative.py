@@ -14,7 +14,7 @@ from indicators.periods import Period
 from reports.committee.pdf import build_report_data, render_html
 from reports.models import CommitteeReport
 from reports.scorecards.build import build_scorecard
-from reports.scorecards.exports import frames
+from reports.scorecards.exports import scorecard_sheets
 from reports.scorecards.scope import plan_scope
 from tests.factories import make_action, make_committee, make_plan, make_round, make_service, make_update, personas
 
@@ -234,9 +234,10 @@ def test_paragraphs_and_bullets_show_on_pages_exports_and_pdfs(client, world):
         body = client.get(url).content.decode()
         assert TYPED_HTML in body, url
     # The export: the whole update, paragraphs and bullets as written.
-    _, actions = frames(build_scorecard(plan_scope(world["plan"]), Q2))
+    _, actions = scorecard_sheets(build_scorecard(plan_scope(world["plan"]), Q2))
     exported = "Kinship: <5 children & families\n\nNext steps:\n\n- recruit carers\n- train staff"
-    assert actions.loc[0, "latest_update"] == exported
+    column = [c.name for c in actions.columns].index("latest_update")
+    assert actions.rows[0][column] == exported
     # The committee report's PDF is laid out from this HTML.
     report = CommitteeReport.objects.create(
         title="Q2", committee=world["committee"], meeting_date=dt.date(2022, 11, 30), period=Q2
