@@ -8,6 +8,8 @@ Environment variables:
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://perf.example.gov.uk
     SECURE_SSL_REDIRECT   "0" to leave HTTPS redirects to a proxy (default on when DEBUG is off)
     SECURE_PROXY_SSL_HEADER  "1" when behind a proxy that sets X-Forwarded-Proto
+    COUNCIL_NAME   the council's name on committee papers' covers (else the benchmarking "own" council's)
+    COUNCIL_LOGO   path of the council's logo (SVG or PNG) for committee papers' covers
 """
 
 import os
@@ -135,6 +137,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Large committee reports are laid out in parts (reports/committee/parts.py), this many at a time.
 # Each part takes ~300 MB; measured on 2 cores, a 355-page report took 32 s and 650 MB at most
 # with 2, 58 s and 410 MB with 1 (bench/pdf.py).
+# The council on committee papers' covers (reports/committee/pdf.py).
+COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "")
+COUNCIL_LOGO = os.environ.get("COUNCIL_LOGO", "")
 PDF_PROCESSES = int(os.environ.get("PDF_PROCESSES") or min(2, os.cpu_count() or 1))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

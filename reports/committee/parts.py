@@ -25,6 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 import pikepdf
 from weasyprint import HTML
 
+from .pdfua import repair_document
+
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -64,6 +66,7 @@ def render_in_parts(parts: Sequence[str], base_url: str, processes: int) -> tupl
 def join_tagged(pdfs: Sequence[bytes]) -> bytes:
     """One PDF from several tagged ones: pages, structure tree and bookmarks, in order.
 
+    The parts' structure elements end up under one Document element (pdfua.repair_document).
     Document-level entries (metadata, language, title display, PDF/UA identification) are the
     first part's; every part is made from the same template, so they are the same.
     """
@@ -99,6 +102,7 @@ def join_tagged(pdfs: Sequence[bytes]) -> bytes:
             with source.open_outline() as source_outline:
                 parent.extend(_copy_items(source_outline.root, pages, first_page))
     tree.ParentTreeNextKey = next_key
+    repair_document(out)  # one Document, pieces split across parts joined, artifacts, scopes
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
