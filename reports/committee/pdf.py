@@ -27,7 +27,7 @@ from reports.models import CommitteeReport
 from reports.scorecards.build import Scorecard, build_scorecard
 from reports.scorecards.rows import IndicatorRow
 
-from .definitions import report_scope
+from .definitions import APPENDIX_TITLES, report_scope
 from .pdfua import repair
 
 PDF_VARIANT = "pdf/ua-1"
@@ -51,15 +51,6 @@ class ReportData:
     red_indicators: list[IndicatorRow]  # the exception reports appendix, in the scorecard's order
     risks: Register | None  # the same register as the web page, with direction of travel and overdue reviews
     generated_at: dt.datetime
-
-
-APPENDIX_TITLES = {
-    "summary": "Status summary",
-    "actions": "Action progress",
-    "indicators": "Indicator scorecard",
-    "exceptions": "Exception reports",
-    "risks": "Risk register",
-}
 
 
 def appendix_sequence(order: str, included: dict[str, bool]) -> list[str]:
@@ -113,7 +104,7 @@ def build_report_data(report: CommitteeReport, issuing: bool = False) -> ReportD
         meeting_date=report.meeting_date,
         period=report.period,
         appendices=included,
-        order=appendix_sequence(getattr(report, "appendix_order", ""), included),
+        order=appendix_sequence(report.appendix_order, included),
         council=council_name(),
         logo=settings.COUNCIL_LOGO,
         version=len(earlier) + 1,
@@ -126,7 +117,7 @@ def build_report_data(report: CommitteeReport, issuing: bool = False) -> ReportD
     )
 
 
-APPENDICES = ("summary", "actions", "indicators", "exceptions", "risks")
+APPENDICES = tuple(APPENDIX_TITLES)
 # The appendices long enough to be laid out on their own when a report is rendered in parts,
 # in runs of whole plans of about PART_ROWS rows (a part of 250 rows takes ~300 MB to lay out).
 LONG_APPENDICES = ("actions", "indicators")
