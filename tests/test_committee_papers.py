@@ -234,6 +234,7 @@ def test_risk_appendix_has_the_heat_map_with_numbers_and_bands(demo_db):
     heat = heat[: heat.index("</table>")]
     cells = re.findall(r'<td class="band-(\w+)"><span class="count">([^<]*)</span>', heat)
     assert len(cells) == 25
+    assert re.findall(r'<tr><th scope="row">(\d)</th>', heat) == ["5", "4", "3", "2", "1"]  # likeliest at the top
     counts = [0 if count == "–" else int(count) for _, count in cells]
     assert sum(counts) == len(data.risks.rows)
     assert f"({len(data.risks.rows)} {plural('risk', len(data.risks.rows))})" in heat

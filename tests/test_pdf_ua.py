@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pikepdf
 import pytest
 from django.db import transaction
+from pdfminer.high_level import extract_text
 
 from reports.committee import pdf as committee_pdf
 from reports.committee import tasks
@@ -167,3 +168,23 @@ def test_figures_alt_text_gives_the_figures(document):
     assert len(charts) >= 8 and all(alt.startswith("Values for ") or alt.endswith(" logo") for alt in alts)
     assert "Values for Q1 2021/22 to Q2 2022/23: 31.0%, 30.5%, 30.0%, 29.0%, 27.0%, 26.0%; target 30.0%" in charts
     assert all(re.search(r"; (target [\d,.]+|no target)", alt) for alt in charts)
+
+
+@pytest.mark.parametrize("kind", ["single", "joined"])
+def test_contents_page_numbers_point_at_the_appendices(papers, kind):
+    """Not PDF/UA itself, but checked on the same two files: the contents' numbers are right when
+    laid out as one document and when the appendices are laid out in other parts."""
+    pages = [extract_text(io.BytesIO(papers[kind]), page_numbers=[n]) for n in range(len(pdf_pages(papers[kind])))]
+    contents = " ".join(pages[1].split())
+    contents = contents[contents.index("How to read this report") : contents.index("Page 2 of")]
+    headings = re.findall(r"Appendix \d: [A-Z][a-z]+ [a-z]+", contents)
+    numbers = [int(n) for n in re.findall(r"(?<![\d/])(\d{1,3})(?![\d:/])", contents)]
+    assert len(headings) == 5 and len(numbers) == 6
+    assert "How to read this report" in pages[numbers[0] - 1]
+    for heading, number in zip(headings, numbers[1:], strict=True):
+        page = " ".join(pages[number - 1].split())
+        assert heading in page and heading not in " ".join(pages[number - 2].split()), (heading, number)
+
+
+def pdf_pages(data: bytes) -> list:
+    return list(pikepdf.open(io.BytesIO(data)).pages)

@@ -51,7 +51,10 @@ def with_css(html: str, css: str) -> str:
 def count_pages(html: str, base_url: str) -> tuple[int, dict[str, int]]:
     """The part's number of pages, and the page (from 0) of each anchor in it."""
     pages = HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT).pages
-    anchors = {name: index for index, page in enumerate(pages) for name in page.anchors}
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)  # where it begins
     return len(pages), anchors
 
 
