@@ -86,6 +86,8 @@ def test_joined_pdf_keeps_one_structure_tree_and_the_bookmarks(parts_pdf):
         [title] = outline.root
         appendices = [item.title for item in title.children]
     assert appendices == [
+        "Contents",
+        "How to read this report",
         "Appendix 1: Status summary",
         "Appendix 2: Action progress",
         "Appendix 3: Indicator scorecard",
