@@ -16,7 +16,7 @@ from indicators.permissions import user_roles
 from perfdash.sso import sign_in_options
 from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
 from reports.presentation.colours import print_palette_css
-from reports.presentation.numbers import format_number
+from reports.presentation.numbers import format_number, plural
 from reports.presentation.status import (
     OUTLOOK_STATUS_CODES,
     RISK_BAND_STATUS_CODES,
@@ -25,7 +25,7 @@ from reports.presentation.status import (
     status_icon,
     status_tone,
 )
-from reports.presentation.svg import sparkline_image
+from reports.presentation.svg import sparkline_alt, sparkline_image
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -100,6 +100,7 @@ def environment(**options: Any) -> Environment:
             "user_roles": user_roles,
             "sparkline_image": sparkline_image,
             "sign_in_options": sign_in_options,
+            "sparkline_alt": sparkline_alt,
         }
     )
     env.filters.update(
@@ -109,6 +110,7 @@ def environment(**options: Any) -> Environment:
             "period": period_label,
             "combine": combine,
             "float_or_none": float_or_none,
+            "plural": plural,
         }
     )
     return env

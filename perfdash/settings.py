@@ -23,6 +23,8 @@ Environment variables:
     SENTRY_DSN     report errors to a Sentry-compatible service (needs `pip install sentry-sdk`)
     STATIC_ROOT    where collectstatic puts the static files WhiteNoise serves (default ./staticfiles)
     WORKER_STALE_AFTER  seconds a ready task may wait before /healthz calls the worker failing (600)
+    COUNCIL_NAME   the council's name on committee papers' covers (else the benchmarking "own" council's)
+    COUNCIL_LOGO   path of the council's logo (SVG or PNG) for committee papers' covers
 """
 
 import os
@@ -228,6 +230,9 @@ WORKER_STALE_AFTER = int(os.environ.get("WORKER_STALE_AFTER", "600"))
 # Large committee reports are laid out in parts (reports/committee/parts.py), this many at a time.
 # Each part takes ~300 MB; measured on 2 cores, a 355-page report took 32 s and 650 MB at most
 # with 2, 58 s and 410 MB with 1 (bench/pdf.py).
+# The council on committee papers' covers (reports/committee/pdf.py).
+COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "")
+COUNCIL_LOGO = os.environ.get("COUNCIL_LOGO", "")
 PDF_PROCESSES = int(os.environ.get("PDF_PROCESSES") or min(2, os.cpu_count() or 1))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -30,6 +30,13 @@ class CommitteeReport(models.Model):
     include_indicators = models.BooleanField("Indicator scorecard", default=True)
     include_exceptions = models.BooleanField("Exception reports", default=True)
     include_risks = models.BooleanField("Risk register", default=False)
+    appendix_order = models.CharField(
+        "Order of appendices",
+        max_length=100,
+        blank=True,
+        help_text='The appendices in the order the paper gives them, e.g. "summary, risks, indicators, actions, '
+        'exceptions"; any left out follow in the usual order. Leave empty for the usual order.',
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[services, plans])

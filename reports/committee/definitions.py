@@ -3,12 +3,23 @@ plans it covers and which appendices it includes."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from indicators.fields import PeriodFormField
 from indicators.models import Indicator, Plan
 from reports.models import CommitteeReport
 from reports.scorecards.scope import Scope
+
+# The appendices a report can carry, in their usual order, with their headings.
+APPENDIX_TITLES = {
+    "summary": "Status summary",
+    "actions": "Action progress",
+    "indicators": "Indicator scorecard",
+    "exceptions": "Exception reports",
+    "risks": "Risk register",
+}
 
 
 class CommitteeReportForm(forms.ModelForm):
@@ -28,12 +39,25 @@ class CommitteeReportForm(forms.ModelForm):
             "include_indicators",
             "include_exceptions",
             "include_risks",
+            "appendix_order",
         ]
         widgets = {
             "meeting_date": forms.DateInput(attrs={"type": "date"}),
             "services": forms.CheckboxSelectMultiple,
             "plans": forms.CheckboxSelectMultiple,
         }
+
+    def clean_appendix_order(self) -> str:
+        """Only the appendices' names, each once (the order itself: pdf.appendix_sequence)."""
+        names = [name for name in re.split(r"[\s,]+", self.cleaned_data["appendix_order"].lower()) if name]
+        unknown = [name for name in names if name not in APPENDIX_TITLES]
+        if unknown:
+            raise forms.ValidationError(
+                f"Unknown appendix {', '.join(unknown)}: use {', '.join(APPENDIX_TITLES)}, separated by commas."
+            )
+        if len(set(names)) != len(names):
+            raise forms.ValidationError("Name each appendix once.")
+        return ", ".join(names)
 
 
 def report_scope(report: CommitteeReport) -> Scope:

@@ -5,9 +5,10 @@ needs over 1 GB that way. Laid out as separate documents (the front matter and e
 appendix), each part needs about half of that and the parts can be laid out at the same time on
 different cores. Two things must survive the join:
 
-- **"Page X of Y"**: a first pass lays the parts out to count their pages; the second lays them
-  out again with their first page number and the total set in CSS, so WeasyPrint draws the
-  footers itself. (The footer is a margin box, so the numbers do not change the layout.)
+- **"Page X of Y"** and the contents' page numbers: a first pass lays the parts out to count their
+  pages and find their anchors; the second lays them out again with their first page number, the
+  total and the pages of anchors in other parts set in CSS, so WeasyPrint draws the footers and
+  contents itself. (The footer is a margin box, so the numbers do not change the layout.)
 - **The tags**: each part is a tagged PDF/UA file; the join appends each part's structure
   elements under the same structure root and renumbers its pages' entries in the parent tree,
   so screen readers read one document. Bookmarks are joined under the report's title.
@@ -25,23 +26,36 @@ from concurrent.futures import ProcessPoolExecutor
 import pikepdf
 from weasyprint import HTML
 
+from .pdfua import repair_document
+
 PDF_VARIANT = "pdf/ua-1"
 
 
-def numbering_css(first_page: int, total: int) -> str:
-    """CSS making a part's pages run from `first_page`, "of `total`"."""
-    return (
+def numbering_css(first_page: int, total: int, elsewhere: dict[str, int] | None = None) -> str:
+    """CSS making a part's pages run from `first_page`, "of `total`"; contents entries pointing
+    at anchors laid out in other parts (`elsewhere`: anchor name -> page number) show that page."""
+    css = (
         f"@page :first {{ counter-reset: page {first_page}; }}"
         f'@page {{ @bottom-right {{ content: "Page " counter(page) " of {total}"; }} }}'
     )
+    for name, page in (elsewhere or {}).items():
+        if name.replace("-", "").replace("_", "").isalnum():
+            css += f'.toc a[href="#{name}"]::after {{ content: leader(". ") "{page}"; }}'
+    return css
 
 
 def with_css(html: str, css: str) -> str:
     return html.replace("</head>", f"<style>{css}</style></head>", 1)
 
 
-def count_pages(html: str, base_url: str) -> int:
-    return len(HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT).pages)
+def count_pages(html: str, base_url: str) -> tuple[int, dict[str, int]]:
+    """The part's number of pages, and the page (from 0) of each anchor in it."""
+    pages = HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT).pages
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)  # where it begins
+    return len(pages), anchors
 
 
 def render_part(html: str, base_url: str) -> bytes:
@@ -53,17 +67,30 @@ def render_in_parts(parts: Sequence[str], base_url: str, processes: int) -> tupl
     """Lay out `parts` (whole HTML documents, in order) in up to `processes` processes and join them."""
     context = multiprocessing.get_context("spawn")  # no forked copies of a web or worker process
     with ProcessPoolExecutor(max_workers=max(1, min(processes, len(parts))), mp_context=context) as pool:
-        counts = list(pool.map(count_pages, parts, [base_url] * len(parts)))
+        laid_out = list(pool.map(count_pages, parts, [base_url] * len(parts)))
+        counts = [pages for pages, _ in laid_out]
         total = sum(counts)
         starts = [1 + sum(counts[:i]) for i in range(len(parts))]
-        numbered = [with_css(html, numbering_css(start, total)) for html, start in zip(parts, starts, strict=True)]
+        anchors = [
+            {name: start + page for name, page in found.items()}
+            for (_, found), start in zip(laid_out, starts, strict=True)
+        ]
+        numbered = [
+            with_css(html, numbering_css(start, total, _elsewhere(anchors, index)))
+            for index, (html, start) in enumerate(zip(parts, starts, strict=True))
+        ]
         pdfs = list(pool.map(render_part, numbered, [base_url] * len(parts)))
     return join_tagged(pdfs), total
+
+
+def _elsewhere(anchors: list[dict[str, int]], index: int) -> dict[str, int]:
+    return {name: page for i, found in enumerate(anchors) if i != index for name, page in found.items()}
 
 
 def join_tagged(pdfs: Sequence[bytes]) -> bytes:
     """One PDF from several tagged ones: pages, structure tree and bookmarks, in order.
 
+    The parts' structure elements end up under one Document element (pdfua.repair_document).
     Document-level entries (metadata, language, title display, PDF/UA identification) are the
     first part's; every part is made from the same template, so they are the same.
     """
@@ -99,6 +126,7 @@ def join_tagged(pdfs: Sequence[bytes]) -> bytes:
             with source.open_outline() as source_outline:
                 parent.extend(_copy_items(source_outline.root, pages, first_page))
     tree.ParentTreeNextKey = next_key
+    repair_document(out)  # one Document, pieces split across parts joined, artifacts, scopes
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()

@@ -6,10 +6,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.template import engines
 from django.utils import timezone
 from weasyprint import HTML
 
-from indicators.models import Risk
+from indicators.models import ComparatorCouncil, Risk
 from indicators.periods import Period
 from indicators.risk_register import Register, build_register
 from indicators.status import Rag
@@ -25,7 +27,8 @@ from reports.models import CommitteeReport
 from reports.scorecards.build import Scorecard, build_scorecard
 from reports.scorecards.rows import IndicatorRow
 
-from .definitions import report_scope
+from .definitions import APPENDIX_TITLES, report_scope
+from .pdfua import repair
 
 PDF_VARIANT = "pdf/ua-1"
 HISTORY_PERIODS = 6
@@ -38,32 +41,75 @@ class ReportData:
     meeting_date: dt.date
     period: Period
     appendices: dict[str, bool]
+    order: list[str]  # the included appendices, in the order the performance team chose
+    council: str
+    logo: str  # path of the council's logo ("" for none), from settings.COUNCIL_LOGO
+    version: int  # 1 for the first issue, 2 when re-issued after a withdrawal …
+    issue_label: str  # "Draft – not issued", "Re-issued: replaces version 1 of 30 Nov 2022", or ""
+    issued_on: dt.date
     scorecard: Scorecard
     red_indicators: list[IndicatorRow]  # the exception reports appendix, in the scorecard's order
     risks: Register | None  # the same register as the web page, with direction of travel and overdue reviews
     generated_at: dt.datetime
 
 
-def build_report_data(report: CommitteeReport) -> ReportData:
-    """Everything the report shows, read in a fixed number of queries."""
+def appendix_sequence(order: str, included: dict[str, bool]) -> list[str]:
+    """The included appendices in the chosen `order` (names separated by commas or spaces, e.g.
+    "summary, risks, indicators"); included ones the order leaves out follow in the usual order.
+    Unknown, repeated or excluded names are ignored (the report form rejects them)."""
+    chosen = [name for name in re.split(r"[\s,]+", order.lower()) if name]
+    sequence = [name for name in dict.fromkeys(chosen) if included.get(name)]
+    return sequence + [name for name in APPENDICES if included.get(name) and name not in sequence]
+
+
+def issue_label(issuing: bool, earlier: Sequence[dt.date]) -> str:
+    """What the cover says about this version: a draft is marked as one; an issue after earlier
+    issues (withdrawn or not) says which version it replaces; a first issue says nothing more."""
+    if not issuing:
+        return "Draft – not issued"
+    if earlier:
+        return f"Re-issued: replaces version {len(earlier)} of {earlier[-1].day} {earlier[-1]:%b %Y}"
+    return ""
+
+
+def council_name() -> str:
+    """The council on the cover: settings.COUNCIL_NAME, else the benchmarking "own" council."""
+    if settings.COUNCIL_NAME:
+        return settings.COUNCIL_NAME
+    own = ComparatorCouncil.objects.filter(is_own=True).values_list("name", flat=True).first()
+    return own or ""
+
+
+def build_report_data(report: CommitteeReport, issuing: bool = False) -> ReportData:
+    """Everything the report shows, read in a fixed number of queries. `issuing`: the version
+    being issued to committee (else a draft)."""
     scope = report_scope(report)
+    included = {
+        "summary": report.include_summary,
+        "actions": report.include_actions,
+        "indicators": report.include_indicators,
+        "exceptions": report.include_exceptions,
+        "risks": report.include_risks,
+    }
+    earlier = [issued.date() for issued in report.issues.order_by("issued_at").values_list("issued_at", flat=True)]
+    today = timezone.localdate()
     scorecard = build_scorecard(scope, report.period, history=HISTORY_PERIODS, with_exceptions=True)
     risks = None
     if report.include_risks:
         in_scope = Risk.objects.filter(service__in=scope.plans.values("service")).select_related("owner")
-        risks = build_register(in_scope, timezone.localdate())
+        risks = build_register(in_scope, today)
     return ReportData(
         title=report.title,
         committee=report.committee.name,
         meeting_date=report.meeting_date,
         period=report.period,
-        appendices={
-            "summary": report.include_summary,
-            "actions": report.include_actions,
-            "indicators": report.include_indicators,
-            "exceptions": report.include_exceptions,
-            "risks": report.include_risks,
-        },
+        appendices=included,
+        order=appendix_sequence(report.appendix_order, included),
+        council=council_name(),
+        logo=settings.COUNCIL_LOGO,
+        version=len(earlier) + 1,
+        issue_label=issue_label(issuing, earlier),
+        issued_on=today,
         scorecard=scorecard,
         red_indicators=[row for row in scorecard.indicator_rows() if row.rag == Rag.RED],
         risks=risks,
@@ -71,7 +117,7 @@ def build_report_data(report: CommitteeReport) -> ReportData:
     )
 
 
-APPENDICES = ("summary", "actions", "indicators", "exceptions", "risks")
+APPENDICES = tuple(APPENDIX_TITLES)
 # The appendices long enough to be laid out on their own when a report is rendered in parts,
 # in runs of whole plans of about PART_ROWS rows (a part of 250 rows takes ~300 MB to lay out).
 LONG_APPENDICES = ("actions", "indicators")
@@ -79,8 +125,8 @@ PART_ROWS = 250
 
 
 def appendix_numbers(data: ReportData) -> dict[str, int]:
-    shown = [key for key in APPENDICES if data.appendices[key]]
-    return {key: number for number, key in enumerate(shown, start=1)}
+    """Each included appendix's number, in the chosen order."""
+    return {key: number for number, key in enumerate(data.order, start=1)}
 
 
 def render_html(
@@ -97,9 +143,19 @@ def render_html(
     """
     numbers = appendix_numbers(data)
     template = engines["jinja2"].get_template("print/report.html")
+    running_title = f"{data.title} – {data.period.label}"
+    page_css = f"@page {{ @top-left {{ content: {css_string(running_title)}; }} }}"
+    if continued and shown:
+        # The part goes on with an appendix begun in an earlier part: its running header names it.
+        [key] = shown
+        heading = f"Appendix {numbers[key]}: {APPENDIX_TITLES[key]}"
+        page_css += f"@page {{ @top-right {{ content: {css_string(heading)}; }} }}"
     return template.render(
         {
             "data": data,
+            "titles": APPENDIX_TITLES,
+            "page_css": page_css,
+            "logo_uri": _logo_uri(data.logo),
             "card": data.scorecard,
             "for_print": True,
             "numbers": numbers,
@@ -109,6 +165,19 @@ def render_html(
             "continued": continued,
         }
     )
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (for generated content)."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;–-()&'/" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+def _logo_uri(path: str) -> str:
+    if not path:
+        return ""
+    logo = Path(path) if Path(path).is_absolute() else Path(settings.BASE_DIR) / path
+    return logo.resolve().as_uri() if logo.is_file() else ""
 
 
 def _plan_chunks(data: ReportData, key: str) -> list[tuple[int, int]]:
@@ -151,7 +220,7 @@ def render_parts(data: ReportData) -> list[str]:
 def write_pdf(html: str) -> tuple[bytes, int]:
     """The PDF bytes (tagged, PDF/UA-1) and the number of pages."""
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(pdf_variant=PDF_VARIANT)
-    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+    return repair(document.write_pdf(pdf_variant=PDF_VARIANT)), len(document.pages)
 
 
 def _plain(value: Any) -> Any:

@@ -42,7 +42,7 @@ def run_render(render_id: int) -> ReportRender:
     render.status, render.started_at = ReportRender.Status.RUNNING, timezone.now()
     render.save(update_fields=["status", "started_at"])
     try:
-        data = build_report_data(render.report)
+        data = build_report_data(render.report, issuing=render.issue)
         if report_size(render.report) > PARTS_FROM:
             pdf, pages = render_in_parts(render_parts(data), str(settings.BASE_DIR), settings.PDF_PROCESSES)
         else:

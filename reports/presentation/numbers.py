@@ -15,12 +15,34 @@ def format_number(value: Decimal | int | float | None, places: int = 0, unit: st
     text = f"{number:,.{places}f}"
     if unit == "%":
         return f"{text}%"
+    if unit and number == 1:
+        unit = singular(unit)
     return f"{text} {unit}" if unit else text
 
 
 def shown_value(value: Decimal | int | float, places: int = 0) -> Decimal:
     """The figure as pages and PDFs show it: rounded to `places` decimal places, half up (41.75 -> 41.8)."""
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def singular(unit: str) -> str:
+    """A counted unit for exactly one: "households" -> "household", "days" -> "day",
+    "enquiries" -> "enquiry", "businesses" -> "business". Only a one-word plural ending in "s"
+    changes; anything else ("per 1,000", "£", "hours per case") is kept as it is."""
+    if " " in unit or not unit.isalpha() or not unit.endswith("s") or unit.endswith("ss") or len(unit) < 3:
+        return unit
+    if unit.endswith("ies"):
+        return unit[:-3] + "y"
+    if unit.endswith(("sses", "xes", "ches", "shes")):
+        return unit[:-2]
+    return unit[:-1]
+
+
+def plural(word: str, count: int, many: str = "") -> str:
+    """`word` for `count` things: "risk" for 1, "risks" otherwise (or `many` when given)."""
+    if count == 1:
+        return word
+    return many or word + "s"
 
 
 def plain_number(value: Decimal | None) -> str:

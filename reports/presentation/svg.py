@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .colours import INK, SPARK_BAND, SPARK_TARGET
+from .numbers import format_number
 
 
 def _scale(value: float, low: float, high: float, size: float, pad: float) -> float:
@@ -101,3 +102,16 @@ def sparkline_image(*args: Any, label: str = "", **kwargs: Any) -> Markup:
     return Markup(  # noqa: S704 - base64 and an escaped label only
         f'<img class="spark" src="{source}" width="{width}" height="{height}" alt="{escape(label)}">'
     )
+
+
+def sparkline_alt(series: Sequence[tuple[str, Any, Any, Any]], places: int = 0, unit: str = "") -> str:
+    """The figures a sparkline draws, as its alternative text: "Values for Q3 2021/22 to Q2 2022/23:
+    31.0, 30.2, 28.9, 27.5, 26.8, 26.0; target 30.0". `series` is (period label, value, target,
+    band edge) oldest first; a missing value reads "no value"; the target is the latest one set."""
+    if not series:
+        return ""
+    values = ", ".join("no value" if value is None else format_number(value, places, unit) for _, value, _, _ in series)
+    span = series[0][0] if len(series) == 1 else f"{series[0][0]} to {series[-1][0]}"
+    text = f"Values for {span}: {values}"
+    targets = [target for _, _, target, _ in series if target is not None]
+    return f"{text}; target {format_number(targets[-1], places, unit)}" if targets else f"{text}; no target"
