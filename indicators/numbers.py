@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# How figures are stored (every figure field: `models.indicators.NUMBER`): 16 digits, 4 after the
+# point, so a stored figure is less than 10^12 in size.
+MAX_DIGITS, DECIMAL_PLACES = 16, 4
+LIMIT = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -34,6 +39,21 @@ def parse_number(text: str | None) -> Decimal | None:
         return Decimal(cleaned)
     except InvalidOperation as error:  # pragma: no cover - the pattern admits only valid decimals
         raise NumberError(f'"{text}" is not a number.') from error
+
+
+def storable(number: Decimal) -> Decimal:
+    """`number` as it will be stored: with more than four decimal places it is rounded to four
+    (half up: a spreadsheet's 41.833333333333336 is 41.8333), and it must be smaller than 10^12.
+
+    Forms and imports pass every figure through here, so what a preview or a form shows is what
+    is saved, and saving never fails on a figure that was accepted.
+    """
+    rounded = number
+    if abs(number) < LIMIT and number.as_tuple().exponent < -DECIMAL_PLACES:  # type: ignore[operator]
+        rounded = number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP)
+    if abs(rounded) >= LIMIT:  # 999,999,999,999.99995 rounds up to the limit
+        raise NumberError(f"{number:,f} is too large: a figure must be smaller than {LIMIT:,}.")
+    return rounded
 
 
 _PER = re.compile(r"^per\s+(\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
@@ -67,4 +87,6 @@ def value_from_ratio(
     if numerator is None or denominator is None:
         return None
     ratio = numerator / denominator * unit_scale(unit)
+    if abs(ratio) >= LIMIT:
+        raise NumberError(f"The value worked out from {numerator:,f} ÷ {denominator:,f} is too large to store.")
     return ratio.quantize(Decimal(1).scaleb(-max(decimal_places, 2)))

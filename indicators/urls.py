@@ -13,6 +13,7 @@ urlpatterns = [
     path("review/risks/<int:pk>/", review.decide_risk_review, name="decide_risk_review"),
     path("rounds/", rounds.rounds, name="rounds"),
     path("imports/", imports.imports, name="imports"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", imports.confirm_import, name="confirm_import"),
     path("imports/templates/<str:kind>.csv", imports.import_template, name="import_template"),
     path(

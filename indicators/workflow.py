@@ -31,6 +31,7 @@ from .models import (
     Target,
 )
 from .periods import Frequency, Period
+from .permissions import is_performance_team
 from .status import IndicatorStatus, Rag, indicator_status
 
 # The parts of an exception report a red value cannot be submitted without; "resource
@@ -105,6 +106,29 @@ def reopen_round(reporting_round: ReportingRound, user, reason: str) -> None:
     reporting_round.save()
 
 
+def locked_round(period: Period) -> ReportingRound | None:
+    """The locked reporting round in which entries for `period` are made, if it is locked."""
+    return ReportingRound.objects.locked().filter(period=round_period(period)).first()
+
+
+def require_correction_allowed(period: Period, user, reason: str) -> None:
+    """Refuse writing a figure for `period` after its report has been issued, unless it is a correction.
+
+    A period is locked once its reporting round is locked (`round_period`: the round its entries
+    are made in), which the performance team does when the round's report has been issued. A
+    value, update, target or exception report for a locked period may then be written only by
+    the performance team, with a reason, which the caller records as the history change reason.
+    Periods without a round, or whose round is open, need nothing. Raises `WorkflowError`.
+    """
+    if locked_round(period) is None:
+        return
+    locked = f"{period.label} is locked because its report has been issued"
+    if user is None or not is_performance_team(user):
+        raise WorkflowError(f"{locked}: only the performance team can correct it, giving a reason.")
+    if not (reason or "").strip():
+        raise WorkflowError(f"{locked}: give a reason for the correction; it is kept in the audit history.")
+
+
 # Officers' entries ------------------------------------------------------------------------------
 
 
@@ -121,6 +145,48 @@ def editable(period: Period, entry: Reviewable | None) -> tuple[bool, str]:
     if entry is not None and not entry.is_editable:
         return False, _no_longer_editable(entry)
     return True, ""
+
+
+def _name(user, otherwise: str) -> str:
+    return (user.get_full_name() or user.username) if user is not None else otherwise
+
+
+def held_by(entry: Reviewable) -> str:
+    """Who has an entry that is still in progress, in words: "a draft by Kirsty Duncan",
+    "submitted by Kirsty Duncan on 3 Oct 2022, waiting for approval", "returned to Kirsty Duncan
+    by Alan Reid". The caller loads the entry's author, submitted_by and reviewed_by."""
+    author = getattr(entry, "author", None) or entry.submitted_by
+    if entry.state == ReviewState.SUBMITTED:
+        at = entry.submitted_at and timezone.localtime(entry.submitted_at)
+        when = f" on {at.day} {at:%b %Y}" if at else ""
+        return f"submitted by {_name(entry.submitted_by or author, 'an officer')}{when}, waiting for approval"
+    if entry.state == ReviewState.RETURNED:
+        return f"returned to {_name(author, 'an officer')} by {_name(entry.reviewed_by, 'an approver')}"
+    return f"a draft by {_name(author, 'an officer')}"
+
+
+def require_import_may_replace(
+    entry: Reviewable | None, replace_in_progress: bool, reason: str, label: str = "This entry"
+) -> None:
+    """Refuse an import writing over an officer's entry that is still in progress.
+
+    An import (the performance team's record of published figures) writes approved entries. It
+    may replace an approved entry, as any correction; but an entry still with an officer or an
+    approver (a draft, submitted or returned: not yet approved) is theirs, so it is replaced only
+    when the performance team chooses to (`replace_in_progress`), saying why. The import then
+    bumps its version, so an officer's open form meets a conflict rather than saving over it.
+    Raises `WorkflowError` naming who holds the entry (called `label` in the message).
+    """
+    if entry is None or entry.state == ReviewState.APPROVED:
+        return
+    holder = held_by(entry)
+    if not replace_in_progress:
+        raise WorkflowError(
+            f"{label} is {holder}: an import does not replace work in progress unless you choose to "
+            "replace it, giving a reason."
+        )
+    if not (reason or "").strip():
+        raise WorkflowError(f"{label} is {holder}: give a reason for replacing it; it is kept in the audit history.")
 
 
 @transaction.atomic

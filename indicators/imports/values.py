@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from django.utils import timezone
 
-from ..models import Indicator, IndicatorValue, ReviewState
+from ..bulk import write_with_history
+from ..models import ExceptionReport, Indicator, IndicatorValue, ReviewState, Target
 from ..numbers import NumberError, value_from_ratio
-from .base import Column, ImportPlan, Kind, RowError, number, write_in_bulk
+from ..status import indicator_status
+from ..workflow import EXCEPTION_REPORT_PARTS, missing_exception_report
+from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, text
 from .per_period import check_per_period
 
 COLUMNS = (
@@ -33,7 +37,9 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     value = number(errors, row, "value", cells["value"])
     numerator = number(errors, row, "numerator", cells["numerator"])
     denominator = number(errors, row, "denominator", cells["denominator"])
-    reason = cells["not_available_reason"]
+    reason = text(
+        errors, row, "not_available_reason", cells["not_available_reason"], IndicatorValue, "not_available_reason"
+    )
     try:
         from_ratio = value_from_ratio(
             numerator,
@@ -58,18 +64,72 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     }
 
 
-def check(frame: pd.DataFrame) -> ImportPlan:
-    return check_per_period(
+def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
+    plan = check_per_period(
         frame,
         KIND.name,
         COLUMNS,
         IndicatorValue,
         parse_row,
+        options,
         in_reporting_periods=True,
         is_blank=has_no_figure,
         # Imported values are the performance team's record of published figures: they need no review.
         created_with={"state": ReviewState.APPROVED},
     )
+    if plan.valid:
+        warn_of_red_values_without_exception_reports(plan)
+    return plan
 
 
-KIND = Kind("values", "Indicator values", COLUMNS, check, write_in_bulk(IndicatorValue))
+def warn_of_red_values_without_exception_reports(plan: ImportPlan) -> None:
+    """A warning for each value the file sets (new or changed) that is red against its target
+    (`status.indicator_status`) without the exception report a red value needs
+    (`workflow.missing_exception_report`): it can be imported with the exceptions kind."""
+    written = [*plan.new, *plan.changed]
+    ids = {v.indicator_id for v in written if v.value is not None}
+    keys = {v.period.key for v in written if v.value is not None}
+    if not ids:
+        return
+    targets = {
+        (t.indicator_id, t.period): t.as_rule() for t in Target.objects.filter(indicator_id__in=ids, period__in=keys)
+    }
+    if not targets:
+        return
+    reports = {
+        (r.indicator_id, r.period): {part: getattr(r, part) for part in EXCEPTION_REPORT_PARTS}
+        for r in ExceptionReport.objects.filter(indicator_id__in=ids, period__in=keys)
+    }
+    for value in written:
+        target = targets.get((value.indicator_id, value.period))
+        if target is None or value.value is None:
+            continue
+        status = indicator_status(value.value, target, value.indicator.polarity_enum)
+        if missing_exception_report(status, reports.get((value.indicator_id, value.period), {})):
+            plan.warnings.append(
+                RowError(
+                    getattr(value, "_import_row", 0),
+                    "value",
+                    f"{value.indicator.code} {value.period.label}: {format(value.value.normalize(), 'f')} is "
+                    f"{status.label.lower()} (target {format(target.value.normalize(), 'f')}) and has no exception "
+                    "report. Import its exception report too (kind: exception reports).",
+                )
+            )
+
+
+def apply(plan: ImportPlan, user: Any, reason: str) -> None:
+    """New values, and the changed ones with their version bumped (an officer's form open on the
+    old version then meets a conflict); entries in progress that are replaced become approved,
+    recorded as reviewed by the importer."""
+    now = timezone.now()
+    fields = {change.field for change in plan.changes} | {"version"}
+    for entry in plan.changed:
+        entry.version += 1
+    if plan.replaced:
+        for entry in plan.replaced:
+            entry.reviewed_by, entry.reviewed_at = user, now
+        fields |= {"reviewed_by", "reviewed_at"}
+    write_with_history(IndicatorValue, plan.new, plan.changed, sorted(fields), user, reason)
+
+
+KIND = Kind("values", "Indicator values", COLUMNS, check, apply)

@@ -38,6 +38,7 @@ from ..workflow import (
     save_entry,
     save_value,
 )
+from .redirects import next_url
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ReviewState.choices)}
@@ -267,7 +268,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
                         request,
                         f"{indicator.code} {'submitted for approval' if submit else 'saved as a draft'}.",
                     )
-                    return redirect(request.POST.get("next") or "my_updates")
+                    return redirect(next_url(request, "my_updates"))
     else:
         initial = {"version": entry.version if entry else 0}
         if entry:
