@@ -9,6 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 # point, so a stored figure is less than 10^12 in size.
 MAX_DIGITS, DECIMAL_PLACES = 16, 4
 LIMIT = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)
+# SQLite keeps figures as floats, read back to 15 significant digits: the last half-thousandth
+# below 10^12 would come back as 10^12, which no longer fits. So figures stop just short of it.
+LARGEST = LIMIT - Decimal("0.0005")
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -43,7 +46,8 @@ def parse_number(text: str | None) -> Decimal | None:
 
 def storable(number: Decimal) -> Decimal:
     """`number` as it will be stored: with more than four decimal places it is rounded to four
-    (half up: a spreadsheet's 41.833333333333336 is 41.8333), and it must be smaller than 10^12.
+    (half up: a spreadsheet's 41.833333333333336 is 41.8333), and it must be smaller than 10^12 in size
+    (`LARGEST`: a hair under).
 
     Forms and imports pass every figure through here, so what a preview or a form shows is what
     is saved, and saving never fails on a figure that was accepted.
@@ -51,7 +55,7 @@ def storable(number: Decimal) -> Decimal:
     rounded = number
     if abs(number) < LIMIT and number.as_tuple().exponent < -DECIMAL_PLACES:  # type: ignore[operator]
         rounded = number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP)
-    if abs(rounded) >= LIMIT:  # 999,999,999,999.99995 rounds up to the limit
+    if abs(rounded) >= LARGEST:
         raise NumberError(f"{number:,f} is too large: a figure must be smaller than {LIMIT:,}.")
     return rounded
 
@@ -87,6 +91,6 @@ def value_from_ratio(
     if numerator is None or denominator is None:
         return None
     ratio = numerator / denominator * unit_scale(unit)
-    if abs(ratio) >= LIMIT:
+    if abs(ratio) >= LARGEST:
         raise NumberError(f"The value worked out from {numerator:,f} ÷ {denominator:,f} is too large to store.")
     return ratio.quantize(Decimal(1).scaleb(-max(decimal_places, 2)))

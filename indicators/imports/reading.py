@@ -74,7 +74,11 @@ def too_many_rows(count: int | None = None) -> ImportFileError:
 
 
 def normalise_header(cell: Any) -> str:
-    return str(cell if cell is not None else "").replace("\ufeff", "").strip().lower().replace(" ", "_")
+    """A header cell as a column name: "Indicator code " is indicator_code; an empty one is ""."""
+    name = str(cell if cell is not None else "").replace("\ufeff", "").strip()
+    if name.startswith("Unnamed: "):  # pandas' name for a CSV column with an empty header
+        return ""
+    return name.lower().replace(" ", "_")
 
 
 # CSV --------------------------------------------------------------------------------------------
@@ -154,9 +158,11 @@ def drop_trailing_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 # XLSX -------------------------------------------------------------------------------------------
 
-# A row or formula element's start tag, whatever namespace prefix the writer used.
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|f)[\s/>]")
-_OVERLAP = 64  # longer than any start tag matched, so a tag split between chunks is found once
+# A row's or a formula's start tag, with or without a namespace prefix ("<row>", "<x:row r=…>"). XML
+# text cannot hold "<", but it may hold ":row " (rarely): counted too, that only errs towards caution.
+_ROW_TAGS = (b"<row>", b"<row ", b":row>", b":row ")
+_FORMULA_TAGS = (b"<f>", b"<f ", b":f>", b":f ")
+_OVERLAP = 4  # a tag split between two chunks is found in the second, and never counted twice
 
 
 def check_parts(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -184,34 +190,29 @@ def check_parts(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 
 
 def scan_sheet(stream: IO[bytes]) -> bool:
-    """Stream through a sheet's XML: refuse it past `MAX_ROWS` rows (the header being one more)
-    or with more than `MAX_ROW_BYTES` between rows. Returns whether it has formulas."""
+    """Stream through a sheet's XML (a chunk at a time, counting in C) and refuse it past
+    `MAX_ROWS` rows (the header being one more), or with more than `MAX_ROW_BYTES` without a
+    row starting (a row of millions of cells, or a bloated part around the rows). Returns
+    whether the sheet has formulas."""
     rows, formulas = 0, False
-    last_row = 0  # where the latest row started (or the file, before the first)
-    pending, start = b"", 0  # unscanned bytes carried over, and where they start in the sheet
-    while True:
-        data = stream.read(CHUNK)
-        buffer = pending + data
-        limit = len(buffer) - _OVERLAP if data else len(buffer)
-        for match in _TAG.finditer(buffer):
-            if match.start() >= limit:
-                break
-            if match.group(1) == b"f":
-                formulas = True
-                continue
-            at = start + match.start()
-            if at - last_row > MAX_ROW_BYTES:
-                raise row_too_large()
-            last_row = at
-            rows += 1
+    last_row = 0  # where, roughly, the latest row started (within a chunk), or the sheet
+    tail, start = b"", 0  # the previous chunk's last bytes, and where they are in the sheet
+    while data := stream.read(CHUNK):
+        buffer = tail + data
+        found = sum(buffer.count(tag) for tag in _ROW_TAGS)
+        if found:
+            rows += found
+            last_row = start + max(buffer.rfind(tag) for tag in _ROW_TAGS)
             if rows > MAX_ROWS + 1:
                 raise too_many_rows()
-        keep = max(limit, 0)
-        pending, start = buffer[keep:], start + keep
+        formulas = formulas or any(tag in buffer for tag in _FORMULA_TAGS)
+        start += len(buffer) - _OVERLAP
+        tail = buffer[-_OVERLAP:]
         if start - last_row > MAX_ROW_BYTES:
             raise row_too_large()
-        if not data:
-            return formulas
+    if start + len(tail) - last_row > MAX_ROW_BYTES:
+        raise row_too_large()
+    return formulas
 
 
 def row_too_large() -> ImportFileError:
