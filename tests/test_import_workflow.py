@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,7 +35,6 @@ from tests.factories import (
     make_service,
     make_target,
     make_update,
-    make_user,
     make_value,
     personas,
 )
