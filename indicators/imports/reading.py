@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
+import openpyxl
 import pandas as pd
 
 from .errors import ImportFileError, RowError
@@ -134,17 +135,32 @@ def read_csv(content: bytes) -> Table:
                 dtype=str,
                 keep_default_na=False,
                 skip_blank_lines=False,  # row numbers stay as the spreadsheet shows them
+                header=None,  # the header is read as a row, so a repeated column keeps its name
                 index_col=False,
-                nrows=MAX_ROWS + 1,
+                nrows=MAX_ROWS + 2,
             )
     except pd.errors.EmptyDataError as error:
         raise ImportFileError("The file is empty: its first row should name the columns.") from error
+    except pd.errors.ParserError as error:
+        ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        if ragged:
+            expected, line, found = ragged.groups()
+            raise ImportFileError(
+                f"Row {line} has {found} cells, but the rows above it have {expected}: a cell holding a "
+                f"{DELIMITER_NAMES[delimiter]} must be in double quotes."
+            ) from error
+        raise ImportFileError(f"The file could not be read as a spreadsheet: {error}") from error
     except Exception as error:  # pandas raises many kinds for unreadable files
         raise ImportFileError(f"The file could not be read as a spreadsheet: {error}") from error
-    frame = drop_trailing_blank_rows(frame)
+    while len(frame) and not any(frame.iloc[0]):  # blank lines above the header
+        frame = frame.iloc[1:]
+    if not len(frame):
+        raise ImportFileError("The file is empty: its first row should name the columns.")
+    header = [normalise_header(c) for c in frame.iloc[0]]
+    frame = drop_trailing_blank_rows(frame.iloc[1:].reset_index(drop=True))
     if len(frame) > MAX_ROWS:
         raise too_many_rows()
-    frame.columns = [normalise_header(c) for c in frame.columns]
+    frame.columns = header
     return Table(frame, encoding=encoding, delimiter=DELIMITER_NAMES[delimiter])
 
 
@@ -223,8 +239,6 @@ def row_too_large() -> ImportFileError:
 
 
 def read_xlsx(content: bytes) -> Table:
-    import openpyxl  # loaded on first use: most imports are CSV
-
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         formulas = False
@@ -275,12 +289,10 @@ def _limited(rows: Iterator[tuple]) -> Iterator[tuple]:
 def _formulas_without_results(content: bytes, header: list[str], rows: list[list[str]]) -> list[RowError]:
     """A row error for each formula cell that has no saved result: the sheet read again, as
     formulas (only for a workbook that has formulas)."""
-    from openpyxl import load_workbook
-
     errors = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     try:
         formulas = workbook.worksheets[0]
         formulas.reset_dimensions()

@@ -34,6 +34,7 @@ def has_no_figure(cells: dict[str, str]) -> bool:
 
 def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator: Indicator | None) -> dict[str, Any]:
     """A value given wins; otherwise it is worked out from numerator and denominator, as the form does."""
+    already = len(errors)
     value = number(errors, row, "value", cells["value"])
     numerator = number(errors, row, "numerator", cells["numerator"])
     denominator = number(errors, row, "denominator", cells["denominator"])
@@ -52,7 +53,7 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
         errors.append(RowError(row, "denominator", str(error)))
     if value is None:
         value = from_ratio
-    if value is None and not reason and not cells["value"]:
+    if value is None and not reason and not cells["value"] and len(errors) == already:
         errors.append(RowError(row, "value", "Give a value, or say why it is not available."))
     return {
         "value": value,
