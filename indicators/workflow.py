@@ -111,6 +111,16 @@ def locked_round(period: Period) -> ReportingRound | None:
     return ReportingRound.objects.locked().filter(period=round_period(period)).first()
 
 
+def locked_round_periods() -> frozenset[Period]:
+    """The periods of every locked round (one query), to ask `is_locked` of many periods at once."""
+    return frozenset(ReportingRound.objects.locked().values_list("period", flat=True))
+
+
+def is_locked(period: Period, locked_rounds: frozenset[Period]) -> bool:
+    """Whether entries for `period` are made in one of `locked_rounds` (see `locked_round_periods`)."""
+    return round_period(period) in locked_rounds
+
+
 def require_correction_allowed(period: Period, user, reason: str) -> None:
     """Refuse writing a figure for `period` after its report has been issued, unless it is a correction.
 
@@ -120,7 +130,7 @@ def require_correction_allowed(period: Period, user, reason: str) -> None:
     the performance team, with a reason, which the caller records as the history change reason.
     Periods without a round, or whose round is open, need nothing. Raises `WorkflowError`.
     """
-    if locked_round(period) is None:
+    if not is_locked(period, locked_round_periods()):
         return
     locked = f"{period.label} is locked because its report has been issued"
     if user is None or not is_performance_team(user):

@@ -156,12 +156,13 @@ class WorkflowChecks:
 
     def __init__(self, options: ImportOptions) -> None:
         self.options = options
+        self._locked_rounds = workflow.locked_round_periods()
         self._periods: dict[Period, tuple[bool, str]] = {}
 
     def period(self, period: Period) -> tuple[bool, str]:
         """Whether `period` is locked, and why a row may not write into it ("" if it may)."""
         if period not in self._periods:
-            locked = workflow.locked_round(period) is not None
+            locked = workflow.is_locked(period, self._locked_rounds)
             refusal = ""
             if locked:
                 try:
@@ -215,9 +216,14 @@ def number(errors: list[RowError], row: int, column: str, cell: str) -> Decimal 
         return None
 
 
+@functools.cache
+def _max_length(model: type[models.Model], name: str) -> int | None:
+    return model._meta.get_field(name).max_length
+
+
 def text(errors: list[RowError], row: int, column: str, value: str, model: type[models.Model], name: str) -> str:
     """The cell's text, checked against the length of the field `name` of `model` it is stored in."""
-    limit = model._meta.get_field(name).max_length
+    limit = _max_length(model, name)
     if limit and len(value) > limit:
         errors.append(
             RowError(row, column, f"This is {len(value):,} characters long; at most {limit:,} fit. Shorten it.")

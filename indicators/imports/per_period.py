@@ -159,6 +159,5 @@ def _compare(
                 old, new = current.get_state_display(), ReviewState(new).label
             plan.changes.append(Change(indicator.code, period, name, old, new))
             setattr(current, name, fields[name])
-        current.indicator = indicator  # known already: no query to name it later
         current._import_row = p.row
         plan.changed.append(current)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from ..bulk import write_with_history
 from ..models import ExceptionReport, Indicator, IndicatorValue, ReviewState, Target
 from ..numbers import NumberError, value_from_ratio
-from ..status import indicator_status
+from ..status import Target as TargetRule
+from ..status import ToleranceType, indicator_status
 from ..workflow import EXCEPTION_REPORT_PARTS, missing_exception_report
 from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, text
 from .per_period import check_per_period
@@ -87,31 +88,38 @@ def warn_of_red_values_without_exception_reports(plan: ImportPlan) -> None:
     """A warning for each value the file sets (new or changed) that is red against its target
     (`status.indicator_status`) without the exception report a red value needs
     (`workflow.missing_exception_report`): it can be imported with the exceptions kind."""
-    written = [*plan.new, *plan.changed]
-    ids = {v.indicator_id for v in written if v.value is not None}
-    keys = {v.period.key for v in written if v.value is not None}
-    if not ids:
+    written = [v for v in [*plan.new, *plan.changed] if v.value is not None]
+    if not written:
         return
+    ids = {v.indicator_id for v in written}
+    keys = {v.period.key for v in written}
     targets = {
-        (t.indicator_id, t.period): t.as_rule() for t in Target.objects.filter(indicator_id__in=ids, period__in=keys)
+        (indicator_id, period): TargetRule(value, tolerance, ToleranceType(kind))
+        for indicator_id, period, value, tolerance, kind in Target.objects.filter(
+            indicator_id__in=ids, period__in=keys
+        ).values_list("indicator_id", "period", "value", "tolerance", "tolerance_type")
     }
     if not targets:
         return
     reports = {
-        (r.indicator_id, r.period): {part: getattr(r, part) for part in EXCEPTION_REPORT_PARTS}
-        for r in ExceptionReport.objects.filter(indicator_id__in=ids, period__in=keys)
+        (indicator_id, period): dict(zip(EXCEPTION_REPORT_PARTS, parts, strict=True))
+        for indicator_id, period, *parts in ExceptionReport.objects.filter(
+            indicator_id__in=ids, period__in=keys
+        ).values_list("indicator_id", "period", *EXCEPTION_REPORT_PARTS)
     }
-    for value in written:
+    indicators = {i.id: i for i in Indicator.objects.filter(id__in=ids).only("id", "code", "polarity")}
+    for value in sorted(written, key=lambda v: getattr(v, "_import_row", 0)):
         target = targets.get((value.indicator_id, value.period))
-        if target is None or value.value is None:
+        if target is None:
             continue
-        status = indicator_status(value.value, target, value.indicator.polarity_enum)
+        indicator = indicators[value.indicator_id]
+        status = indicator_status(value.value, target, indicator.polarity_enum)
         if missing_exception_report(status, reports.get((value.indicator_id, value.period), {})):
             plan.warnings.append(
                 RowError(
                     getattr(value, "_import_row", 0),
                     "value",
-                    f"{value.indicator.code} {value.period.label}: {format(value.value.normalize(), 'f')} is "
+                    f"{indicator.code} {value.period.label}: {format(value.value.normalize(), 'f')} is "
                     f"{status.label.lower()} (target {format(target.value.normalize(), 'f')}) and has no exception "
                     "report. Import its exception report too (kind: exception reports).",
                 )
