@@ -9,7 +9,7 @@ from django import forms
 
 from .html import text_to_html
 from .models import Action, Indicator
-from .numbers import NumberError, parse_number, value_from_ratio
+from .numbers import NumberError, parse_number, storable, value_from_ratio
 from .workflow import CORRECTION_REASON_MAX
 
 
@@ -18,7 +18,8 @@ def format_long_date(day) -> str:
 
 
 class NumberField(forms.CharField):
-    """A number as officers type it: "1,234", "41.8%", " 12 "."""
+    """A number as officers type it: "1,234", "41.8%", " 12 ", that fits where it is stored
+    (`numbers.storable`): anything else is an error beside the field, with what was typed kept."""
 
     def __init__(self, *args, minimum: Decimal | None = None, maximum: Decimal | None = None, **kwargs) -> None:
         self.minimum, self.maximum = minimum, maximum
@@ -30,6 +31,8 @@ class NumberField(forms.CharField):
         text = super().to_python(value)
         try:
             number = parse_number(text)
+            if number is not None:
+                number = storable(number)
         except NumberError as error:
             raise forms.ValidationError(str(error), code="invalid") from error
         if number is not None:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# How figures are stored (every figure field: `models.indicators.NUMBER`): 16 digits, 4 after the
+# point, so a stored figure is less than 10^12 in size.
+MAX_DIGITS, DECIMAL_PLACES = 16, 4
+LIMIT = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)
+# SQLite keeps figures as floats, read back to 15 significant digits: the last half-thousandth
+# below 10^12 would come back as 10^12, which no longer fits. So figures stop just short of it.
+LARGEST = LIMIT - Decimal("0.0005")
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -34,6 +42,22 @@ def parse_number(text: str | None) -> Decimal | None:
         return Decimal(cleaned)
     except InvalidOperation as error:  # pragma: no cover - the pattern admits only valid decimals
         raise NumberError(f'"{text}" is not a number.') from error
+
+
+def storable(number: Decimal) -> Decimal:
+    """`number` as it will be stored: with more than four decimal places it is rounded to four
+    (half up: a spreadsheet's 41.833333333333336 is 41.8333), and it must be smaller than 10^12 in size
+    (`LARGEST`: a hair under).
+
+    Forms and imports pass every figure through here, so what a preview or a form shows is what
+    is saved, and saving never fails on a figure that was accepted.
+    """
+    rounded = number
+    if abs(number) < LIMIT and number.as_tuple().exponent < -DECIMAL_PLACES:  # type: ignore[operator]
+        rounded = number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP)
+    if abs(rounded) >= LARGEST:
+        raise NumberError(f"{number:,f} is too large: a figure must be smaller than {LIMIT:,}.")
+    return rounded
 
 
 _PER = re.compile(r"^per\s+(\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
@@ -67,4 +91,6 @@ def value_from_ratio(
     if numerator is None or denominator is None:
         return None
     ratio = numerator / denominator * unit_scale(unit)
+    if abs(ratio) >= LARGEST:
+        raise NumberError(f"The value worked out from {numerator:,f} ÷ {denominator:,f} is too large to store.")
     return ratio.quantize(Decimal(1).scaleb(-max(decimal_places, 2)))

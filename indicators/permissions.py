@@ -211,9 +211,16 @@ def round_for_managing(user, pk: int) -> ReportingRound:
 
 
 def pending_import_for_confirming(user, pk: int) -> PendingImport:
-    """The user's own checked, not yet applied upload, or 403 unless they are in the performance team."""
+    """The user's own checked upload, locked until the caller's transaction ends (so a second
+    click on Confirm waits, then finds it applied), or 403 unless they are in the performance team."""
     require_performance_team(user, "imports data")
-    return get_object_or_404(PendingImport, pk=pk, uploaded_by=user, applied_at__isnull=True)
+    return get_object_or_404(PendingImport.objects.select_for_update(), pk=pk, uploaded_by=user)
+
+
+def import_for_viewing(user, pk: int) -> PendingImport:
+    """An uploaded file and what became of it, or 403 unless the user is in the performance team."""
+    require_performance_team(user, "imports data")
+    return get_object_or_404(PendingImport.objects.select_related("uploaded_by"), pk=pk)
 
 
 def family_group_for_editing(user, pk: int) -> FamilyGroup:

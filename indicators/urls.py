@@ -15,6 +15,7 @@ urlpatterns = [
     path("rounds/", rounds.rounds, name="rounds"),
     path("rounds/review-rules/", rounds.review_rules, name="review_rules"),
     path("imports/", imports.imports, name="imports"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", imports.confirm_import, name="confirm_import"),
     path("imports/templates/<str:kind>.csv", imports.import_template, name="import_template"),
     path(

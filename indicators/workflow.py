@@ -182,15 +182,12 @@ def require_correction_allowed(period: Period, user, reason: str) -> None:
     found = locked_round(period)
     if found is None:
         return
-    if not is_performance_team(user):
-        raise WorkflowError(
-            f"{found.period.label} is locked: its report has been issued. "
-            "Only the performance team can correct it, giving a reason."
-        )
+    locked = f"{period.label} is locked because its report has been issued"
+    if user is None or not is_performance_team(user):
+        raise WorkflowError(f"{locked}. Only the performance team can correct it, giving a reason.")
     if not (reason or "").strip():
-        raise WorkflowError(
-            f"{found.period.label} is locked: its report has been issued. "
-            "Say why this figure is being corrected; the reason is kept in the audit history."
+        raise WorkflowError(f"{locked}. Say why this figure is being corrected; the audit history keeps the reason.")
+            f"{locked}. Say why this figure is being corrected; the reason is kept in the audit history."
         )
 
 
@@ -264,6 +261,16 @@ def reopen_round(reporting_round: ReportingRound, user, reason: str) -> None:
     reporting_round.save()
 
 
+def locked_round_periods() -> frozenset[Period]:
+    """The periods of every locked round (one query), to ask `is_locked` of many periods at once."""
+    return frozenset(ReportingRound.objects.locked().values_list("period", flat=True))
+
+
+def is_locked(period: Period, locked_rounds: frozenset[Period]) -> bool:
+    """Whether entries for `period` are made in one of `locked_rounds` (see `locked_round_periods`)."""
+    return round_period(period) in locked_rounds
+
+
 # Officers' entries ------------------------------------------------------------------------------
 
 
@@ -301,6 +308,48 @@ def recallable(period: Period, entry: Reviewable | None) -> bool:
     """Whether `entry` (for `period`) is a submission still waiting for a decision in an open
     round, which its officer may take back to change (`recall_entry`)."""
     return entry is not None and entry.state == ReviewState.SUBMITTED and not round_closed_reason(round_period(period))
+
+
+def _name(user, otherwise: str) -> str:
+    return (user.get_full_name() or user.username) if user is not None else otherwise
+
+
+def held_by(entry: Reviewable) -> str:
+    """Who has an entry that is still in progress, in words: "a draft by Kirsty Duncan",
+    "submitted by Kirsty Duncan on 3 Oct 2022, waiting for approval", "returned to Kirsty Duncan
+    by Alan Reid". The caller loads the entry's author, submitted_by and reviewed_by."""
+    author = getattr(entry, "author", None) or entry.submitted_by
+    if entry.state == ReviewState.SUBMITTED:
+        at = entry.submitted_at and timezone.localtime(entry.submitted_at)
+        when = f" on {at.day} {at:%b %Y}" if at else ""
+        return f"submitted by {_name(entry.submitted_by or author, 'an officer')}{when}, waiting for approval"
+    if entry.state == ReviewState.RETURNED:
+        return f"returned to {_name(author, 'an officer')} by {_name(entry.reviewed_by, 'an approver')}"
+    return f"a draft by {_name(author, 'an officer')}"
+
+
+def require_import_may_replace(
+    entry: Reviewable | None, replace_in_progress: bool, reason: str, label: str = "This entry"
+) -> None:
+    """Refuse an import writing over an officer's entry that is still in progress.
+
+    An import (the performance team's record of published figures) writes approved entries. It
+    may replace an approved entry, as any correction; but an entry still with an officer or an
+    approver (a draft, submitted or returned: not yet approved) is theirs, so it is replaced only
+    when the performance team chooses to (`replace_in_progress`), saying why. The import then
+    bumps its version, so an officer's open form meets a conflict rather than saving over it.
+    Raises `WorkflowError` naming who holds the entry (called `label` in the message).
+    """
+    if entry is None or entry.state == ReviewState.APPROVED:
+        return
+    holder = held_by(entry)
+    if not replace_in_progress:
+        raise WorkflowError(
+            f"{label} is {holder}: an import does not replace work in progress unless you choose to "
+            "replace it, giving a reason."
+        )
+    if not (reason or "").strip():
+        raise WorkflowError(f"{label} is {holder}: give a reason for replacing it; it is kept in the audit history.")
 
 
 @transaction.atomic

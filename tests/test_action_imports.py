@@ -61,7 +61,7 @@ def test_duplicate_actions_and_pending_updates_are_refused(plan):
     rows = "SP1,STRAT1.1,,,,,,,,Q2 2022/23,50,Done,,\nSP1,STRAT1.1,,,,,,,,,,,,\n"
     result = plan_import("actions", (HEADER + rows).encode(), "actions.csv")
     assert [(e.row, e.column) for e in result.errors] == [(2, "period"), (3, "action_code")]
-    assert "submitted update for Q2 2022/23" in result.errors[0].message
+    assert "The update of STRAT1.1 for Q2 2022/23 is submitted by" in result.errors[0].message
     assert "already in row 2" in result.errors[1].message
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicators.numbers import NumberError, unit_scale, value_from_ratio
+from indicators.numbers import NumberError, storable, unit_scale, value_from_ratio
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,40 @@ def test_a_zero_denominator_is_refused(numerator, unit):
 )
 def test_unit_scale(unit, scale):
     assert unit_scale(unit) == scale
+
+
+@pytest.mark.parametrize(
+    ("number", "stored"),
+    [
+        (D("26"), D("26")),  # kept as given
+        (D("26.0000"), D("26.0000")),
+        (D("41.833333333333336"), D("41.8333")),  # a spreadsheet's float: four places are stored
+        (D("0.00005"), D("0.0001")),  # half up
+        (D("-0.00005"), D("-0.0001")),
+        (D("999999999999.999"), D("999999999999.999")),  # the largest SQLite reads back exactly
+        (D("-999999999999.9994"), D("-999999999999.9994")),
+    ],
+)
+def test_storable_rounds_to_four_places(number, stored):
+    assert storable(number) == stored and str(storable(number)) == str(stored)
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        D("1000000000000"),
+        D("-1000000000000"),
+        D("100000000000000000000"),
+        D("1E+21"),
+        D("999999999999.99995"),  # rounds up to 10^12
+        D("999999999999.9995"),  # SQLite would read it back as 10^12
+    ],
+)
+def test_storable_refuses_figures_of_ten_to_the_twelve_or_more(number):
+    with pytest.raises(NumberError, match="is too large: a figure must be smaller than 1,000,000,000,000"):
+        storable(number)
+
+
+def test_a_ratio_too_large_to_store_is_refused():
+    with pytest.raises(NumberError, match="too large to store"):
+        value_from_ratio(D("999999999999"), D("0.001"), "%")

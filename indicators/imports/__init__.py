@@ -1,11 +1,17 @@
-"""Spreadsheet imports (CSV or XLSX): indicator definitions, targets, values, actions and
-benchmarking figures, one module per kind (see `registry`).
+"""Spreadsheet imports (CSV or XLSX): indicator definitions, targets, values, exception reports,
+actions and benchmarking figures, one module per kind (see `registry`).
 
 Every row is checked before anything is written; all problems are listed with their row number
-(as the spreadsheet shows it, the header being row 1) and column. A valid file gives a preview:
-what is new, what changes (old → new) and what is unchanged. Writing happens only on
-confirmation, in one transaction, with the audit history recording the import. Importing the
-same file again changes nothing.
+(as the spreadsheet shows it, the header being row 1) and column, including every cell too long
+or number too large for where it is stored, so a file that passes cannot fail when written. A
+valid file gives a preview: what is new, what changes (old → new) and what is unchanged, with
+warnings (a red value without its exception report). Writing happens only on confirmation, in
+one transaction, with the audit history recording the import. Importing the same file again
+changes nothing.
+
+The workflow's rules hold for imports as for forms: an officer's entry still in progress is not
+replaced, nor a figure of a period whose report has been issued, unless the options allow it
+(`ImportOptions`, with a reason kept in the audit history).
 """
 
 from __future__ import annotations
@@ -15,7 +21,18 @@ from typing import Any
 from django.db import transaction
 
 from . import base
-from .base import Change, Column, ImportFileError, ImportPlan, Kind, RowError, check_columns, read_table
+from .base import (
+    Change,
+    Column,
+    ImportFileError,
+    ImportOptions,
+    ImportPlan,
+    Kind,
+    RowError,
+    change_reason,
+    check_columns,
+    read_table,
+)
 from .registry import KINDS, LABELS, REGISTRY, kind_named
 
 __all__ = [
@@ -25,6 +42,7 @@ __all__ = [
     "Change",
     "Column",
     "ImportFileError",
+    "ImportOptions",
     "ImportPlan",
     "Kind",
     "RowError",
@@ -35,23 +53,30 @@ __all__ = [
 ]
 
 
-def plan_import(kind: str, content: bytes, filename: str) -> ImportPlan:
+def plan_import(kind: str, content: bytes, filename: str, options: ImportOptions | None = None) -> ImportPlan:
     """Validate every row and work out what would change. Writes nothing."""
     chosen = kind_named(kind)
-    frame = read_table(content, filename)
-    check_columns(frame, chosen.columns)
-    return chosen.check(frame)
+    options = options or ImportOptions()
+    table = read_table(content, filename)
+    ignored = check_columns(table.frame, chosen.columns)
+    plan = chosen.check(table.frame, options)
+    plan.ignored_columns = ignored
+    if table.errors:  # cells the reading could not read (formulas without a result)
+        plan.errors = sorted([*table.errors, *plan.errors], key=lambda e: e.row)
+        plan.forget_changes()
+    return plan
 
 
 @transaction.atomic
 def apply_import(plan: ImportPlan, user: Any, filename: str) -> tuple[int, int]:
-    """Write a validated plan in one transaction, recording the import in the audit history.
+    """Write a validated plan in one transaction, recording the import in the audit history
+    (with the plan's reason, if it has one).
 
     Returns how many objects were created and how many changed.
     """
     if not plan.valid:
         raise ImportFileError("The file has errors; nothing was written.")
-    kind_named(plan.kind).apply(plan, user, f"Imported from {filename}")
+    kind_named(plan.kind).apply(plan, user, change_reason(filename, plan.options))
     return len(plan.new), len(plan.changed)
 
 

@@ -1,7 +1,9 @@
 """Actions of a plan (new or changed), each with its latest update for a period.
 
 Imported updates are approved: they are the performance team's record, as for values. An update
-still in an officer's or approver's hands is not imported over.
+still in an officer's or approver's hands is not imported over unless the performance team chooses
+to replace it (`workflow.require_import_may_replace`), nor one for a locked period unless it is a
+correction (`workflow.require_correction_allowed`).
 """
 
 from __future__ import annotations
@@ -11,11 +13,25 @@ from typing import Any
 
 import pandas as pd
 from django.contrib.auth import get_user_model
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 
 from ..html import sanitise
 from ..models import Action, ActionUpdate, Plan, ReviewState
 from ..periods import Period, PeriodError
-from .base import Change, Column, ImportPlan, Kind, RowError, date, parse_period, rows
+from .base import (
+    Change,
+    Column,
+    ImportOptions,
+    ImportPlan,
+    Kind,
+    RowError,
+    WorkflowChecks,
+    date,
+    parse_period,
+    rows,
+    text,
+)
 
 COLUMNS = (
     Column("plan_code", True, "The plan's code", "CFSW SP2023"),
@@ -46,18 +62,19 @@ class Known:
     actions: dict[tuple[int, str], Action]  # by plan id and code; new actions join as their rows are read
     groups: set[int]  # ids of the actions that have actions of their own
     updates: dict[tuple[int, Period], ActionUpdate]  # by action id and period, for the file's periods
-    approved: set[int]  # ids of those updates the approver has accepted
     people: dict[str, Any]  # active users by username and by email, casefolded
 
 
 def load_known(frame: pd.DataFrame) -> Known:
     keys = set()
-    for text in frame["period"].unique() if "period" in frame.columns else []:
+    for written in frame["period"].unique() if "period" in frame.columns else []:
         try:
-            keys.add(parse_period(str(text).strip()).key)
+            keys.add(parse_period(str(written).strip()).key)
         except PeriodError:
             continue  # reported with its row
-    in_periods = ActionUpdate.objects.filter(period__in=keys)
+    in_periods = list(ActionUpdate.objects.filter(period__in=keys))
+    in_progress = [u for u in in_periods if u.state != ReviewState.APPROVED]
+    prefetch_related_objects(in_progress, "author", "submitted_by", "reviewed_by")  # to say who holds them
     people: dict[str, Any] = {}
     for user in get_user_model().objects.filter(is_active=True):
         people[user.username.casefold()] = user
@@ -68,14 +85,14 @@ def load_known(frame: pd.DataFrame) -> Known:
         actions={(a.plan_id, a.code): a for a in Action.objects.all()},
         groups=set(Action.objects.filter(parent__isnull=False).values_list("parent_id", flat=True)),
         updates={(u.action_id, u.period): u for u in in_periods},
-        approved=set(in_periods.approved().values_list("id", flat=True)),
         people=people,
     )
 
 
-def check(frame: pd.DataFrame) -> ImportPlan:
+def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
     known = load_known(frame)
-    plan = ImportPlan(KIND.name, len(frame))
+    checks = WorkflowChecks(options)
+    plan = ImportPlan(KIND.name, len(frame), options=options)
     in_file: dict[tuple[int, str], int] = {}
     seen_updates: set[tuple[int, str, Period]] = set()
     for row, cells in rows(frame, COLUMNS):
@@ -88,6 +105,7 @@ def check(frame: pd.DataFrame) -> ImportPlan:
             errors.append(RowError(row, "plan_code", f'There is no plan with the code "{cells["plan_code"]}".'))
         if not code:
             errors.append(RowError(row, "action_code", "The action code is missing."))
+        text(errors, row, "action_code", code, Action, "code")
         if owning_plan is None or not code:
             plan.errors.extend(errors)
             continue
@@ -105,6 +123,7 @@ def check(frame: pd.DataFrame) -> ImportPlan:
 
         update_fields: dict[str, Any] | None = None
         period = None
+        replacing = None
         if cells["period"]:
             try:
                 period = parse_period(cells["period"])
@@ -118,18 +137,20 @@ def check(frame: pd.DataFrame) -> ImportPlan:
             seen_updates.add((owning_plan.id, code, period))
             update_fields = update_fields_of(errors, row, cells, action, known)
             current = known.updates.get((action.pk, period)) if action.pk else None
-            if current and current.pk not in known.approved:
-                errors.append(
-                    RowError(
-                        row,
-                        "period",
-                        f"{code} has a {current.get_state_display().lower()} update for "
-                        f"{period.label}; approve or return it before importing over it.",
-                    )
-                )
+            if current is not None and current.state != ReviewState.APPROVED:
+                refusal = checks.in_progress(current, f"The update of {code} for {period.label}")
+                if refusal:
+                    errors.append(RowError(row, "period", refusal))
+                else:
+                    update_fields["state"] = ReviewState.APPROVED
+                    replacing = current
+            if current is None or any(getattr(current, n) != new for n, new in update_fields.items()):
+                checks.writing(plan, errors, row, period)
         if errors:
             plan.errors.extend(errors)
             continue
+        if replacing is not None:
+            plan.replaced.append(replacing)
         known.actions[key] = action
         action._import_row = row
         plan_action(plan, action, fields, is_new)
@@ -146,7 +167,7 @@ def action_fields(
     """The action's own fields the row sets (an empty cell keeps what is stored)."""
     fields: dict[str, Any] = {}
     if cells["title"]:
-        fields["title"] = cells["title"]
+        fields["title"] = text(errors, row, "title", cells["title"], Action, "title")
     if cells["group_code"]:
         group = known.actions.get((owning_plan.id, cells["group_code"]))
         if group is None:
@@ -250,7 +271,10 @@ def plan_update(
         return
     differences = [name for name, new in fields.items() if getattr(current, name) != new]
     for name in differences:
-        plan.changes.append(Change(action.code, period, name, getattr(current, name), fields[name]))
+        old, new = getattr(current, name), fields[name]
+        if name == "state":
+            old, new = current.get_state_display(), ReviewState(new).label
+        plan.changes.append(Change(action.code, period, name, old, new))
         setattr(current, name, fields[name])
     if differences:
         current._import_row = row
@@ -263,9 +287,14 @@ def apply(plan: ImportPlan, user: Any, reason: str) -> None:
     """Saved one by one in file order (actions before updates) so that new groups exist before their
     actions; action files are hundreds of rows, not hundreds of thousands."""
     writes = sorted([*plan.new, *plan.changed], key=lambda obj: (not isinstance(obj, Action), obj._import_row))
+    now = timezone.now()
     for obj in writes:
         if not isinstance(obj, Action):
             obj.action = obj.action  # the action may have been saved just now: take its id
+            if obj.pk:  # a changed update: a form open on its old version meets a conflict
+                obj.version += 1
+            if obj in plan.replaced:
+                obj.reviewed_by, obj.reviewed_at = user, now
         obj._change_reason = reason
         obj._history_user = user
         obj.full_clean(validate_unique=False, validate_constraints=False)

@@ -1,13 +1,16 @@
-"""What every kind of import shares: columns, reading the file, row errors, the plan, cell parsers.
+"""What every kind of import shares: columns, options, row errors, the plan, the workflow's
+checks, cell parsers.
 
-A file is read with every cell as text; each kind (one module beside this one) then checks its
-rows and works out an `ImportPlan` of what would be new and what would change, and later writes
-that plan.
+A file is read with every cell as text (`reading`); each kind (one module beside this one) then
+checks its rows and works out an `ImportPlan` of what would be new and what would change, and
+later writes that plan. Every cell is checked against where it is stored (lengths, number sizes)
+when the file is checked, so a preview that says "ready to import" cannot fail on confirmation.
 """
 
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
 import io
 from collections.abc import Callable, Iterable, Sequence
@@ -18,14 +21,16 @@ from typing import Any
 import pandas as pd
 from django.db import models
 
+from .. import workflow
 from ..bulk import write_with_history
 from ..formula_guard import unguard_text
-from ..numbers import NumberError, parse_number
+from ..models import Reviewable
+from ..numbers import NumberError, parse_number, storable
 from ..periods import Period
+from .errors import ImportFileError, RowError
+from .reading import MAX_ROWS, Table, read_table
 
-# Checking keeps every row of the file in memory (about 2 KB a row with its preview, measured by
-# bench/imports.py), so files are limited to this many rows: 200,000 rows take about 450 MB.
-MAX_ROWS = 200_000
+__all__ = ["MAX_ROWS", "ImportFileError", "RowError", "Table", "read_table"]  # besides what is defined here
 
 
 @dataclass(frozen=True)
@@ -36,17 +41,15 @@ class Column:
     example: str
 
 
-class ImportFileError(ValueError):
-    """The file itself cannot be read (not CSV/XLSX, no header, missing columns, too many rows)."""
-
-
 @dataclass(frozen=True)
-class RowError:
-    """A problem with one cell, named as the spreadsheet shows it (the header being row 1)."""
+class ImportOptions:
+    """Who imports, and what they have chosen to allow (both need `correction_reason`, which the
+    audit history keeps): replacing officers' entries still in progress, and (for the performance
+    team) correcting periods whose report has been issued (`workflow.require_correction_allowed`)."""
 
-    row: int
-    column: str
-    message: str
+    user: Any = None
+    replace_in_progress: bool = False
+    correction_reason: str = ""
 
 
 @dataclass
@@ -72,6 +75,11 @@ class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     new_councils: list[Any] = field(default_factory=list)
     new_labels: list[str] = field(default_factory=list)  # what each new row is, where counts alone are unclear
+    warnings: list[RowError] = field(default_factory=list)  # imported as they are, but worth a look
+    ignored_columns: list[str] = field(default_factory=list)  # in the file, not read by this kind
+    replaced: list[Any] = field(default_factory=list)  # entries still in progress it replaces (by choice)
+    corrected: set[Period] = field(default_factory=set)  # locked periods the import corrects
+    options: ImportOptions = field(default_factory=ImportOptions)
 
     @property
     def valid(self) -> bool:
@@ -80,62 +88,114 @@ class ImportPlan:
     def forget_changes(self) -> None:
         """Keep only the errors: a file with any error writes nothing, so previews show nothing."""
         self.new, self.changed, self.changes, self.unchanged, self.new_labels = [], [], [], 0, []
+        self.warnings, self.replaced, self.corrected = [], [], set()
 
 
 @dataclass(frozen=True)
 class Kind:
     """One kind of import: its columns, how its rows are checked, and how a checked plan is written.
 
-    `check` gets the file's table (required columns already present) and returns the plan;
-    `apply` writes a valid plan, recording `reason` and `user` in the audit history, inside the
-    caller's transaction.
+    `check` gets the file's table (required columns already present) and the options, and returns
+    the plan; `apply` writes a valid plan, recording `reason` and `user` in the audit history,
+    inside the caller's transaction.
     """
 
     name: str
     label: str
     columns: tuple[Column, ...]
-    check: Callable[[pd.DataFrame], ImportPlan]
+    check: Callable[[pd.DataFrame, ImportOptions], ImportPlan]
     apply: Callable[[ImportPlan, Any, str], None]
 
 
-def read_table(content: bytes, filename: str) -> pd.DataFrame:
-    """All cells as text; the header row names the columns. Refuses files over `MAX_ROWS` rows."""
-    try:
-        if filename.lower().endswith((".xlsx", ".xlsm")):
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False, engine="openpyxl")
-        elif filename.lower().endswith((".csv", ".txt")):
-            frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+def check_columns(frame: pd.DataFrame, columns: Sequence[Column]) -> list[str]:
+    """Refuse a header that lacks a required column, repeats one, or misspells one (a header
+    close to an expected column the file lacks, e.g. "comentary": its cells would be lost);
+    say the nearest expected name. Returns the other headers, which this kind does not read (an
+    exported scorecard's "target" and "status" columns, say)."""
+    expected = [c.name for c in columns]
+    headers = [h for h in frame.columns if h]
+    absent = [name for name in expected if name not in headers]
+    problems = []
+    repeated = sorted({h for h in headers if headers.count(h) > 1 and h in expected})
+    problems += [f'The column "{h}" appears more than once; keep one.' for h in repeated]
+    ignored = []
+    for header in dict.fromkeys(h for h in headers if h not in expected):
+        nearest = difflib.get_close_matches(header, absent, n=1, cutoff=0.75)
+        if nearest:
+            problems.append(f'The column "{header}" is not one this import reads: did you mean "{nearest[0]}"?')
+            absent.remove(nearest[0])
         else:
-            raise ImportFileError("Upload a .csv or .xlsx file.")
-    except ImportFileError:
-        raise
-    except Exception as error:  # pandas raises many kinds for unreadable files
-        raise ImportFileError(f"The file could not be read as a spreadsheet: {error}") from error
-    if len(frame) > MAX_ROWS:
-        raise ImportFileError(
-            f"The file has {len(frame):,} rows; import at most {MAX_ROWS:,} at a time "
-            "by splitting it into smaller files."
-        )
-    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
-    return frame
-
-
-def check_columns(frame: pd.DataFrame, columns: Sequence[Column]) -> None:
-    missing = [c.name for c in columns if c.required and c.name not in frame.columns]
+            ignored.append(header)
+    missing = [c.name for c in columns if c.required and c.name in absent]
     if missing:
-        raise ImportFileError(
+        problems.insert(
+            0,
             f"The file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}. "
-            f"Download the template to see the columns expected."
+            "Download the template to see the columns expected.",
         )
+    if problems:
+        raise ImportFileError(" ".join(problems))
+    return ignored
 
 
 def rows(frame: pd.DataFrame, columns: Sequence[Column]) -> Iterable[tuple[int, dict[str, str]]]:
-    """Each row's number (as the spreadsheet shows it) and its cells, trimmed; absent columns are empty."""
+    """Each row's number (as the spreadsheet shows it) and its cells, trimmed; absent columns are
+    empty. Rows with nothing in them are passed over (they keep their numbers)."""
     names = [c.name for c in columns]
     # Whole columns as lists: reading cell by cell through pandas is many times slower.
     present = {n: frame[n].tolist() for n in names if n in frame.columns}
     for index in range(len(frame)):
-        yield index + 2, {n: unguard_text(present[n][index] or "").strip() if n in present else "" for n in names}
+        cells = {n: unguard_text(present[n][index] or "").strip() if n in present else "" for n in names}
+        if any(cells.values()):
+            yield index + 2, cells
+
+
+class WorkflowChecks:
+    """The workflow's rules for an import's rows, as the options allow: a row may not write into
+    a locked period (`workflow.require_correction_allowed`, asked once per period) nor over an
+    officer's entry still in progress (`workflow.require_import_may_replace`)."""
+
+    def __init__(self, options: ImportOptions) -> None:
+        self.options = options
+        self._locked_rounds = workflow.locked_round_periods()
+        self._periods: dict[Period, tuple[bool, str]] = {}
+
+    def period(self, period: Period) -> tuple[bool, str]:
+        """Whether `period` is locked, and why a row may not write into it ("" if it may)."""
+        if period not in self._periods:
+            locked = workflow.is_locked(period, self._locked_rounds)
+            refusal = ""
+            if locked:
+                try:
+                    workflow.require_correction_allowed(period, self.options.user, self.options.correction_reason)
+                except workflow.WorkflowError as error:
+                    refusal = str(error)
+            self._periods[period] = (locked, refusal)
+        return self._periods[period]
+
+    def in_progress(self, entry: Reviewable, label: str) -> str:
+        """Why an import may not replace `entry` ("" if it may)."""
+        try:
+            workflow.require_import_may_replace(
+                entry, self.options.replace_in_progress, self.options.correction_reason, label
+            )
+        except workflow.WorkflowError as error:
+            return str(error)
+        return ""
+
+    def writing(self, plan: ImportPlan, errors: list[RowError], row: int, period: Period) -> None:
+        """A row writes into `period`: refused if it is locked, unless it is an allowed correction."""
+        locked, refusal = self.period(period)
+        if refusal:
+            errors.append(RowError(row, "period", refusal))
+        elif locked:
+            plan.corrected.add(period)
+
+
+def change_reason(filename: str, options: ImportOptions) -> str:
+    """The audit history's reason for every row an import writes."""
+    reason = options.correction_reason.strip()
+    return f"Imported from {filename}: {reason}" if reason else f"Imported from {filename}"
 
 
 # Cell parsers: each adds a RowError for a cell it cannot read and returns None.
@@ -147,26 +207,43 @@ def parse_period(text: str) -> Period:
     return Period.parse(text)
 
 
-def number(errors: list[RowError], row: int, column: str, text: str) -> Decimal | None:
+def number(errors: list[RowError], row: int, column: str, cell: str) -> Decimal | None:
+    """The cell's number as it will be stored (`numbers.storable`: too large is an error)."""
     try:
-        return parse_number(text)
+        parsed = parse_number(cell)
+        return None if parsed is None else storable(parsed)
     except NumberError as error:
         errors.append(RowError(row, column, str(error)))
         return None
 
 
+@functools.cache
+def _max_length(model: type[models.Model], name: str) -> int | None:
+    return model._meta.get_field(name).max_length
+
+
+def text(errors: list[RowError], row: int, column: str, value: str, model: type[models.Model], name: str) -> str:
+    """The cell's text, checked against the length of the field `name` of `model` it is stored in."""
+    limit = _max_length(model, name)
+    if limit and len(value) > limit:
+        errors.append(
+            RowError(row, column, f"This is {len(value):,} characters long; at most {limit:,} fit. Shorten it.")
+        )
+    return value
+
+
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%y")
 
 
-def date(errors: list[RowError], row: int, column: str, text: str) -> datetime.date | None:
-    if not text:
+def date(errors: list[RowError], row: int, column: str, cell: str) -> datetime.date | None:
+    if not cell:
         return None
     for pattern in DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(text, pattern).date()
+            return datetime.datetime.strptime(cell, pattern).date()
         except ValueError:
             continue
-    errors.append(RowError(row, column, f'"{text}" is not a date. Write it as 31/03/2023, 2023-03-31 or 31 Mar 2023.'))
+    errors.append(RowError(row, column, f'"{cell}" is not a date. Write it as 31/03/2023, 2023-03-31 or 31 Mar 2023.'))
     return None
 
 

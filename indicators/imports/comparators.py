@@ -10,7 +10,7 @@ import pandas as pd
 from ..bulk import write_with_history
 from ..models import ComparatorCouncil, ComparatorValue, Indicator
 from ..periods import Frequency, Period, PeriodError
-from .base import Change, Column, ImportPlan, Kind, RowError, number, parse_period, rows, same
+from .base import Change, Column, ImportOptions, ImportPlan, Kind, RowError, number, parse_period, rows, same, text
 
 COLUMNS = (
     Column(
@@ -39,7 +39,7 @@ def indicators_by_code() -> tuple[dict[str, Indicator], set[str]]:
     return by_code, ambiguous
 
 
-def check(frame: pd.DataFrame) -> ImportPlan:
+def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
     by_code, ambiguous = indicators_by_code()
     councils = {c.name.casefold(): c for c in ComparatorCouncil.objects.all()}
     plan = ImportPlan(KIND.name, len(frame))
@@ -53,6 +53,8 @@ def check(frame: pd.DataFrame) -> ImportPlan:
         name, code = " ".join(cells["council"].split()), cells["indicator_code"]
         if not name:
             errors.append(RowError(row, "council", "The council is missing."))
+        else:
+            text(errors, row, "council", name, ComparatorCouncil, "name")
         indicator = by_code.get(code)
         if not code:
             errors.append(RowError(row, "indicator_code", "The indicator code is missing."))

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..models import Indicator, Plan, Service
-from .base import Change, Column, ImportPlan, Kind, RowError, rows, write_in_bulk
+from .base import Change, Column, ImportOptions, ImportPlan, Kind, RowError, rows, text, write_in_bulk
 
 COLUMNS = (
     Column("code", True, "Unique code", "CFSW-LAC06"),
@@ -33,7 +33,7 @@ DEFAULTS = {"polarity": "higher", "frequency": "quarterly", "aggregation": "late
 COLUMN_OF = {"plan": "plan_code"}  # indicator fields named differently in the file
 
 
-def check(frame: pd.DataFrame) -> ImportPlan:
+def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
     services = {s.name.casefold(): s for s in Service.objects.all()} | {
         s.slug.casefold(): s for s in Service.objects.all()
     }
@@ -46,8 +46,10 @@ def check(frame: pd.DataFrame) -> ImportPlan:
         code, title = cells["code"], cells["title"]
         if not code:
             errors.append(RowError(row, "code", "The code is missing."))
-        elif seen.setdefault(code, row) != row:
-            errors.append(RowError(row, "code", f"{code} is already in row {seen[code]}."))
+        else:
+            text(errors, row, "code", code, Indicator, "code")
+            if seen.setdefault(code, row) != row:
+                errors.append(RowError(row, "code", f"{code} is already in row {seen[code]}."))
         if not title:
             errors.append(RowError(row, "title", "The title is missing."))
         service = services.get(cells["service"].casefold())
@@ -61,10 +63,10 @@ def check(frame: pd.DataFrame) -> ImportPlan:
             elif service and owning_plan.service_id != service.id:
                 errors.append(RowError(row, "plan_code", f"{owning_plan.code} belongs to another service."))
         fields: dict[str, Any] = {
-            "title": title,
-            "unit": cells["unit"],
+            "title": text(errors, row, "title", title, Indicator, "title"),
+            "unit": text(errors, row, "unit", cells["unit"], Indicator, "unit"),
             "definition": cells["definition"],
-            "benchmark_code": cells["benchmark_code"],
+            "benchmark_code": text(errors, row, "benchmark_code", cells["benchmark_code"], Indicator, "benchmark_code"),
         }
         for name, allowed in CHOICES.items():
             value = (cells[name] or DEFAULTS[name]).lower().replace("-", "_").replace(" ", "_")

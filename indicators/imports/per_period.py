@@ -1,43 +1,64 @@
-"""Rows holding one figure per indicator and period, checked and written alike: values and targets."""
+"""Rows holding one record per indicator and period, checked and written alike: values, targets and
+exception reports."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from django.db import models
+from django.db.models import prefetch_related_objects
 
-from ..models import Indicator, IndicatorValue, Target
+from ..models import Indicator, IndicatorValue, Reviewable, ReviewState
 from ..periods import Period, PeriodError
-from .base import Change, Column, ImportPlan, RowError, parse_period, rows, same
+from .base import Change, Column, ImportOptions, ImportPlan, RowError, WorkflowChecks, parse_period, rows, same
 
 # The fields a row gives, from its cells; problems are added to the errors. The indicator is None
 # when the row's code matches none (that error is already listed).
 ParseRow = Callable[[list[RowError], int, dict[str, str], Indicator | None], dict[str, Any]]
 
 
+@dataclass
+class Parsed:
+    """A row that passed its own checks, to compare with what is stored."""
+
+    row: int
+    indicator: Indicator
+    period: Period
+    fields: dict[str, Any]
+
+
 def check_per_period(
     frame: pd.DataFrame,
     kind: str,
     columns: Sequence[Column],
-    model: type[IndicatorValue] | type[Target],
+    model: type[models.Model],
     parse_row: ParseRow,
+    options: ImportOptions,
     *,
     in_reporting_periods: bool = False,
     is_blank: Callable[[dict[str, str]], bool] = lambda cells: False,
     created_with: dict[str, Any] | None = None,
+    held_by_value: bool = False,
 ) -> ImportPlan:
     """Check every row (indicator code, period, no repeats, the kind's own fields), then compare
-    with what is stored.
+    with what is stored, and apply the workflow's rules to each row that would write.
 
     `in_reporting_periods`: the period must be one the indicator reports (a quarterly indicator
     has no value for a month). `is_blank` rows are skipped and counted. New objects are made with
-    `created_with` besides the row's fields.
+    `created_with` besides the row's fields. An officer's entry still in progress is not written
+    over unless the options say so: the stored record itself when `model` is reviewable (values),
+    or, with `held_by_value`, the indicator value of the same period (an exception report belongs
+    with its value).
     """
-    indicators = {i.code: i for i in Indicator.objects.only("id", "code", "frequency", "decimal_places", "unit")}
-    plan = ImportPlan(kind, len(frame))
+    indicators = {
+        i.code: i for i in Indicator.objects.only("id", "code", "frequency", "decimal_places", "unit", "polarity")
+    }
+    plan = ImportPlan(kind, len(frame), options=options)
     seen: dict[tuple[str, Period], int] = {}
-    parsed: list[tuple[Indicator, Period, dict[str, Any]]] = []
+    parsed: list[Parsed] = []
     for row, cells in rows(frame, columns):
         if is_blank(cells):
             plan.skipped += 1
@@ -71,33 +92,72 @@ def check_per_period(
         if errors:
             plan.errors.extend(errors)
         elif indicator and period:
-            parsed.append((indicator, period, fields))
-    if not plan.errors:
-        _compare(plan, model, parsed, created_with or {})
+            parsed.append(Parsed(row, indicator, period, fields))
+    _compare(plan, model, parsed, created_with or {}, WorkflowChecks(options), held_by_value)
+    if plan.errors:
+        plan.errors.sort(key=lambda e: e.row)
+        plan.forget_changes()
     return plan
 
 
 def _compare(
     plan: ImportPlan,
-    model: type[IndicatorValue] | type[Target],
-    parsed: list[tuple[Indicator, Period, dict[str, Any]]],
+    model: type[models.Model],
+    parsed: list[Parsed],
     created_with: dict[str, Any],
+    checks: WorkflowChecks,
+    held_by_value: bool,
 ) -> None:
-    ids = {indicator.id for indicator, _, _ in parsed}
-    keys = {period.key for _, period, _ in parsed}
+    ids = {p.indicator.id for p in parsed}
+    keys = {p.period.key for p in parsed}
     existing = {
         (obj.indicator_id, obj.period): obj for obj in model.objects.filter(indicator_id__in=ids, period__in=keys)
     }
-    for indicator, period, fields in parsed:
+    reviewable = issubclass(model, Reviewable)
+    if reviewable:
+        in_progress = {key: obj for key, obj in existing.items() if obj.state != ReviewState.APPROVED}
+    elif held_by_value:
+        in_progress = {
+            (v.indicator_id, v.period): v
+            for v in IndicatorValue.objects.filter(indicator_id__in=ids, period__in=keys).exclude(
+                state=ReviewState.APPROVED
+            )
+        }
+    else:
+        in_progress = {}
+    prefetch_related_objects(list(in_progress.values()), "author", "submitted_by", "reviewed_by")
+    for p in parsed:
+        indicator, period, fields = p.indicator, p.period, p.fields
+        errors: list[RowError] = []
+        held = in_progress.get((indicator.id, period))
+        if held is not None:
+            refusal = checks.in_progress(held, f"The value of {indicator.code} for {period.label}")
+            if refusal:
+                errors.append(RowError(p.row, "period", refusal))
+            else:
+                plan.replaced.append(held)
+                if reviewable:
+                    fields = {**fields, "state": ReviewState.APPROVED}
         current = existing.get((indicator.id, period))
-        if current is None:
-            plan.new.append(model(indicator=indicator, period=period, **fields, **created_with))
+        differences = [] if current is None else [n for n, new in fields.items() if not same(getattr(current, n), new)]
+        if current is None or differences:
+            checks.writing(plan, errors, p.row, period)
+        if errors:
+            plan.errors.extend(errors)
             continue
-        differences = [name for name, new in fields.items() if not same(getattr(current, name), new)]
+        if current is None:
+            new = model(indicator=indicator, period=period, **fields, **created_with)
+            new._import_row = p.row
+            plan.new.append(new)
+            continue
         if not differences:
             plan.unchanged += 1
             continue
         for name in differences:
-            plan.changes.append(Change(indicator.code, period, name, getattr(current, name), fields[name]))
+            old, new = getattr(current, name), fields[name]
+            if name == "state":
+                old, new = current.get_state_display(), ReviewState(new).label
+            plan.changes.append(Change(indicator.code, period, name, old, new))
             setattr(current, name, fields[name])
+        current._import_row = p.row
         plan.changed.append(current)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..models import Indicator, Target
 from ..status import ToleranceType
-from .base import Column, ImportPlan, Kind, RowError, number, write_in_bulk
+from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, write_in_bulk
 from .per_period import check_per_period
 
 COLUMNS = (
@@ -35,10 +35,10 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     return {"value": target, "tolerance": tolerance, "tolerance_type": tolerance_type, "rationale": cells["rationale"]}
 
 
-def check(frame: pd.DataFrame) -> ImportPlan:
+def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
     # A target may be for a longer period than the indicator reports (a year's target for a
     # quarterly indicator), so any period is accepted.
-    return check_per_period(frame, KIND.name, COLUMNS, Target, parse_row)
+    return check_per_period(frame, KIND.name, COLUMNS, Target, parse_row, options)
 
 
 KIND = Kind("targets", "Targets", COLUMNS, check, write_in_bulk(Target))

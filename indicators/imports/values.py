@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from django.utils import timezone
 
-from ..models import Indicator, IndicatorValue, ReviewState
+from ..bulk import write_with_history
+from ..models import ExceptionReport, Indicator, IndicatorValue, ReviewState, Target
 from ..numbers import NumberError, value_from_ratio
-from .base import Column, ImportPlan, Kind, RowError, number, write_in_bulk
+from ..status import Target as TargetRule
+from ..status import ToleranceType, indicator_status
+from ..workflow import EXCEPTION_REPORT_PARTS, missing_exception_report
+from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, text
 from .per_period import check_per_period
 
 COLUMNS = (
@@ -30,10 +35,13 @@ def has_no_figure(cells: dict[str, str]) -> bool:
 
 def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator: Indicator | None) -> dict[str, Any]:
     """A value given wins; otherwise it is worked out from numerator and denominator, as the form does."""
+    already = len(errors)
     value = number(errors, row, "value", cells["value"])
     numerator = number(errors, row, "numerator", cells["numerator"])
     denominator = number(errors, row, "denominator", cells["denominator"])
-    reason = cells["not_available_reason"]
+    reason = text(
+        errors, row, "not_available_reason", cells["not_available_reason"], IndicatorValue, "not_available_reason"
+    )
     try:
         from_ratio = value_from_ratio(
             numerator,
@@ -46,7 +54,7 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
         errors.append(RowError(row, "denominator", str(error)))
     if value is None:
         value = from_ratio
-    if value is None and not reason and not cells["value"]:
+    if value is None and not reason and not cells["value"] and len(errors) == already:
         errors.append(RowError(row, "value", "Give a value, or say why it is not available."))
     return {
         "value": value,
@@ -58,18 +66,79 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     }
 
 
-def check(frame: pd.DataFrame) -> ImportPlan:
-    return check_per_period(
+def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
+    plan = check_per_period(
         frame,
         KIND.name,
         COLUMNS,
         IndicatorValue,
         parse_row,
+        options,
         in_reporting_periods=True,
         is_blank=has_no_figure,
         # Imported values are the performance team's record of published figures: they need no review.
         created_with={"state": ReviewState.APPROVED},
     )
+    if plan.valid:
+        warn_of_red_values_without_exception_reports(plan)
+    return plan
 
 
-KIND = Kind("values", "Indicator values", COLUMNS, check, write_in_bulk(IndicatorValue))
+def warn_of_red_values_without_exception_reports(plan: ImportPlan) -> None:
+    """A warning for each value the file sets (new or changed) that is red against its target
+    (`status.indicator_status`) without the exception report a red value needs
+    (`workflow.missing_exception_report`): it can be imported with the exceptions kind."""
+    written = [v for v in [*plan.new, *plan.changed] if v.value is not None]
+    if not written:
+        return
+    ids = {v.indicator_id for v in written}
+    keys = {v.period.key for v in written}
+    targets = {
+        (indicator_id, period): TargetRule(value, tolerance, ToleranceType(kind))
+        for indicator_id, period, value, tolerance, kind in Target.objects.filter(
+            indicator_id__in=ids, period__in=keys
+        ).values_list("indicator_id", "period", "value", "tolerance", "tolerance_type")
+    }
+    if not targets:
+        return
+    reports = {
+        (indicator_id, period): dict(zip(EXCEPTION_REPORT_PARTS, parts, strict=True))
+        for indicator_id, period, *parts in ExceptionReport.objects.filter(
+            indicator_id__in=ids, period__in=keys
+        ).values_list("indicator_id", "period", *EXCEPTION_REPORT_PARTS)
+    }
+    indicators = {i.id: i for i in Indicator.objects.filter(id__in=ids).only("id", "code", "polarity")}
+    for value in sorted(written, key=lambda v: getattr(v, "_import_row", 0)):
+        target = targets.get((value.indicator_id, value.period))
+        if target is None:
+            continue
+        indicator = indicators[value.indicator_id]
+        status = indicator_status(value.value, target, indicator.polarity_enum)
+        if missing_exception_report(status, reports.get((value.indicator_id, value.period), {})):
+            plan.warnings.append(
+                RowError(
+                    getattr(value, "_import_row", 0),
+                    "value",
+                    f"{indicator.code} {value.period.label}: {format(value.value.normalize(), 'f')} is "
+                    f"{status.label.lower()} (target {format(target.value.normalize(), 'f')}) and has no exception "
+                    "report. Import its exception report too (kind: exception reports).",
+                )
+            )
+
+
+def apply(plan: ImportPlan, user: Any, reason: str) -> None:
+    """New values, and the changed ones with their version bumped (an officer's form open on the
+    old version then meets a conflict); entries in progress that are replaced become approved,
+    recorded as reviewed by the importer."""
+    now = timezone.now()
+    fields = {change.field for change in plan.changes} | {"version"}
+    for entry in plan.changed:
+        entry.version += 1
+    if plan.replaced:
+        for entry in plan.replaced:
+            entry.reviewed_by, entry.reviewed_at = user, now
+        fields |= {"reviewed_by", "reviewed_at"}
+    write_with_history(IndicatorValue, plan.new, plan.changed, sorted(fields), user, reason)
+
+
+KIND = Kind("values", "Indicator values", COLUMNS, check, apply)

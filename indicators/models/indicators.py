@@ -11,6 +11,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..fields import PeriodField
+from ..numbers import DECIMAL_PLACES, MAX_DIGITS
 from ..periods import Frequency, Period
 from ..status import Aggregation, Polarity, ToleranceType
 from ..status import Target as TargetRule
@@ -18,7 +19,7 @@ from .organisation import Service
 from .plans import Outcome, Plan
 from .workflow import Reviewable
 
-NUMBER = {"max_digits": 16, "decimal_places": 4}
+NUMBER = {"max_digits": MAX_DIGITS, "decimal_places": DECIMAL_PLACES}  # `numbers.storable` checks figures fit
 
 
 def choices(enum: type, labels: dict[str, str]) -> list[tuple[str, str]]:

@@ -49,6 +49,7 @@ from ..workflow import (
     save_entry,
     save_value,
 )
+from .redirects import next_url
 
 # Late and returned items first, then what has not been started, drafts, and what is handed in.
 _ORDER = {ReviewState.RETURNED: 0, NOT_STARTED: 1, ReviewState.DRAFT: 2, ReviewState.SUBMITTED: 3}
@@ -254,7 +255,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
                         request,
                         f"{indicator.code} {'submitted for approval' if submit else 'saved as a draft'}.",
                     )
-                    return redirect(request.POST.get("next") or "my_updates")
+                    return redirect(next_url(request, "my_updates"))
     else:
         initial = {"version": entry.version if entry else 0}
         if entry:
