@@ -187,8 +187,6 @@ def require_correction_allowed(period: Period, user, reason: str) -> None:
         raise WorkflowError(f"{locked}. Only the performance team can correct it, giving a reason.")
     if not (reason or "").strip():
         raise WorkflowError(f"{locked}. Say why this figure is being corrected; the audit history keeps the reason.")
-            f"{locked}. Say why this figure is being corrected; the reason is kept in the audit history."
-        )
 
 
 def correction_reason(reason: str) -> str:
