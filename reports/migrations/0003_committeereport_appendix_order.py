@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0001_committee_reports'),
+        ('reports', '0002_issued_figures'),
     ]
 
     operations = [

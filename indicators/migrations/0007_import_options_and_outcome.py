@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_benchmarking'),
+        ('indicators', '0006_review_rules_and_narrative_text'),
     ]
 
     operations = [
