@@ -169,7 +169,7 @@ def value_url(world, code="justice", period=Q2):
 def test_officers_cannot_write_into_a_locked_period(client, world):
     client.force_login(world["officer"])
     page = client.get(value_url(world)).content.decode()
-    assert "is locked" in page and "Reason for the correction" not in page
+    assert "was locked by the performance team" in page and "Reason for the correction" not in page
     assert client.post(value_url(world), {"value": "8.7", "version": "1", "submit": "1"}).status_code == 403
     with pytest.raises(WorkflowError, match="Only the performance team"):
         save_value(world["justice"], Q2, 1, {"value": Decimal("8.7")}, world["officer"], submit=True, reason=REASON)

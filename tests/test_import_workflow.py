@@ -92,7 +92,7 @@ def submitted_value(world, value=25) -> IndicatorValue:
         ("Q1 2022/23", "approver", REASON, "Only the performance team can correct it"),
         ("Q1 2022/23", "officer", REASON, "Only the performance team can correct it"),
         ("Q1 2022/23", None, REASON, "Only the performance team can correct it"),
-        ("Jun 2022", "officer", REASON, "only the performance team"),  # a month of Q1: Q1's round
+        ("Jun 2022", "officer", REASON, "Only the performance team"),  # a month of Q1: Q1's round
         ("2022/23", None, "", None),  # a year is entered in Q4's round, which is not locked
     ],
 )

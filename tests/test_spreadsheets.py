@@ -162,7 +162,7 @@ def test_excel_text_is_whole_and_wrapped_under_a_frozen_filtered_header(client, 
         assert all(cell.font.bold for cell in sheet[1])
     actions = book["Actions"]
     update = rows_by_code(actions)["JS1"]["latest_update"]
-    assert "…" not in update.value and update.value.endswith("reviewed placements.\nNext: recruit.")
+    assert "…" not in update.value and update.value.endswith("reviewed placements.\n\nNext: recruit.")
     assert update.value.count("Panel approved") == 8
     assert update.alignment.wrap_text
     header = {cell.value: cell.column_letter for cell in actions[1]}
