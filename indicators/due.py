@@ -40,15 +40,10 @@ NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ReviewState.choices)}
 
 
-@dataclass(frozen=True)
-class DueItem:
-    """One action update or indicator value due from one person in a round."""
+class _EntryState:
+    """An item's state in words: its entry's, or "not started" when there is none yet."""
 
-    kind: Literal["action", "indicator"]
-    obj: Action | Indicator
-    period: Period  # the entry's own period (a monthly measure's month, a half-yearly one's half)
-    person_id: int
-    entry: ActionUpdate | IndicatorValue | None
+    entry: Reviewable | None
 
     @property
     def state(self) -> str:
@@ -57,6 +52,17 @@ class DueItem:
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
+
+
+@dataclass(frozen=True)
+class DueItem(_EntryState):
+    """One action update or indicator value due from one person in a round."""
+
+    kind: Literal["action", "indicator"]
+    obj: Action | Indicator
+    period: Period  # the entry's own period (a monthly measure's month, a half-yearly one's half)
+    person_id: int
+    entry: ActionUpdate | IndicatorValue | None
 
     @property
     def outstanding(self) -> bool:
@@ -154,7 +160,7 @@ def periods_in_round(period: Period) -> list[Period]:
 
 
 @dataclass(frozen=True)
-class UnfinishedEntry:
+class UnfinishedEntry(_EntryState):
     """An entry in a round that has not been approved, described for the lock warning."""
 
     kind: str  # "Action", "Indicator", "Risk review"
@@ -163,14 +169,6 @@ class UnfinishedEntry:
     plan: str
     period: Period
     entry: Reviewable | None  # None: due but not started
-
-    @property
-    def state(self) -> str:
-        return self.entry.state if self.entry else NOT_STARTED
-
-    @property
-    def state_label(self) -> str:
-        return STATE_LABELS[self.state]
 
 
 # The order the lock warning lists them in: waiting for a decision first.
