@@ -144,10 +144,11 @@ def rows(frame: pd.DataFrame, columns: Sequence[Column]) -> Iterable[tuple[int, 
     names = [c.name for c in columns]
     # Whole columns as lists: reading cell by cell through pandas is many times slower.
     present = {n: frame[n].tolist() for n in names if n in frame.columns}
+    first_row = frame.attrs.get("first_row", 2)
     for index in range(len(frame)):
         cells = {n: unguard_text(present[n][index] or "").strip() if n in present else "" for n in names}
         if any(cells.values()):
-            yield index + 2, cells
+            yield index + first_row, cells
 
 
 class WorkflowChecks:
