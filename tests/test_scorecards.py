@@ -261,7 +261,7 @@ def test_indicator_page_has_chart_table_targets_and_exception_report(client, mem
     indicator = Indicator.objects.get(code="CFSW-LAC01")
     body = client.get(reverse("reports:indicator", args=[indicator.pk])).content.decode()
     assert 'data-chart="chart-data"' in body
-    assert "/static/vendor/plotly-4.1.1.min.js" in body
+    assert "/static/vendor/plotly-basic-4.1.1.min.js" in body
     assert "cdn" not in body.lower()
     assert "Values, targets and commentary" in body
     assert "Q1 2021/22" in body and "31.0%" in body
