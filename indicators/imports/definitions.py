@@ -188,12 +188,16 @@ def orphaned_by_frequency(changing: dict[int, tuple[int, Indicator, str]]) -> li
     for model, what in ((IndicatorValue, "values"), (Target, "targets")):
         for indicator_id, period in model.objects.filter(indicator__in=changing).values_list("indicator_id", "period"):
             _, indicator, _ = changing[indicator_id]
-            if period.frequency != Frequency(indicator.frequency):
+            # A year's target is read whatever the frequency (the outlook; targets for a year apply to its parts).
+            year_target = model is Target and period.frequency is Frequency.ANNUAL
+            if period.frequency != Frequency(indicator.frequency) and not year_target:
                 held.setdefault(indicator_id, {}).setdefault(what, []).append(period)
     warnings = []
     for indicator_id, kinds in held.items():
         row, indicator, old = changing[indicator_id]
-        parts = [f"{len(found)} {what} ({_span(found)})" for what, found in kinds.items()]
+        parts = [
+            f"{len(found)} {what if len(found) > 1 else what[:-1]} ({_span(found)})" for what, found in kinds.items()
+        ]
         warnings.append(
             RowError(
                 row,
