@@ -5,6 +5,7 @@ to, and the pages and checks that follow from them (forms, My updates, review, l
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from indicators.due import due_in_round, periods_in_round, unfinished_in_round
@@ -229,3 +230,42 @@ def test_an_import_into_a_locked_half_year_is_a_correction(council):
     assert not plan.errors, plan.errors
     apply_import(plan, team, "values.csv")
     assert IndicatorValue.objects.get().value == Decimal(5)
+
+
+def test_reminders_in_a_half_year_round_name_each_item_due(council):
+    from django.core import mail
+    from django.core.management import call_command
+
+    council["officer"].email = "officer@example.org"
+    council["officer"].save()
+    make_round("H1 2022/23", deadline=P("H1 2022/23").end)
+    with time_machine.travel("2022-09-28"):
+        call_command("send_reminders", days=5, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    [reminder] = mail.outbox
+    assert reminder.subject == "Updates due for H1 2022/23"
+    for code in ("ACT1", "PI-MONTHLY", "PI-QUARTERLY", "PI-HALF_YEARLY"):
+        assert code in reminder.body
+    assert "PI-ANNUAL" not in reminder.body
+
+
+def test_bulk_entry_in_a_half_year_round_saves_each_measure_in_its_own_period(client, council):
+    make_round("H1 2022/23")
+    client.force_login(council["officer"])
+    quarterly = council["indicators"][Frequency.QUARTERLY]
+    url = reverse("bulk_values", args=[H1.slug])
+    page = client.get(url).content.decode()
+    assert "PI-QUARTERLY" in page and "PI-ANNUAL" not in page
+    response = client.post(
+        url, {f"i{quarterly.id}-value": "12", f"i{quarterly.id}-version": "0", "save_row": str(quarterly.id)}
+    )
+    assert response.status_code == 200
+    assert IndicatorValue.objects.get(indicator=quarterly).period == P("Q2 2022/23")
+
+
+def test_the_review_queue_offers_decisions_on_half_year_entries(client, council):
+    make_round("H1 2022/23")
+    half = council["indicators"][Frequency.HALF_YEARLY]
+    save_value(half, H1, 0, {"value": Decimal(3)}, council["officer"], submit=True)
+    client.force_login(council["approver"])
+    page = client.get(reverse("review_queue")).content.decode()
+    assert "Approve PI-HALF_YEARLY" in page and "not open for updates" not in page
