@@ -32,4 +32,6 @@ urlpatterns = [
     path("risks/<int:pk>/review/", risks.review_risk, name="review_risk"),
     path("rounds/<int:pk>/lock/", rounds.lock, name="lock_round"),
     path("rounds/<int:pk>/reopen/", rounds.reopen, name="reopen_round"),
+    path("rounds/<int:pk>/progress/", rounds.progress, name="round_progress"),
+    path("rounds/<int:pk>/chase/", rounds.chase, name="round_chase"),
 ]

@@ -32,7 +32,7 @@ from .indicators import (
 from .organisation import Committee, CorporatePriority, Directorate, Role, Service
 from .plans import Action, ActionUpdate, Outcome, Plan
 from .risks import Risk, RiskReview
-from .workflow import EDITABLE_STATES, ReportingRound, Reviewable, ReviewState, WorkflowSettings
+from .workflow import EDITABLE_STATES, Chase, ReportingRound, Reviewable, ReviewState, WorkflowSettings
 
 __all__ = [
     "AGGREGATION_CHOICES",
@@ -43,6 +43,7 @@ __all__ = [
     "TOLERANCE_CHOICES",
     "Action",
     "ActionUpdate",
+    "Chase",
     "Committee",
     "ComparatorCouncil",
     "ComparatorValue",

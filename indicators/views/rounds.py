@@ -10,12 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..due import unfinished_in_round
 from ..fields import PeriodFormField
 from ..models import ReportingRound, WorkflowSettings
 from ..permissions import require_performance_team, round_for_managing
+from ..reminders import chase as send_chase
+from ..round_progress import round_progress as build_round_progress
 from ..workflow import WorkflowError, is_round_period, lock_round, open_round, reopen_round, set_self_approval
 
 
@@ -162,3 +165,44 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{reporting_round.period.label} is open again.")
     return redirect("rounds")
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """A round's counts by state, per service and per person, with the deadline and whom to chase."""
+    reporting_round = round_for_managing(request.user, pk)
+    return render(
+        request,
+        "indicators/round_progress.html",
+        {"progress": build_round_progress(reporting_round, timezone.localdate())},
+    )
+
+
+@login_required
+@require_POST
+def chase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the chosen people the reminder of what they have still to hand in, now (recorded)."""
+    reporting_round = round_for_managing(request.user, pk)
+    try:
+        chosen = {int(person) for person in request.POST.getlist("person")}
+    except ValueError:
+        chosen = set()
+    if not chosen:
+        messages.error(request, "Choose who to chase: tick the people to send the reminder to.")
+        return redirect("round_progress", reporting_round.pk)
+    try:
+        sent = send_chase(reporting_round, chosen, request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("round_progress", reporting_round.pk)
+    names = ", ".join(c.person.get_full_name() or c.person.username for c in sent)
+    if sent:
+        messages.success(request, f"Reminder sent to {len(sent)} {'person' if len(sent) == 1 else 'people'}: {names}.")
+    if len(sent) < len(chosen):
+        left = len(chosen) - len(sent)
+        messages.info(
+            request,
+            f"{left} {'person was' if left == 1 else 'people were'} not sent anything: nothing outstanding, "
+            "or no email address.",
+        )
+    return redirect("round_progress", reporting_round.pk)

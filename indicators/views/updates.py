@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -33,6 +34,7 @@ from ..permissions import (
     entry_for_recall,
     indicator_for_editing,
     indicators_for_editing,
+    require_performance_team,
     user_roles,
 )
 from ..preview import neighbours, preview
@@ -91,12 +93,20 @@ def _row(item: DueItem, deadline) -> dict:
 
 @login_required
 def my_updates(request: HttpRequest) -> HttpResponse:
-    """Everything due from the signed-in officer in the open reporting rounds (`due.due_in_round`)."""
+    """Everything due from the signed-in officer in the open reporting rounds (`due.due_in_round`);
+    the performance team may look at anyone's (`?person=<id>`, from a round's progress page)."""
     user = request.user
+    person = user
+    if request.GET.get("person"):
+        require_performance_team(user, "looks at other people's updates")
+        try:
+            person = get_object_or_404(get_user_model(), pk=int(request.GET["person"]))
+        except ValueError as error:
+            raise Http404("No such person.") from error
     sections = []
     has_indicators = False
     for reporting_round in ReportingRound.objects.open():
-        items = [_row(item, reporting_round.deadline) for item in due_in_round(reporting_round, [user.pk])]
+        items = [_row(item, reporting_round.deadline) for item in due_in_round(reporting_round, [person.pk])]
         items.sort(key=lambda i: (not i["late"], _ORDER.get(i["state"], 4), i["obj"].code))
         has_indicators = has_indicators or any(i["kind"] == "indicator" for i in items)
         outstanding = sum(1 for i in items if i["outstanding"])
@@ -104,7 +114,12 @@ def my_updates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/my_updates.html",
-        {"sections": sections, "roles": user_roles(user), "has_indicators": has_indicators},
+        {
+            "sections": sections,
+            "roles": user_roles(user),
+            "has_indicators": has_indicators,
+            "person": person if person != user else None,
+        },
     )
 
 
