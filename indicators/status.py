@@ -65,6 +65,9 @@ this order, the first that applies wins:
 8. **Not started** - progress is 0%.
 9. **In progress** - otherwise.
 
+A **fall in progress** of 20 points or more since the previous approved update (83% -> 30%) is
+flagged to the officer before submitting and to the approver (`progress_fall`).
+
 Roll-up (`rollup_progress`, `rollup_status`)
 --------------------------------------------
 A group's (and a plan's) progress is the weighted mean of its children's progress. Children
@@ -190,6 +193,8 @@ class ActionStatus(StrEnum):
 TREND_SIGNIFICANCE = Decimal("0.05")
 CHECK_PROGRESS_RATIO = Decimal("0.70")
 CHECK_PROGRESS_MIN_ELAPSED = Decimal("0.10")
+# A fall in an action's progress of this many percentage points or more is flagged (`progress_fall`).
+PROGRESS_FALL_FLAG = 20
 
 
 @dataclass(frozen=True)
@@ -320,6 +325,17 @@ def expected_progress(start: dt.date, due: dt.date, as_of: dt.date) -> Decimal:
 def is_finished(progress: int | None, cancelled: bool) -> bool:
     """An action is finished once it is completed (100%) or cancelled: no more updates are due."""
     return cancelled or (progress or 0) >= 100
+
+
+def progress_fall(previous: int | None, new: int | None) -> int | None:
+    """How many points progress fell from the previous approved update to `new`, when it fell by
+    `PROGRESS_FALL_FLAG` points or more (83% -> 30%: 53); None otherwise. A fall that large is
+    usually a typing slip or a real setback: the officer confirms it before submitting, and the
+    approver sees it flagged."""
+    if previous is None or new is None:
+        return None
+    fall = previous - new
+    return fall if fall >= PROGRESS_FALL_FLAG else None
 
 
 def action_status(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("updates/<str:period>/indicators/", updates.bulk_values, name="bulk_values"),
     path("updates/recall/<str:kind>/<int:pk>/", updates.recall, name="recall_entry"),
     path("review/", review.review_queue, name="review_queue"),
+    path("review/approve/", review.approve_selected, name="approve_selected"),
     path("review/updates/<int:pk>/", review.review_update, name="review_update"),
     path("review/values/<int:pk>/", review.review_value, name="review_value"),
     path("review/risks/<int:pk>/", review.decide_risk_review, name="decide_risk_review"),

@@ -38,7 +38,7 @@ from ..permissions import (
     user_roles,
 )
 from ..preview import neighbours, preview
-from ..status import indicator_status
+from ..status import indicator_status, progress_fall
 from ..workflow import (
     Conflict,
     WorkflowError,
@@ -156,6 +156,10 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
     correction = correcting(period_obj, request.user)
     can_edit, closed_reason = (True, "") if correction else editable(period_obj, entry)
     other_version = None
+    # The fall is measured from the last approved update before this period.
+    earlier = previous.progress if previous and previous.period.end < period_obj.end else None
+    fall = progress_fall(earlier, entry.progress if entry else None)
+    hold_fall = None  # the progress a submission was held at, to confirm the fall
 
     if request.method == "POST":
         if not can_edit:
@@ -163,33 +167,42 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
         form = ActionUpdateForm(request.POST, action=action, correction=correction)
         if form.is_valid():
             submit = "submit" in request.POST
-            try:
-                save_entry(
-                    ActionUpdate,
-                    {"action": action, "period": period_obj},
-                    form.cleaned_data["version"],
-                    form.entry_fields(),
-                    request.user,
-                    submit,
-                    reason=form.cleaned_data.get("correction_reason", ""),
-                )
-            except Conflict as error:
-                _conflict_message(request, error)
-                other_version = error.current
-                form = ActionUpdateForm(
-                    _with_version(request.POST, other_version), action=action, correction=correction
-                )
-            except WorkflowError as error:
-                messages.error(request, str(error))
+            typed = form.cleaned_data.get("progress")
+            fall = progress_fall(earlier, typed)
+            if submit and fall and request.POST.get("confirm_fall") != str(typed):
+                # A large fall is held once, so the officer sees it before it goes to the approver;
+                # submitting again with the same figure confirms it.
+                hold_fall = typed
             else:
-                if correction:
-                    messages.success(request, f"{action.code} {period_obj.label} corrected; the reason is recorded.")
-                    return redirect("reports:action", action.pk)
-                messages.success(
-                    request,
-                    f"{action.code} {'submitted for approval' if submit else 'saved as a draft'}.",
-                )
-                return redirect("my_updates")
+                try:
+                    save_entry(
+                        ActionUpdate,
+                        {"action": action, "period": period_obj},
+                        form.cleaned_data["version"],
+                        form.entry_fields(),
+                        request.user,
+                        submit,
+                        reason=form.cleaned_data.get("correction_reason", ""),
+                    )
+                except Conflict as error:
+                    _conflict_message(request, error)
+                    other_version = error.current
+                    form = ActionUpdateForm(
+                        _with_version(request.POST, other_version), action=action, correction=correction
+                    )
+                except WorkflowError as error:
+                    messages.error(request, str(error))
+                else:
+                    if correction:
+                        messages.success(
+                            request, f"{action.code} {period_obj.label} corrected; the reason is recorded."
+                        )
+                        return redirect("reports:action", action.pk)
+                    messages.success(
+                        request,
+                        f"{action.code} {'submitted for approval' if submit else 'saved as a draft'}.",
+                    )
+                    return redirect("my_updates")
     else:
         initial = {"version": entry.version if entry else 0}
         if entry:
@@ -210,6 +223,9 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
             "form": form,
             "entry": entry,
             "previous": previous,
+            "earlier_progress": earlier,
+            "fall": fall,
+            "hold_fall": hold_fall,
             "editable": can_edit,
             "closed_reason": closed_reason,
             "recallable": recallable(period_obj, entry),
