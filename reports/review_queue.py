@@ -4,7 +4,7 @@ for an action update, the previous approved progress (a fall of 20 points or mor
 due date and the status it would have. Every status comes from the scorecard's own helpers and
 `indicators/status.py`; nothing is judged here.
 
-A fixed number of queries (thirteen at most, with a service chosen), however long the queue.
+A fixed number of queries (twelve, with the user's roles and a chosen service), however long the queue.
 """
 
 from __future__ import annotations

@@ -213,3 +213,9 @@ def test_a_draft_with_a_fall_is_saved_and_flagged_on_the_form(client, world):
     data = {"progress": "70", "narrative": "A small dip.", "version": str(draft.version), "submit": "1"}
     client.post(url, data)
     assert ActionUpdate.objects.get(action=action, period=Q2).state == ReviewState.SUBMITTED
+
+
+def test_the_builder_alone_reads_a_fixed_number_of_queries(world, django_assert_num_queries):
+    approver = world["approver"]
+    with django_assert_num_queries(12):  # the user's roles and the chosen service included
+        build_review_queue(approver, world["service"].pk)
