@@ -62,6 +62,7 @@ class ProgressRow:
     kinds: dict[str, Counts] = field(default_factory=lambda: {kind: Counts(kind) for kind in KINDS})
     email: str = ""
     last_chased: dt.datetime | None = None
+    chased_by: str = ""
 
     def add(self, kind: str, state: str) -> None:
         counts = self.kinds[kind].by_state
@@ -127,13 +128,14 @@ def round_progress(reporting_round: ReportingRound, today: dt.date) -> RoundProg
     for user in users:
         row = people[user.id]
         row.name, row.email = user.get_full_name() or user.username, user.email
-    for person_id, sent_at in (
+    for person_id, sent_at, *by in (
         Chase.objects.filter(reporting_round=reporting_round, person__in=[p for p in people if p])
         .order_by("person_id", "-sent_at")
-        .values_list("person_id", "sent_at")
+        .values_list("person_id", "sent_at", "sent_by__first_name", "sent_by__last_name", "sent_by__username")
     ):
         if people[person_id].last_chased is None:
             people[person_id].last_chased = timezone.localtime(sent_at)
+            people[person_id].chased_by = f"{by[0] or ''} {by[1] or ''}".strip() or (by[2] or "")
     return RoundProgress(
         round=reporting_round,
         today=today,

@@ -168,7 +168,7 @@ def test_chase_sends_the_reminder_now_and_records_it(client, world):
     [record] = Chase.objects.all()
     assert (record.person, record.sent_by, record.items) == (world["officer"], world["admin"], 3)
     assert record.email == "kirsty@example.org" and record.reporting_round == world["round"]
-    assert "Chased 18 Oct 2022" in page
+    assert "Chased 18 Oct 2022 10:00 by admin" in page  # local time (BST)
 
 
 def test_chase_uses_the_same_words_as_the_daily_reminder(world):
@@ -192,3 +192,18 @@ def test_nothing_to_chase_and_locked_rounds(client, world):
     with pytest.raises(WorkflowError, match="locked"):
         chase(locked, {world["officer"].pk}, world["admin"])
     assert not mail.outbox and not Chase.objects.exists()
+
+
+def test_a_mail_server_that_refuses_leaves_no_record(client, world, monkeypatch):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("indicators.reminders.send_mass_mail", refuse)
+    client.force_login(world["admin"])
+    response = client.post(
+        reverse("round_chase", args=[world["round"].pk]), {"person": world["officer"].pk}, follow=True
+    )
+    assert "could not be sent" in response.content.decode()
+    assert not Chase.objects.exists()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +21,8 @@ from ..permissions import require_performance_team, round_for_managing
 from ..reminders import chase as send_chase
 from ..round_progress import round_progress as build_round_progress
 from ..workflow import WorkflowError, is_round_period, lock_round, open_round, reopen_round, set_self_approval
+
+logger = logging.getLogger(__name__)
 
 
 class RoundForm(forms.Form):
@@ -194,6 +197,12 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
         sent = send_chase(reporting_round, chosen, request.user)
     except WorkflowError as error:
         messages.error(request, str(error))
+        return redirect("round_progress", reporting_round.pk)
+    except OSError:  # the mail server refused or could not be reached (smtplib's errors are OSErrors)
+        logger.exception("Chase for %s not sent", reporting_round.period.label)
+        messages.error(
+            request, "The reminders could not be sent: the mail server did not accept them. Try again later."
+        )
         return redirect("round_progress", reporting_round.pk)
     names = ", ".join(c.person.get_full_name() or c.person.username for c in sent)
     if sent:
