@@ -70,8 +70,15 @@ def test_approve_several_together(live_demo):
         sign_in(officer, live_demo, "officer", "officer-demo-2022")
         officer.get_by_role("link", name="My updates").click()
         officer.get_by_role("link", name="More looked after children and young people cared for in kinship").click()
-        officer.get_by_label("Progress (%)").fill("52")
-        officer.get_by_label("Update for this period").fill("Two foster carers approved at panel.")
+        # A fall of 27 points (47% approved at Q2): held once, so the officer sees it first.
+        officer.get_by_label("Progress (%)").fill("20")
+        officer.get_by_label("Update for this period").fill("Two carers withdrew; the milestones are re-planned.")
+        officer.get_by_role("button", name="Submit for approval").click()
+        flag = officer.locator("#progress-fall")
+        assert "Progress falls by 27 points" in flag.inner_text() and "Not submitted yet" in flag.inner_text()
+        assert officer.get_by_label("Progress (%)").input_value() == "20"  # kept
+        assert serious_accessibility_violations(officer) == []
+        _screenshots(officer, "update-form-fall")
         officer.get_by_role("button", name="Submit for approval").click()
         assert "STRAT1.1 submitted for approval" in officer.content()
         officer.get_by_role("link", name="Care experienced young people among open justice cases").click()
@@ -86,6 +93,7 @@ def test_approve_several_together(live_demo):
         for context in ("Previous approved (Q2 2022/23)", "Status it would have", "Target", "Tolerance"):
             assert context in text
         assert "Same period last year (Q3 2021/22)" in text
+        assert "Progress fell by 27 points, from 47% to 20%" in text
         assert serious_accessibility_violations(approver) == []
         _screenshots(approver, "review-queue")
         approver.get_by_label("Select STRAT1.1 to approve with others").check()
