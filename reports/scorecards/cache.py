@@ -24,13 +24,14 @@ from indicators.models import (
     Outcome,
     Plan,
     Service,
+    StatusWording,
     Target,
 )
 from reports.models import IssuedReport
 
 SOURCES = [
     Action, ActionUpdate, Committee, ExceptionReport, Indicator, IndicatorValue, Outcome, Plan, Service, Target,
-    IssuedReport,
+    IssuedReport, StatusWording,
 ]  # fmt: skip
 TIMEOUT = 60 * 60
 

@@ -33,6 +33,7 @@ from indicators.formula_guard import guard_text
 from indicators.html import html_to_text
 from indicators.periods import Period
 from reports.presentation.numbers import plain_number
+from reports.presentation.status import DEFAULT_WORDS, StatusWords
 
 from .build import Scorecard
 from .filters import NEEDS_ATTENTION
@@ -90,6 +91,7 @@ INDICATOR_COLUMNS = (
     Column("value", 12),
     Column("unit", 10),
     Column("target", 12),
+    Column("target_set_for", 14),  # the year whose target applied to a part of it, else empty
     Column("status", 22),
     Column("short_trend", 16),
     Column("long_trend", 16),
@@ -115,7 +117,7 @@ ACTION_COLUMNS = (
 )
 
 
-def _indicator_cells(plan, section, row: IndicatorRow) -> list[Cell]:
+def _indicator_cells(plan, section, row: IndicatorRow, words: StatusWords = DEFAULT_WORDS) -> list[Cell]:
     def figure(value: Decimal | None) -> Figure | None:
         return _figure(value, row.decimal_places, row.unit)
 
@@ -128,7 +130,8 @@ def _indicator_cells(plan, section, row: IndicatorRow) -> list[Cell]:
         figure(row.value),
         row.unit,
         figure(row.target),
-        row.status.label,
+        row.target_year.label if row.target_year else "",
+        words.label(row.rag),
         row.short_trend.label,
         row.long_trend.label,
         row.outlook.label,
@@ -161,7 +164,7 @@ def scorecard_sheets(card: Scorecard) -> tuple[Sheet, Sheet]:
     indicators, actions = Sheet("Indicators", INDICATOR_COLUMNS), Sheet("Actions", ACTION_COLUMNS)
     for plan, section, row in card.rows():
         if isinstance(row, IndicatorRow):
-            indicators.rows.append(_indicator_cells(plan, section, row))
+            indicators.rows.append(_indicator_cells(plan, section, row, card.words))
         elif isinstance(row, ActionRow):
             actions.rows.append(_action_cells(plan, section, row))
     return indicators, actions

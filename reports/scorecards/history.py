@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from indicators.models import Indicator, IndicatorValue, Target
 from indicators.periods import Period
-from indicators.status import IndicatorStatus, Trend, trend
+from indicators.status import AppliedTarget, IndicatorStatus, Trend, applicable_target, trend
 
 from .load import load_indicator_targets, load_indicator_values
 from .revisions import TARGET, VALUE, Revision, frozen_for_indicator, revision
-from .rows import value_status
+from .rows import target_note, value_status
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,14 @@ class HistoryRow:
     status: IndicatorStatus
     trend: Trend  # against the previous period, as the scorecard's short trend
     amber_edge: Decimal | None  # the far edge of the tolerance band (charts)
+    applied: AppliedTarget | None = None  # the target judged against: the period's own, else its year's
     revisions: dict[str, Revision] = field(default_factory=dict)  # "value", "target" revised since issue
+
+    @property
+    def target_note(self) -> str:
+        """Says when the year's target was applied to this part of it."""
+        from_year = self.applied is not None and self.applied.from_year(self.period)
+        return target_note(self.applied.period if from_year else None)
 
 
 @dataclass(frozen=True)
@@ -38,12 +45,12 @@ class IndicatorHistory:
         return next((row.target for row in reversed(self.rows) if row.target), None)
 
     def series(self) -> list[tuple[Period, Decimal | None, Decimal | None, Decimal | None]]:
-        """(period, value, target, far edge of the tolerance band), oldest first, for the chart."""
+        """(period, value, target applied, far edge of the tolerance band), oldest first, for the chart."""
         return [
             (
                 row.period,
                 row.value.value if row.value else None,
-                row.target.value if row.target else None,
+                row.applied.value if row.applied else None,
                 row.amber_edge,
             )
             for row in self.rows
@@ -63,11 +70,13 @@ def indicator_history(indicator: Indicator) -> IndicatorHistory:
     periods = sorted(
         p for p in set(values) | set(targets) if p.frequency == own_frequency and latest and p.end <= latest
     )
+    rules = {p: t.as_rule() for p, t in targets.items()}
     rows = []
     for period in periods:
         value, target = values.get(period), targets.get(period)
         previous = values.get(period.previous())
-        rule = target.as_rule() if target else None
+        applied = applicable_target(period, rules.get, indicator.part_of_year)
+        rule = applied.rule if applied else None
         revised = {
             kind: found
             for kind, current in ((VALUE, value.value if value else None), (TARGET, target.value if target else None))
@@ -78,9 +87,10 @@ def indicator_history(indicator: Indicator) -> IndicatorHistory:
                 period=period,
                 value=value,
                 target=target,
-                status=value_status(value, rule, polarity),
+                status=value_status(value, rule, polarity, published_nationally=indicator.published_nationally),
                 trend=trend(value.value if value else None, previous.value if previous else None, polarity),
                 amber_edge=rule.amber_edge(polarity) if rule else None,
+                applied=applied,
                 revisions=revised,
             )
         )

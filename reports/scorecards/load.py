@@ -42,6 +42,7 @@ INDICATOR_FIELDS = (
     "frequency",
     "aggregation",
     "source",
+    "part_of_year",
     "owner_id",
     "plan_id",
     "outcome_id",
@@ -65,22 +66,17 @@ Targets = dict[tuple[int, Period], TargetRule]
 
 
 def available_periods(scope: Scope) -> list[Period]:
-    """Every period with an indicator value or action update in scope, latest first (two queries)."""
+    """Every period with an indicator value or action update in scope, latest first (one query)."""
     value_periods = (
         IndicatorValue.objects.approved()
         .filter(indicator__in=scope.indicators, not_available=False)
         .order_by()
         .values_list("period", flat=True)
-        .distinct()
     )
     update_periods = (
-        ActionUpdate.objects.approved()
-        .filter(action__plan__in=scope.plans)
-        .order_by()
-        .values_list("period", flat=True)
-        .distinct()
+        ActionUpdate.objects.approved().filter(action__plan__in=scope.plans).order_by().values_list("period", flat=True)
     )
-    periods = set(value_periods) | set(update_periods)
+    periods = set(value_periods.union(update_periods))
     return sorted(periods, key=lambda p: (p.end, -p.frequency.months), reverse=True)
 
 
