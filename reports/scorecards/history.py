@@ -41,8 +41,9 @@ class IndicatorHistory:
 
     @property
     def latest_target(self) -> Target | None:
-        """The target of the latest period in the history that has one."""
-        return next((row.target for row in reversed(self.rows) if row.target), None)
+        """The target set for the latest period in the history that one applies to (its own or its year's)."""
+        applied = next((row.applied for row in reversed(self.rows) if row.applied), None)
+        return next((t for t in self.targets if applied and t.period == applied.period), None)
 
     def series(self) -> list[tuple[Period, Decimal | None, Decimal | None, Decimal | None]]:
         """(period, value, target applied, far edge of the tolerance band), oldest first, for the chart."""
@@ -79,7 +80,8 @@ def indicator_history(indicator: Indicator) -> IndicatorHistory:
         rule = applied.rule if applied else None
         revised = {
             kind: found
-            for kind, current in ((VALUE, value.value if value else None), (TARGET, target.value if target else None))
+            # The target as the scorecard showed it (and froze it): the applied one.
+            for kind, current in ((VALUE, value.value if value else None), (TARGET, applied.value if applied else None))
             if (found := revision(frozen.get((kind, indicator.id, period)), current, indicator.decimal_places))
         }
         rows.append(
