@@ -148,8 +148,9 @@ def test_summary_counts_every_category_apart(council, period, table):
 def test_half_year_rows_say_which_target_applied(council):
     rows = {row.code: row for row in build_scorecard(plan_scope(council["plan"]), H1).indicator_rows()}
     assert (rows["HY-RATE1"].target, rows["HY-RATE1"].target_note) == (80, "against the 2022/23 target")
-    assert (rows["HY-COUNT1"].target, rows["HY-COUNT1"].target_note) == (100, "against the 2022/23 target")
+    assert (rows["HY-COUNT1"].target, rows["HY-COUNT1"].target_note) == (100, "pro rata: 1/2 of the 2022/23 target")
     assert (rows["Q-COUNT1"].reported_period, rows["Q-COUNT1"].target) == (Q2, 100)
+    assert rows["Q-COUNT1"].target_note == "pro rata: 1/4 of the 2022/23 target"
     assert (rows["Q-OWN"].target, rows["Q-OWN"].target_note) == (50, "")  # its own target: no note
     assert rows["LGBF-2"].reported_period == Period.parse("2021/22") and rows["LGBF-2"].target_note == ""
     assert rows["LGBF-1"].reported_period == Period.parse("2021/22") and rows["LGBF-1"].value is None
@@ -212,3 +213,34 @@ def test_the_latest_published_year_moves_on_when_it_is_due(council):
     assert rows["LGBF-2"].reported_period == YEAR and rows["LGBF-2"].value == Decimal(91)
     assert rows["LGBF-2"].rag.value == "green"
     assert rows["LGBF-1"].rag.value == "not_available" and rows["NAT-1"].rag.value == "not_available"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_half_year_scorecard_and_status_words_in_the_browser(live_server):
+    from tests.browser import browser_page, serious_accessibility_violations, sign_in
+    from tests.factories import PASSWORD
+
+    service = make_service("Adult care")
+    people = personas(service)
+    make_plan(service, code="HY23", title="Adult care business plan", first_year=2022, last_year=2022)
+    for kind, text in (("indicators", DEFINITIONS), ("targets", TARGETS), ("values", VALUES)):
+        imported(kind, text, people["admin"])
+    with browser_page() as page:
+        sign_in(page, live_server.url, "admin", PASSWORD)
+        page.goto(f"{live_server.url}{reverse('reports:council_scorecard')}")
+        page.get_by_role("link", name="Status words").click()
+        assert serious_accessibility_violations(page) == []
+        page.get_by_label("Words for “Not measured this period”").fill("Not available for half years")
+        page.get_by_label("Words for “Not yet available”").fill("LGBF data not yet available")
+        page.get_by_role("button", name="Save").click()
+        assert "Status words saved (2 changed)." in page.content()
+
+        page.goto(f"{live_server.url}{reverse('reports:plan_scorecard', args=[Indicator.objects.first().plan_id])}")
+        page.get_by_label("Period", exact=True).select_option(label="H1 2022/23")
+        page.get_by_role("button", name="Show").click()
+        summary = page.get_by_role("table", name="Indicators by status")
+        for words, count in [("Not available for half years", "2"), ("LGBF data not yet available", "2")]:
+            assert summary.get_by_role("row", name=words).get_by_role("cell").first.inner_text() == count
+        assert "No entry at all for this period: HY-MISSING, LGBF-1." in page.content()
+        assert serious_accessibility_violations(page) == []

@@ -31,7 +31,7 @@ class HistoryRow:
     def target_note(self) -> str:
         """Says when the year's target was applied to this part of it."""
         from_year = self.applied is not None and self.applied.from_year(self.period)
-        return target_note(self.applied.period if from_year else None)
+        return target_note(self.applied.period, self.applied.share) if from_year else ""
 
 
 @dataclass(frozen=True)

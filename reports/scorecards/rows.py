@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Protocol
 
 from indicators.html import plain_text, truncate
@@ -88,6 +89,7 @@ class IndicatorRow:
     not_available_reason: str = ""
     # The year whose target applied to a part of it ("against the 2022/23 target"), else None.
     target_year: Period | None = None
+    target_share: Decimal = Decimal(1)  # the share of the year's target applied (pro rata), else 1
     published_nationally: bool = False
     has_entry: bool = False  # an approved entry (a figure or "not available") for the period reported
     # (period label, value, target, far edge of the tolerance band), oldest first; PDFs only.
@@ -103,11 +105,17 @@ class IndicatorRow:
     @property
     def target_note(self) -> str:
         """Says when the year's target was applied to a part of it."""
-        return target_note(self.target_year)
+        return target_note(self.target_year, self.target_share)
 
 
-def target_note(year: Period | None) -> str:
-    return f"against the {year.label} target" if year else ""
+def target_note(year: Period | None, share: Decimal = Decimal(1)) -> str:
+    """ "against the 2022/23 target", or pro rata "1/2 of the 2022/23 target"; "" for the period's own."""
+    if year is None:
+        return ""
+    if share == 1:
+        return f"against the {year.label} target"
+    part = Fraction(share).limit_denominator(12)
+    return f"pro rata: {part.numerator}/{part.denominator} of the {year.label} target"
 
 
 class RecordedValue(Protocol):
@@ -223,6 +231,7 @@ def indicator_row(
         commentary=record.commentary if record else "",
         not_available_reason=record.not_available_reason if record and record.not_available else "",
         target_year=target.period if target and target.from_year(reported) else None,
+        target_share=target.share if target else Decimal(1),
         published_nationally=indicator.published_nationally,
         has_entry=record is not None,
     )
