@@ -15,9 +15,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.imports import ImportOptions, apply_import, plan_import
-from indicators.models import Indicator
+from indicators.models import Indicator, IndicatorValue, ReviewState
 from indicators.periods import Period
 from reports.committee.pdf import build_report_data, render_html
 from reports.models import CommitteeReport
@@ -244,3 +245,18 @@ def test_half_year_scorecard_and_status_words_in_the_browser(live_server):
             assert summary.get_by_role("row", name=words).get_by_role("cell").first.inner_text() == count
         assert "No entry at all for this period: HY-MISSING, LGBF-1." in page.content()
         assert serious_accessibility_violations(page) == []
+
+
+def test_the_review_queue_judges_a_half_year_against_the_years_target(client, council):
+    indicator = Indicator.objects.get(code="HY-MISSING")
+    IndicatorValue.objects.create(
+        indicator=indicator,
+        period=H1,
+        value=Decimal(9),
+        state=ReviewState.SUBMITTED,
+        submitted_by=council["officer"],
+        submitted_at=timezone.now(),
+    )
+    client.force_login(council["approver"])
+    body = client.get(reverse("review_queue")).content.decode()
+    assert "HY-MISSING" in body and "against the 2022/23 target" in body and "On target" in body
