@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -189,6 +190,19 @@ def test_page_export_and_paper_count_the_same(client, council):
     assert statuses.count("Not measured this period") == 2
     assert statuses.count("Not yet available") == 2
     assert statuses.count("No figure") == 1
+    xlsx = client.get(url, {"period": H1.key, "format": "xlsx"}).content
+    summary = openpyxl.load_workbook(io.BytesIO(xlsx))["Summary"]
+    counts = {row[0]: row[1] for row in summary.iter_rows(min_row=2, values_only=True)}
+    assert counts == {
+        "On target": 2,
+        "Within tolerance": 2,
+        "Outwith tolerance": 2,
+        "Data only": 2,
+        "Not measured this period": 2,
+        "Not yet available": 2,
+        "No figure": 1,
+        "Measures covered": 13,
+    }
 
     report = CommitteeReport.objects.create(
         title="Six-month assessment",

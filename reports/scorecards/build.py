@@ -146,6 +146,8 @@ class Scorecard:
     indicators_covered_last_year: int = 0
     reconciliation: list[Reconciliation] = field(default_factory=list)
     words: StatusWords = DEFAULT_WORDS
+    # Every category's counts, listed in summaries or not (exports).
+    indicator_counts: list[StatusCount] = field(default_factory=list)
 
     @property
     def indicator_total(self) -> int:
@@ -264,6 +266,7 @@ def build_scorecard(
         shown_actions=sum(not row.is_group for b in blocks for s in b.sections for row in s.actions),
         shown_indicators=sum(len(s.indicators) for b in blocks for s in b.sections),
         indicators_covered=len(indicator_rows),
+        indicator_counts=_counts(INDICATOR_STATUS_ORDER, indicator_counts, indicator_counts_last_year, words.label),
         indicators_covered_last_year=indicator_counts_last_year.total(),
         reconciliation=_reconcile(plans, indicators, indicator_rows),
         words=words,

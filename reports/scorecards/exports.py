@@ -326,8 +326,20 @@ def to_xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
+SUMMARY_COLUMNS = (Column("status", 34), Column("this_period", 14), Column("same_period_last_year", 22))
+
+
+def summary_sheet(card: Scorecard) -> Sheet:
+    """The indicators by status, every category apart (in the council's words), and the measures covered."""
+    sheet = Sheet("Summary", SUMMARY_COLUMNS)
+    sheet.rows = [[c.label, c.count, c.last_year] for c in card.indicator_counts]
+    sheet.rows.append(["Measures covered", card.indicators_covered, card.indicators_covered_last_year])
+    return sheet
+
+
 def to_xlsx(card: Scorecard) -> bytes:
-    return to_xlsx_bytes(scorecard_sheets(card))
+    """The indicators and actions, then the summary of indicators by status."""
+    return to_xlsx_bytes([*scorecard_sheets(card), summary_sheet(card)])
 
 
 def to_csv(card: Scorecard) -> bytes:
