@@ -274,3 +274,15 @@ def test_the_review_queue_judges_a_half_year_against_the_years_target(client, co
     client.force_login(council["approver"])
     body = client.get(reverse("review_queue")).content.decode()
     assert "HY-MISSING" in body and "against the 2022/23 target" in body and "On target" in body
+
+
+def test_indicator_page_judges_each_half_against_the_year(client, council):
+    client.force_login(council["member"])
+    count = Indicator.objects.get(code="HY-COUNT1")
+    body = client.get(reverse("reports:indicator", args=[count.pk])).content.decode()
+    assert "Pro rata by months (cumulative counts)" in body
+    assert body.count("pro rata: 1/2 of the 2022/23 target") == 2  # H1 and H2
+    assert "Within tolerance" in body and "On target" in body  # H1 96 against 100 ±5; H2 101
+    lgbf = Indicator.objects.get(code="LGBF-1")
+    body = client.get(reverse("reports:indicator", args=[lgbf.pk])).content.decode()
+    assert "published nationally" in body
