@@ -416,3 +416,27 @@ def test_pro_rata_half_year_is_judged_against_half_the_year():
 def test_reported_period(period, frequency, delay, expected):
     found = reported_period(P(period), frequency, delay)
     assert found == (P(expected) if expected else None)
+
+
+@pytest.mark.parametrize("frequency", list(Frequency))
+def test_pro_rata_shares_of_a_year_add_up_to_the_year(frequency):
+    year = P("2022/23")
+    parts = year.subperiods(frequency)
+    assert sum((pro_rata_share(p) for p in parts), D(0)).quantize(D("0.000001")) == 1
+
+
+@pytest.mark.parametrize("delay", [0, 3, 6, 11, 12, 18])
+@pytest.mark.parametrize("frequency", [Frequency.ANNUAL, Frequency.QUARTERLY])
+def test_a_national_measure_reports_the_latest_period_due(frequency, delay):
+    """Whatever the period, the period reported ended at least `delay` months before it ends, and
+    the next one had not: so it is the latest one due."""
+
+    def months(day: dt.date) -> int:
+        return day.year * 12 + day.month
+
+    period = P("Apr 2021")
+    for _ in range(36):
+        reported = reported_period(period, frequency, delay)
+        assert months(reported.end) + delay <= months(period.end)
+        assert months(reported.next().end) + delay > months(period.end)
+        period = period.next()
