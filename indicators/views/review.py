@@ -14,7 +14,7 @@ from reports.scorecards.rows import target_note, value_status
 from ..models import ExceptionReport, ReportingRound, Reviewable, Target, WorkflowSettings
 from ..permissions import entries_awaiting_review, entry_for_review
 from ..status import applicable_target
-from ..workflow import Conflict, WorkflowError, approval_refused, closed_reason_for, review_entry, round_period
+from ..workflow import Conflict, WorkflowError, approval_refused, entry_closed_reason_among, review_entry
 
 
 @login_required
@@ -39,8 +39,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     rounds = {r.period: r for r in ReportingRound.objects.all()}
     self_approval = WorkflowSettings.current().allow_self_approval
     for entry in [*updates, *values, *risk_reviews]:
-        period = round_period(entry.period)
-        entry.closed_reason = closed_reason_for(rounds.get(period), period)
+        entry.closed_reason = entry_closed_reason_among(entry.period, rounds)
         entry.approval_refused = approval_refused(entry, user, self_approval)
     return render(
         request,

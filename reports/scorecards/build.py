@@ -21,8 +21,8 @@ from reports.presentation.status import DEFAULT_WORDS, StatusWords, status_words
 
 from .filters import Filters
 from .load import (
+    PeriodChoices,
     Values,
-    available_periods,
     load_actions,
     load_exception_reports,
     load_indicators,
@@ -32,6 +32,7 @@ from .load import (
     load_targets,
     load_updates,
     load_values,
+    period_choices,
 )
 from .revisions import attach_revisions, frozen_for_scorecard
 from .rows import ActionRow, IndicatorRow, action_row, indicator_row, status_at, walk
@@ -140,6 +141,7 @@ class Scorecard:
     filters: Filters
     owners: list[tuple[int, str]]
     periods: list[Period]
+    open_periods: frozenset[Period] = frozenset()  # open rounds among `periods`
     shown_actions: int = 0
     shown_indicators: int = 0
     indicators_covered: int = 0  # every measure the summary covers, listed categories or not
@@ -203,11 +205,11 @@ def build_scorecard(
     per-item queries.
     """
     filters = filters or Filters()
-    periods = available_periods(scope)
-    period = period if period is not None else _latest(periods)
+    plans = load_plans(scope)
+    choices = period_choices(scope, plans)
+    period = period if period is not None else _default(choices)
     last_year_period = period.same_period_last_year()
 
-    plans = load_plans(scope)
     plan_ids = [plan.id for plan in plans]
     actions = load_actions(plan_ids)
     updates_now, updates_then = load_updates(plan_ids, [period, last_year_period])
@@ -262,7 +264,8 @@ def build_scorecard(
         completeness=_completeness(progress.values(), indicator_rows),
         filters=filters,
         owners=sorted(owners.items(), key=lambda item: item[1]),
-        periods=periods,
+        periods=choices.periods,
+        open_periods=choices.open_rounds,
         shown_actions=sum(not row.is_group for b in blocks for s in b.sections for row in s.actions),
         shown_indicators=sum(len(s.indicators) for b in blocks for s in b.sections),
         indicators_covered=len(indicator_rows),
@@ -273,9 +276,10 @@ def build_scorecard(
     )
 
 
-def _latest(periods: Sequence[Period]) -> Period:
-    """The latest period with data, or (with none yet) the quarter we are in."""
-    return periods[0] if periods else Period.containing(dt.date.today(), Frequency.QUARTERLY)
+def _default(choices: PeriodChoices) -> Period:
+    """The latest period with approved data, else the latest open round (`load.period_choices`),
+    or (with neither) the quarter we are in."""
+    return choices.default or Period.containing(dt.date.today(), Frequency.QUARTERLY)
 
 
 # What decides which periods an indicator reports: its frequency and its source's publication delay.
