@@ -111,6 +111,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 from .periods import Frequency, Period
 
@@ -319,6 +320,21 @@ class AppliedTarget:
     @property
     def value(self) -> Decimal:
         return self.rule.value
+
+    def note(self, judged: Period) -> str:
+        """ "against the 2022/23 target", or pro rata "1/2 of the 2022/23 target", when the year's
+        target was applied to `judged`; "" for the period's own target."""
+        return target_note(self.period if self.from_year(judged) else None, self.share)
+
+
+def target_note(year: Period | None, share: Decimal = Decimal(1)) -> str:
+    """ "against the 2022/23 target", or pro rata "1/2 of the 2022/23 target"; "" for the period's own."""
+    if year is None:
+        return ""
+    if share == 1:
+        return f"against the {year.label} target"
+    part = Fraction(share).limit_denominator(12)
+    return f"pro rata: {part.numerator}/{part.denominator} of the {year.label} target"
 
 
 def pro_rata_share(period: Period) -> Decimal:

@@ -18,14 +18,25 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from indicators import workflow
 from indicators.imports import ImportOptions, apply_import, plan_import
 from indicators.models import Indicator, IndicatorValue, ReviewState
 from indicators.periods import Period
+from indicators.status import Rag
 from reports.committee.pdf import build_report_data, render_html
 from reports.models import CommitteeReport
 from reports.scorecards.build import build_scorecard
 from reports.scorecards.scope import plan_scope
-from tests.factories import make_committee, make_plan, make_service, personas
+from tests.factories import (
+    make_committee,
+    make_indicator,
+    make_plan,
+    make_round,
+    make_service,
+    make_target,
+    make_value,
+    personas,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +297,24 @@ def test_indicator_page_judges_each_half_against_the_year(client, council):
     lgbf = Indicator.objects.get(code="LGBF-1")
     body = client.get(reverse("reports:indicator", args=[lgbf.pk])).content.decode()
     assert "published nationally" in body
+
+
+def test_officer_pages_judge_a_half_year_against_the_years_target(client):
+    """The update form, the bulk page and the exception-report rule find the target as the
+    scorecard does: the year's target applies to a half year without one of its own."""
+    service = make_service()
+    people = personas(service)
+    indicator = make_indicator(
+        service, code="HY-RATE", frequency="half_yearly", unit="%", decimal_places=1, owner=people["officer"]
+    )
+    make_target(indicator, "2022/23", 80, 5)
+    make_round("H1 2022/23", deadline=dt.date(2022, 10, 21))
+    half = Period.parse("H1 2022/23")
+    assert workflow.value_status(indicator, half, Decimal(60)).rag == Rag.RED
+    assert workflow.value_status(indicator, half, Decimal(78)).rag == Rag.AMBER
+    client.force_login(people["officer"])
+    form = client.get(reverse("indicator_update", args=[half.slug, indicator.pk])).content.decode()
+    assert "Against the 2022/23 target." in form and "80.0%" in form
+    make_value(indicator, "H1 2022/23", 60, state=ReviewState.DRAFT, author=people["officer"])
+    bulk = client.get(reverse("bulk_values", args=[half.slug])).content.decode()
+    assert "against the 2022/23 target" in bulk

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING, Protocol
 
 from indicators.html import plain_text, truncate
@@ -25,6 +24,7 @@ from indicators.status import (
     applicable_target,
     indicator_status,
     outlook,
+    target_note,
     trend,
 )
 from indicators.status import Target as TargetRule
@@ -106,16 +106,6 @@ class IndicatorRow:
     def target_note(self) -> str:
         """Says when the year's target was applied to a part of it."""
         return target_note(self.target_year, self.target_share)
-
-
-def target_note(year: Period | None, share: Decimal = Decimal(1)) -> str:
-    """ "against the 2022/23 target", or pro rata "1/2 of the 2022/23 target"; "" for the period's own."""
-    if year is None:
-        return ""
-    if share == 1:
-        return f"against the {year.label} target"
-    part = Fraction(share).limit_denominator(12)
-    return f"pro rata: {part.numerator}/{part.denominator} of the {year.label} target"
 
 
 class RecordedValue(Protocol):
