@@ -25,12 +25,11 @@ from indicators.models import (
 from indicators.periods import Period
 from indicators.permissions import entries_awaiting_review
 from indicators.progress import LatestUpdate, latest_updates, update_status
-from indicators.status import ActionStatus, IndicatorStatus, Trend, progress_fall, trend
-from indicators.status import Target as TargetRule
+from indicators.status import ActionStatus, AppliedTarget, IndicatorStatus, Trend, progress_fall, trend
 from indicators.workflow import approval_refused, entry_closed_reason_among
 
 from .scorecards.load import ValueRecord, load_targets, load_values
-from .scorecards.rows import value_status
+from .scorecards.rows import target_at, value_status
 from .scorecards.scope import Scope
 
 
@@ -65,7 +64,7 @@ class ValueReview:
     entry: IndicatorValue
     decision: Decision
     report: ExceptionReport | None
-    target: TargetRule | None
+    target: AppliedTarget | None  # the target it is judged against: its period's own, else its year's
     status: IndicatorStatus  # the status the value would have, by the scorecard's rule
     previous_period: Period
     previous: ValueRecord | None
@@ -73,6 +72,7 @@ class ValueReview:
     last_year: ValueRecord | None
     short_trend: Trend  # against the previous period
     long_trend: Trend  # against the same period last year
+    target_note: str = ""  # "against the 2022/23 target" when the year's target applies
 
     @property
     def kind(self) -> str:
@@ -164,13 +164,15 @@ def _value_rows(values: list[IndicatorValue], decision) -> list[ValueReview]:
     if not values:
         return []
     scope = Scope("review", "", Plan.objects.none(), Indicator.objects.filter(pk__in={v.indicator_id for v in values}))
-    targets = load_targets(scope, {v.period.key for v in values})
+    # Each value's own period and its year: a part of the year without its own target is judged
+    # against the year's (`rows.target_at`, as on the scorecard).
+    targets = load_targets(scope, {p.key for v in values for p in (v.period, v.period.financial_year_period())})
     around = {p.key for v in values for p in (v.period.previous(), v.period.same_period_last_year())}
     approved = load_values(scope, around)
     rows = []
     for value in values:
         indicator = value.indicator
-        target = targets.get((indicator.id, value.period))
+        target = target_at(indicator, value.period, targets)
         previous, last_year = value.period.previous(), value.period.same_period_last_year()
         before, year_ago = approved.get((indicator.id, previous)), approved.get((indicator.id, last_year))
         polarity = indicator.polarity_enum
@@ -180,7 +182,8 @@ def _value_rows(values: list[IndicatorValue], decision) -> list[ValueReview]:
                 decision=decision(value),
                 report=None,
                 target=target,
-                status=value_status(value, target, polarity),
+                status=value_status(value, target, polarity, published_nationally=indicator.published_nationally),
+                target_note=target.note(value.period) if target else "",
                 previous_period=previous,
                 previous=before,
                 last_year_period=last_year,

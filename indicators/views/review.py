@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from reports.presentation.status import DEFAULT_WORDS, status_words
 from reports.review_queue import build_review_queue
 
 from ..models import Reviewable
@@ -26,7 +27,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         service_id = int(request.GET["service"]) if request.GET.get("service") else None
     except ValueError:
         service_id = None
-    return render(request, "indicators/review.html", {"queue": build_review_queue(request.user, service_id)})
+    queue = build_review_queue(request.user, service_id)
+    words = status_words() if queue.values else DEFAULT_WORDS
+    return render(request, "indicators/review.html", {"queue": queue, "words": words})
 
 
 def _label(kind: EntryKind, entry: Reviewable) -> str:

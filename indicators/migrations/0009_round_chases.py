@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0007_import_options_and_outcome'),
+        ('indicators', '0008_status_words_part_of_year_declared_measures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
