@@ -219,3 +219,14 @@ def test_the_builder_alone_reads_a_fixed_number_of_queries(world, django_assert_
     approver = world["approver"]
     with django_assert_num_queries(12):  # the user's roles and the chosen service included
         build_review_queue(approver, world["service"].pk)
+
+
+def test_a_value_without_its_own_target_is_judged_against_the_years(client, world):
+    indicator = make_indicator(world["service"], code="YR1", unit="%", polarity="higher")
+    make_target(indicator, "2022/23", 50, tolerance=10)
+    make_value(indicator, "Q2 2022/23", 45, **world["submitted"])
+    [row] = [r for r in build_review_queue(world["approver"]).values if r.entry.indicator == indicator]
+    assert row.target.value == 50 and row.target_note == "against the 2022/23 target"
+    assert row.status.label == "Within tolerance"
+    client.force_login(world["approver"])
+    assert "against the 2022/23 target" in client.get(reverse("review_queue")).content.decode()
