@@ -180,6 +180,7 @@ def _stamp_artifacts(out: pikepdf.Pdf, stamps: pikepdf.Pdf, from_page: int) -> N
         # The page's own drawing is wrapped in q/Q, so the stamp starts from the default coordinates.
         page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
         page.contents_add(pikepdf.Stream(out, b"\nQ /Artifact BMC q " + bytes(name) + b" Do Q EMC\n"), prepend=False)
+        page.contents_coalesce()  # one content stream per page, as WeasyPrint writes them
 
 
 def _next_key(nums: pikepdf.Array) -> int:
