@@ -61,8 +61,8 @@ def report_size(report) -> int:
 class _Heartbeat:
     """Renews a render's lease from a thread while the render runs (WeasyPrint holds the main one)."""
 
-    def __init__(self, render_id: int, every: float = HEARTBEAT_SECONDS) -> None:
-        self.render_id, self.every = render_id, every
+    def __init__(self, render_id: int, every: float | None = None) -> None:
+        self.render_id, self.every = render_id, every or HEARTBEAT_SECONDS
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._beat, name=f"render-{render_id}-heartbeat", daemon=True)
 
