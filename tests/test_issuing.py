@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -64,9 +65,9 @@ def world():
 
 
 def issue_directly(report: CommitteeReport, user) -> IssuedReport:
-    return tasks.request_issue(report, user, uuid.uuid4(), build_readiness(report).record()).render.report.issues.get(
-        version=report.issues.count()
-    )
+    """Issue `report` as a confirmed issue does (readiness recorded), without the pages."""
+    tasks.request_issue(report, user, uuid.uuid4(), build_readiness(report).record())
+    return report.issues.latest("version")
 
 
 # 1. Readiness ----------------------------------------------------------------------------------
@@ -120,6 +121,25 @@ def test_readiness_lists_figures_revised_since_the_previous_issue(world):
     assert checks.revised[0].detail == "Value for Q2 2022/23: 52.0% in version 1, 38.0% now"
     assert checks.revised[0].plan == "Housing plan"
     assert [gap.code for gap in checks.red_without_exception] == ["HPI1"]
+
+
+def test_readiness_reads_a_fixed_number_of_queries(world):
+    report = world["report"]
+    issue_directly(report, world["admin"])
+    with CaptureQueriesContext(connection) as before:
+        build_readiness(report)
+    for i in range(8):
+        make_update(make_action(world["plan"], code=f"N{i}"), "Q2 2022/23", 10, state=ReviewState.SUBMITTED)
+        indicator = make_indicator(world["service"], plan=world["plan"], code=f"NPI{i}")
+        make_target(indicator, "Q2 2022/23", 50, 1)
+        if i % 2:
+            make_value(indicator, "Q2 2022/23", 10, state=ReviewState.DRAFT)
+        else:
+            make_value(indicator, "Q2 2022/23", None, not_available=True, not_available_reason="Published in May")
+    with CaptureQueriesContext(connection) as after:
+        checks = build_readiness(report)
+    assert len(checks.unapproved) == 12 and len(checks.no_figure) == 8
+    assert len(after) == len(before)
 
 
 def test_issue_needs_an_explicit_confirmation_and_keeps_what_was_outstanding(client, world):

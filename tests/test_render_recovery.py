@@ -78,6 +78,24 @@ def test_a_stale_render_is_queued_again_and_a_render_given_up_is_failed_with_a_m
     assert done.status == ReportRender.Status.DONE and done.attempts == 2 and bytes(done.pdf).startswith(b"%PDF")
 
 
+def test_an_attempt_that_lost_its_lease_does_not_finish_over_its_replacement(monkeypatch):
+    report = small_report()
+    render = ReportRender.objects.create(report=report, issue=True, confirmation=uuid.uuid4())
+    real_write = tasks.write_pdf
+
+    def stalled_write(html):
+        # While this attempt stalls, its lease expires and the render is queued again.
+        ReportRender.objects.filter(pk=render.pk).update(status=ReportRender.Status.QUEUED)
+        return real_write(html)
+
+    monkeypatch.setattr(tasks, "write_pdf", stalled_write)
+    result = tasks.run_render(render.pk)
+    assert result.status == ReportRender.Status.QUEUED and not IssuedReport.objects.exists()
+    monkeypatch.setattr(tasks, "write_pdf", real_write)
+    assert tasks.run_render(render.pk).status == ReportRender.Status.DONE  # the next attempt issues it, once
+    assert IssuedReport.objects.get(report=report).version == 1
+
+
 def test_the_report_page_and_its_status_url_never_show_a_dead_render_running(client):
     report = small_report()
     dead = running(report, timezone.now() - LEASE * 2, attempts=tasks.MAX_ATTEMPTS)

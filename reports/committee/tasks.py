@@ -104,6 +104,20 @@ def run_render(render_id: int, heartbeat: bool = False) -> ReportRender:
     return _render(render)
 
 
+class LeaseLost(Exception):
+    """This attempt's lease expired and the render was given to another attempt (or given up)."""
+
+
+def _hold_lease(render: ReportRender) -> None:
+    """Lock the render's row, or raise LeaseLost if this attempt no longer holds it: an attempt
+    thought dead (its heartbeat stalled past the lease) must not finish over the one that replaced it."""
+    ours = ReportRender.objects.select_for_update().filter(
+        pk=render.pk, status=ReportRender.Status.RUNNING, attempts=render.attempts
+    )
+    if not ours.exists():
+        raise LeaseLost(f"render {render.pk}, attempt {render.attempts}")
+
+
 def _render(render: ReportRender) -> ReportRender:
     try:
         data = build_report_data(render.report, issuing=render.issue)
@@ -112,6 +126,7 @@ def _render(render: ReportRender) -> ReportRender:
         else:
             pdf, pages = write_pdf(render_html(data))
         with transaction.atomic():
+            _hold_lease(render)
             # An issued PDF is kept once, in the archive; the render keeps only drafts' files.
             render.pdf = None if render.issue else pdf
             render.status, render.finished_at = ReportRender.Status.DONE, timezone.now()
@@ -131,13 +146,23 @@ def _render(render: ReportRender) -> ReportRender:
                 issued._change_reason = "Issued to committee"
                 issued.save()
                 freeze_figures(issued)
+    except LeaseLost:
+        logger.warning("Render %s of report %s: its lease passed to another attempt; result discarded",
+                       render.pk, render.report_id)  # fmt: skip
+        render.refresh_from_db()
     except Exception as error:
         logger.exception("Rendering report %s failed", render.report_id)
         message = str(error)
         if isinstance(error, IntegrityError) and render.issue:
             message = "Another version of this report was issued while this one was being made: see the archive."
-        render.status, render.finished_at, render.error = ReportRender.Status.FAILED, timezone.now(), message
-        render.save(update_fields=["status", "finished_at", "error"])
+        with transaction.atomic():
+            try:
+                _hold_lease(render)
+            except LeaseLost:
+                render.refresh_from_db()
+                return render
+            render.status, render.finished_at, render.error = ReportRender.Status.FAILED, timezone.now(), message
+            render.save(update_fields=["status", "finished_at", "error"])
     return render
 
 

@@ -190,6 +190,9 @@ def make_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(CommitteeReport.objects.select_related("committee"), pk=pk)
     if not _may_draft(request.user, report):
         raise PermissionDenied("Only the performance team and the services' approvers make draft PDFs.")
+    if "issue" in request.POST:  # an old form or a hand-made request: issuing needs the confirmation
+        messages.error(request, "Issuing needs the confirmation below, after checking what is outstanding.")
+        return redirect("reports:readiness", report.pk)
     render_job = request_render(report, request.user)
     if render_job.status == ReportRender.Status.DONE:
         return redirect("reports:render_pdf", render_job.pk)
