@@ -12,9 +12,11 @@ reason, as a save through the ORM would.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection, models
@@ -79,13 +81,15 @@ def _assign_ids(model: type[models.Model], objs: Sequence[models.Model]) -> None
 
 
 def _copy(table: str, fields: Sequence[models.Field], objs: Sequence[models.Model], **fixed: Any) -> None:
-    """COPY the rows into `table`; `fixed` gives columns with one value for every row."""
-    converters = [(field.attname, _converter(field)) for field in fields]
-    fixed_text = "".join("\t" + _text(value) for value in fixed.values())
+    """COPY the rows into `table`; `fixed` gives columns with one value for every row.
+
+    Converted a column at a time (one converter call per value, no per-row generator): for
+    100,000 rows of a dozen columns this is most of the write's Python time."""
+    columns_text = [list(map(_converter(field), map(attrgetter(field.attname), objs))) for field in fields]
+    columns_text.extend([_text(value)] * len(objs) for value in fixed.values())
     buffer = io.StringIO()
-    for obj in objs:
-        buffer.write("\t".join(convert(getattr(obj, attname)) for attname, convert in converters))
-        buffer.write(fixed_text)
+    if objs:
+        buffer.write("\n".join(map("\t".join, zip(*columns_text, strict=True))))
         buffer.write("\n")
     buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(c) for c in [*(f.column for f in fields), *fixed])
@@ -124,32 +128,42 @@ def _copy_history(
     reason: str,
     when: datetime.datetime,
 ) -> None:
+    """One history row per written row, copied inside the database from the rows as they now
+    stand (just inserted or updated): nothing goes through Python a second time."""
     if not objs:
         return
     history = model.history.model
-    tracked = [f for f in history._meta.concrete_fields if not f.name.startswith("history_")]
-    # The historical model copies the tracked model's fields under the same attribute names.
-    _copy(
-        history._meta.db_table,
-        tracked,
-        objs,
-        history_date=when,
-        history_change_reason=reason,
-        history_type=history_type,
-        history_user_id=user.pk if user is not None else None,
-    )
+    # The historical model copies the tracked model's fields under the same column names.
+    tracked = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in tracked)
+    extra = ", ".join(quote(c) for c in ("history_date", "history_change_reason", "history_type", "history_user_id"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({columns}, {extra}) "  # noqa: S608 - names from the model
+            f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} = ANY(%s) ORDER BY {quote(model._meta.pk.column)}",
+            [when, reason, history_type, user.pk if user is not None else None, [obj.pk for obj in objs]],
+        )
 
 
 def _converter(field: models.Field) -> Callable[[Any], str]:
     if isinstance(field, PeriodField):
         return lambda value: r"\N" if value is None else (value.key if isinstance(value, Period) else _text(value))
     if isinstance(field, models.DateTimeField):
-        return lambda value: r"\N" if value is None else value.isoformat()
+        # An import stamps every row with the same moment: convert each distinct one once.
+        return functools.cache(lambda value: r"\N" if value is None else value.isoformat())
     return _text
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _text(value: Any) -> str:
     """A value in COPY's text format."""
+    kind = type(value)
+    if kind is str:
+        return value.translate(_ESCAPES)
     if value is None:
         return r"\N"
     if value is True:
@@ -162,7 +176,4 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Period):
         return value.key
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
+    return str(value).translate(_ESCAPES)

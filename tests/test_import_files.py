@@ -282,6 +282,12 @@ def test_semicolon_file_exported_by_excel_with_trailing_delimiters_and_blank_lin
     assert error.row == 4  # the blank row keeps its number
 
 
+def test_blank_lines_above_the_header_keep_the_spreadsheets_row_numbers(kin):
+    content = b"\n\nindicator_code,period,value\nKIN1,Q1 2022/23,27\nKIN1,Q2 2022/23,x\n"
+    [error] = plan_import("values", content, "blank-top.csv").errors
+    assert (error.row, error.column) == (5, "value")
+
+
 def test_null_characters_are_refused_with_the_row():
     with pytest.raises(ImportFileError, match="Row 2 has a null character"):
         read_table(b"indicator_code,period\nKIN\x001,Q2 2022/23\n", "v.csv")

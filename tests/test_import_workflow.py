@@ -4,12 +4,14 @@ without their exception report (which can be imported too), and confirming twice
 
 import datetime as dt
 import io
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -492,3 +494,42 @@ def test_a_new_action_for_a_locked_period_needs_no_reason_until_it_has_an_update
     apply_import(plan, world["admin"], "a.csv")
     assert Action.objects.filter(plan=plan_obj, code="NEW1").exists()
     assert not ActionUpdate.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_at_the_same_moment_write_once():
+    """Two clicks arriving together (two app servers): the upload's row lock makes the second wait,
+    then find the import applied. Needs a server database: SQLite has no row locks."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server database: run with DATABASE_URL=postgres://... (CI does)")
+    service = make_service()
+    people = personas(service)
+    kin = make_indicator(service, code="KIN1", unit="%", decimal_places=1, owner=people["officer"])
+    make_target(kin, "Q2 2022/23", 30, 2)
+    make_round("Q2 2022/23", deadline=dt.date(2022, 10, 21))
+    first = Client()
+    first.force_login(people["admin"])
+    upload(first, values_csv("KIN1,Q2 2022/23,31,,,,"))
+    pending = PendingImport.objects.get()
+    url = reverse("confirm_import", args=[pending.pk])
+    barrier = threading.Barrier(2)
+    answers: list[str] = []
+
+    def click() -> None:
+        client = Client()
+        client.force_login(people["admin"])
+        barrier.wait()
+        try:
+            answers.append(client.post(url, follow=True).content.decode())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(answers) == 2
+    assert sum("Imported q2.csv: 1 new" in a for a in answers) == 1
+    assert sum("already been imported; nothing was written again" in a for a in answers) == 1
+    assert IndicatorValue.objects.count() == 1 and IndicatorValue.history.count() == 1

@@ -203,7 +203,7 @@ def test_command_checks_then_commits(tmp_path, indicators):
     with pytest.raises(CommandError, match='There is no user "nobody"'):
         call_command("import_data", "values", str(path), "--commit", "--user", "nobody", stdout=io.StringIO())
     path.write_bytes(csv(HEADER + "KIN1,Q2 2022/23,x,,,,"))
-    with pytest.raises(CommandError, match="1 problems found"):
+    with pytest.raises(CommandError, match="1 problem found;"):
         call_command("import_data", "values", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
 

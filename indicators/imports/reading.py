@@ -126,6 +126,11 @@ def read_csv(content: bytes) -> Table:
             f"Row {line} has a null character, so this is not a text CSV file. Save it as CSV UTF-8 and try again."
         )
     delimiter = sniff_delimiter(text)
+    # pandas finds no columns when the first line is blank: start at the header, counting the
+    # blank lines so that row numbers stay the spreadsheet's own.
+    stripped = text.lstrip("\r\n")
+    blank_above = text.count("\n", 0, len(text) - len(stripped))
+    text = stripped
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas warns of trailing delimiters, which it drops
@@ -152,8 +157,9 @@ def read_csv(content: bytes) -> Table:
         raise ImportFileError(f"The file could not be read as a spreadsheet: {error}") from error
     except Exception as error:  # pandas raises many kinds for unreadable files
         raise ImportFileError(f"The file could not be read as a spreadsheet: {error}") from error
-    while len(frame) and not any(frame.iloc[0]):  # blank lines above the header
+    while len(frame) and not any(frame.iloc[0]):  # lines of empty cells above the header (";;;")
         frame = frame.iloc[1:]
+        blank_above += 1
     if not len(frame):
         raise ImportFileError("The file is empty: its first row should name the columns.")
     header = [normalise_header(c) for c in frame.iloc[0]]
@@ -161,6 +167,8 @@ def read_csv(content: bytes) -> Table:
     if len(frame) > MAX_ROWS:
         raise too_many_rows()
     frame.columns = header
+    # Row numbers in messages are the spreadsheet's own, counting the blank lines above the header.
+    frame.attrs["first_row"] = blank_above + 2
     return Table(frame, encoding=encoding, delimiter=DELIMITER_NAMES[delimiter])
 
 

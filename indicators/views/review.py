@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import ExceptionReport, ReportingRound, Reviewable, WorkflowSettings
 from ..permissions import entries_awaiting_review, entry_for_review
-from ..workflow import Conflict, WorkflowError, approval_refused, closed_reason_for, review_entry, round_period
+from ..workflow import Conflict, WorkflowError, approval_refused, entry_closed_reason_among, review_entry
 
 
 @login_required
@@ -34,8 +34,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     rounds = {r.period: r for r in ReportingRound.objects.all()}
     self_approval = WorkflowSettings.current().allow_self_approval
     for entry in [*updates, *values, *risk_reviews]:
-        period = round_period(entry.period)
-        entry.closed_reason = closed_reason_for(rounds.get(period), period)
+        entry.closed_reason = entry_closed_reason_among(entry.period, rounds)
         entry.approval_refused = approval_refused(entry, user, self_approval)
     return render(
         request,

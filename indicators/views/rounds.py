@@ -16,11 +16,13 @@ from ..due import unfinished_in_round
 from ..fields import PeriodFormField
 from ..models import ReportingRound, WorkflowSettings
 from ..permissions import require_performance_team, round_for_managing
-from ..workflow import WorkflowError, lock_round, open_round, reopen_round, set_self_approval
+from ..workflow import WorkflowError, is_round_period, lock_round, open_round, reopen_round, set_self_approval
 
 
 class RoundForm(forms.Form):
-    period = PeriodFormField(label="Period", help_text='For example "Q3 2022/23".')
+    period = PeriodFormField(
+        label="Period", help_text='A quarter, half year or year: for example "Q3 2022/23", "H1 2022/23" or "2022/23".'
+    )
     deadline = forms.DateField(
         label="Deadline for updates",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -29,6 +31,11 @@ class RoundForm(forms.Form):
 
     def clean_period(self):
         period = self.cleaned_data["period"]
+        if not is_round_period(period):
+            raise forms.ValidationError(
+                f'Open a round for a quarter, a half year or a year (for example "Q3 2022/23" or "H1 2022/23"), '
+                f"not {period.label}."
+            )
         if ReportingRound.objects.filter(period=period).exists():
             raise forms.ValidationError(f"{period.label} has already been opened.")
         return period

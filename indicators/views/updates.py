@@ -42,7 +42,9 @@ from ..workflow import (
     WorkflowError,
     correcting,
     editable,
+    is_round_period,
     missing_exception_report,
+    period_in_round,
     recall_entry,
     recallable,
     require_open_round,
@@ -130,8 +132,8 @@ def _conflict_message(request, error: Conflict) -> None:
 def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
     action = action_for_editing(request.user, pk)
     period_obj = _period_from_url(period)
-    if period_obj.frequency != Frequency.QUARTERLY:
-        raise Http404("Actions are updated each quarter.")
+    if not is_round_period(period_obj):
+        raise Http404("Actions are updated for a round's quarter, half year or year.")
     entry = ActionUpdate.objects.filter(action=action, period=period_obj).select_related("author").first()
     previous = (
         ActionUpdate.objects.approved().filter(action=action).exclude(period=period_obj).order_by("-period").first()
@@ -336,7 +338,7 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     `BULK_PAGE_SIZE` rows, optionally of one service, keep every post small.
     """
     period_obj = _period_from_url(period)
-    frequencies = [f.value for f in Frequency if period_obj.as_frequency(f) is not None]
+    frequencies = [f.value for f in Frequency if period_in_round(period_obj, f) is not None]
     candidates = indicators_for_editing(request.user).filter(active=True, frequency__in=frequencies)
     services = list(Service.objects.filter(indicators__in=candidates).distinct().order_by("name"))
     service = next((s for s in services if s.slug == request.GET.get("service")), None)
@@ -351,7 +353,7 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     except WorkflowError as error:
         closed_reason = str(error)
     indicators = list(page.object_list)
-    own = {i.id: period_obj.as_frequency(i.frequency_enum) for i in indicators}
+    own = {i.id: period_in_round(period_obj, i.frequency_enum) for i in indicators}
     keys = {p.key for p in own.values()} | {p.previous().key for p in own.values()}
     existing = {
         (v.indicator_id, v.period): v for v in IndicatorValue.objects.filter(indicator__in=indicators, period__in=keys)

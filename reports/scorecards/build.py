@@ -19,8 +19,8 @@ from indicators.status import ActionStatus, Rag
 
 from .filters import Filters
 from .load import (
+    PeriodChoices,
     Values,
-    available_periods,
     load_actions,
     load_exception_reports,
     load_indicators,
@@ -30,6 +30,7 @@ from .load import (
     load_targets,
     load_updates,
     load_values,
+    period_choices,
 )
 from .revisions import attach_revisions, frozen_for_scorecard
 from .rows import ActionRow, IndicatorRow, action_row, indicator_row, status_at, walk
@@ -110,6 +111,7 @@ class Scorecard:
     filters: Filters
     owners: list[tuple[int, str]]
     periods: list[Period]
+    open_periods: frozenset[Period] = frozenset()  # open rounds among `periods`
     shown_actions: int = 0
     shown_indicators: int = 0
 
@@ -153,11 +155,11 @@ def build_scorecard(
     per-item queries.
     """
     filters = filters or Filters()
-    periods = available_periods(scope)
-    period = period if period is not None else _latest(periods)
+    plans = load_plans(scope)
+    choices = period_choices(scope, plans)
+    period = period if period is not None else _default(choices)
     last_year_period = period.same_period_last_year()
 
-    plans = load_plans(scope)
     plan_ids = [plan.id for plan in plans]
     actions = load_actions(plan_ids)
     updates_now, updates_then = load_updates(plan_ids, [period, last_year_period])
@@ -205,15 +207,17 @@ def build_scorecard(
         completeness=_completeness(progress.values(), indicator_rows),
         filters=filters,
         owners=sorted(owners.items(), key=lambda item: item[1]),
-        periods=periods,
+        periods=choices.periods,
+        open_periods=choices.open_rounds,
         shown_actions=sum(not row.is_group for b in blocks for s in b.sections for row in s.actions),
         shown_indicators=sum(len(s.indicators) for b in blocks for s in b.sections),
     )
 
 
-def _latest(periods: Sequence[Period]) -> Period:
-    """The latest period with data, or (with none yet) the quarter we are in."""
-    return periods[0] if periods else Period.containing(dt.date.today(), Frequency.QUARTERLY)
+def _default(choices: PeriodChoices) -> Period:
+    """The latest period with approved data, else the latest open round (`load.period_choices`),
+    or (with neither) the quarter we are in."""
+    return choices.default or Period.containing(dt.date.today(), Frequency.QUARTERLY)
 
 
 def _periods_by_frequency(period: Period, history: int = 0) -> dict[str, ReportingPeriods | None]:

@@ -1,8 +1,8 @@
 """Caching rendered scorecards safely.
 
 A scorecard depends only on the data it reads, never on who is looking. Every change to that data
-(a saved, submitted, approved or returned update; a new target; an edited plan; a report issued
-or withdrawn, which moves the "revised since" marks) writes an audit history row, so the highest
+(a saved, submitted, approved or returned update; a new target; an edited plan; a round opened or
+locked; a report issued or withdrawn, which moves the "revised since" marks) writes an audit history row, so the highest
 history id of each table it reads is a version of the data: when any of them moves, the cache
 key changes and the scorecard is built afresh. One query.
 """
@@ -23,6 +23,7 @@ from indicators.models import (
     IndicatorValue,
     Outcome,
     Plan,
+    ReportingRound,
     Service,
     Target,
 )
@@ -30,7 +31,7 @@ from reports.models import IssuedReport
 
 SOURCES = [
     Action, ActionUpdate, Committee, ExceptionReport, Indicator, IndicatorValue, Outcome, Plan, Service, Target,
-    IssuedReport,
+    IssuedReport, ReportingRound,  # rounds: the period picker offers, and may open on, an open round
 ]  # fmt: skip
 TIMEOUT = 60 * 60
 

@@ -56,7 +56,8 @@ class Command(BaseCommand):
         if not plan.valid:
             for error in plan.errors:
                 self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
-            raise CommandError(f"{len(plan.errors)} problems found; nothing was written.")
+            count = len(plan.errors)
+            raise CommandError(f"{count} {'problem' if count == 1 else 'problems'} found; nothing was written.")
         self.stdout.write(
             f"{plan.rows} rows: {len(plan.new)} new, {len(plan.changed)} changed, {plan.unchanged} unchanged, "
             f"{plan.skipped} without a figure."
