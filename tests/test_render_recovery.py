@@ -7,9 +7,11 @@ import datetime as dt
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -26,7 +28,7 @@ from reports.committee import tasks
 from reports.management.commands import run_worker
 from reports.models import CommitteeReport, IssuedReport, ReportRender
 from tests.factories import make_action, make_committee, make_performance_user, make_plan, make_service, make_update
-from tests.servers import ROOT, environment
+from tests.servers import ROOT, environment, free_port
 
 pytestmark = pytest.mark.django_db
 LEASE = dt.timedelta(seconds=tasks.LEASE_SECONDS)
@@ -278,3 +280,101 @@ def test_a_worker_killed_mid_render_is_recovered_and_the_render_finishes(monkeyp
     render.refresh_from_db()
     assert render.status == ReportRender.Status.DONE and render.attempts == 2
     assert IssuedReport.objects.filter(report=report).count() == issued_before + 1
+
+
+class FlakyDatabase:
+    """A TCP proxy to the database that can be cut off (every connection dropped, new ones
+    refused) and brought back on the same port: a database outage, as the worker sees one."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target, self.port = (host, port), free_port()
+        self.open: list[socket.socket] = []
+        self.up = threading.Event()
+        self.connections = 0
+
+    def start(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        self.listener.settimeout(0.1)
+        self.up.set()
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while self.up.is_set():
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            client.settimeout(None)
+            upstream = socket.create_connection(self.target)
+            self.open += [client, upstream]
+            self.connections += 1
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+        listener.close()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        self.up.clear()
+        self.listener.close()
+        for end in self.open:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+        self.open.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_rides_out_a_database_outage(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server database: run with DATABASE_URL=postgres://... (CI does)")
+    db = connection.settings_dict
+    flaky = FlakyDatabase(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    flaky.start()
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@127.0.0.1:{flaky.port}/{db['NAME']}"
+    log = (tmp_path / "worker.log").open("w+")
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--max-backoff", "1"],
+        cwd=ROOT,
+        env=environment(DATABASE_URL=url, CONN_MAX_AGE="600"),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while flaky.connections == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert flaky.connections, "the worker never connected"
+        time.sleep(1)
+        flaky.cut()  # the database goes away for a few seconds
+        time.sleep(3)
+        assert worker.poll() is None, "the worker exited during the outage"
+        flaky.start()
+
+        render = ReportRender.objects.create(report=small_report())
+        tasks.render_report.enqueue(render.pk)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            render.refresh_from_db()
+            if render.status in (ReportRender.Status.DONE, ReportRender.Status.FAILED) or worker.poll() is not None:
+                break
+            time.sleep(0.2)
+        log.seek(0)
+        output = log.read()
+        assert render.status == ReportRender.Status.DONE, output
+        assert worker.poll() is None and "Restarting the worker" in output
+    finally:
+        worker.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=30)
+        if worker.poll() is None:
+            worker.kill()
+        flaky.cut()
