@@ -421,6 +421,9 @@ def test_only_the_performance_team_and_the_services_approvers_make_drafts(client
         client.force_login(world[name])
         assert client.post(url).status_code == 403, name
         assert client.get(reverse("reports:readiness", args=[report.pk])).status_code == 403, name
+        assert client.get(reverse("reports:preview", args=[report.pk])).status_code == 403, name
+        page = client.get(reverse("reports:committee_report", args=[report.pk])).content.decode()
+        assert "Make a draft PDF" not in page and "Preview the report" not in page
     other_approver = make_user("other_approver", Role.Kind.APPROVER, make_service())
     client.force_login(other_approver)
     assert client.post(url).status_code == 403

@@ -178,8 +178,11 @@ def delete_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report as HTML, from live approved data, exactly as the PDF lays it out."""
-    report = get_object_or_404(CommitteeReport, pk=pk)
+    """The report as HTML, from live approved data, exactly as the PDF lays it out: a draft, so for
+    the same people as draft PDFs (members read what was issued)."""
+    report = get_object_or_404(CommitteeReport.objects.select_related("committee"), pk=pk)
+    if not _may_draft(request.user, report):
+        raise PermissionDenied("Drafts are for the performance team and the services' approvers.")
     return HttpResponse(render_html(build_report_data(report)))
 
 
