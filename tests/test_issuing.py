@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from indicators.admin_history import RevertGuardMixin
 from indicators.models import Action, Committee, Indicator, IndicatorValue, ReportingRound, ReviewState, Role, Target
 from indicators.periods import Period
+from indicators.permissions import can_revert_history
 from reports.committee import tasks
 from reports.committee.readiness import build_readiness
 from reports.models import CommitteeReport, IssuedReport, ReportRender
@@ -336,6 +337,7 @@ def test_the_history_revert_is_refused_for_issued_reports_rounds_and_entries(cli
         ),  # fmt: skip
         (round_, {"period": "Q2 2022/23", "deadline": "2022-11-21"}),
         (value, {"indicator": world["indicator"].pk, "period": "Q2 2022/23", "value": "52", "state": "submitted"}),
+        (world["action"].updates.get(), {"action": world["action"].pk, "period": "Q2 2022/23", "progress": "0"}),
     ]
     for obj, data in refused:
         assert client.get(history_url(obj)).context["title"].startswith("View"), obj  # no Revert button
@@ -357,6 +359,18 @@ def test_the_history_revert_is_refused_for_issued_reports_rounds_and_entries(cli
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Indicator.objects.get(pk=indicator.pk).title == "Homes let"
+
+
+def test_who_may_revert_what(world):
+    plan, report = world["plan"], world["report"]
+    assert can_revert_history(world["admin"], plan) and can_revert_history(world["admin"], report)
+    for name in ("approver", "officer", "member"):
+        assert not can_revert_history(world[name], plan)
+    issued = issue_directly(report, world["admin"])
+    update = world["action"].updates.get()
+    closed = [issued, CommitteeReport.objects.get(pk=report.pk), make_round("Q3 2022/23"), update]
+    for obj in closed:
+        assert not can_revert_history(world["admin"], obj), obj
 
 
 def test_every_history_admin_closes_the_revert_through_one_rule():
