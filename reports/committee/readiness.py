@@ -33,6 +33,8 @@ from indicators.status import Rag
 from reports.models import CommitteeReport, IssuedReport
 from reports.presentation.numbers import format_number
 from reports.scorecards.build import Scorecard, build_scorecard
+from reports.scorecards.rows import IndicatorRow
+from reports.scorecards.scope import Scope
 
 from .archive import RevisedFigure, revised_since_issue
 from .definitions import report_scope
@@ -120,7 +122,7 @@ def build_readiness(report: CommitteeReport) -> Readiness:
     )
     plan_of_indicator: dict[int, str] = {}
     for plan, _, row in card.rows():
-        if not hasattr(row, "rag"):
+        if not isinstance(row, IndicatorRow):
             continue
         plan_of_indicator[row.id] = plan.title
         url = reverse("reports:indicator", args=[row.id])
@@ -133,7 +135,7 @@ def build_readiness(report: CommitteeReport) -> Readiness:
                     row.title,
                     f"{shown} against a target of {format_number(row.target, row.decimal_places, row.unit)}",
                     url,
-                )  # fmt: skip
+                )
             )
         if row.rag != Rag.NOT_MEASURED and row.value is None:
             reason = row.not_available_reason or "No approved figure"
@@ -157,7 +159,7 @@ def _state(entry) -> str:
     return label
 
 
-def _unapproved(report: CommitteeReport, scope, card: Scorecard, plan_of_indicator: dict[int, str]) -> list[Gap]:
+def _unapproved(report: CommitteeReport, scope: Scope, card: Scorecard, plan_of_indicator: dict[int, str]) -> list[Gap]:
     """The report period's entries in scope that are not approved (three queries)."""
     quarter = Period.containing(report.period.end, Frequency.QUARTERLY)
     not_approved = ~Q(state=ReviewState.APPROVED)
@@ -168,14 +170,14 @@ def _unapproved(report: CommitteeReport, scope, card: Scorecard, plan_of_indicat
             update.action.title,
             f"{_state(update)} ({update.period.label})",
             reverse("reports:action", args=[update.action_id]),
-        )  # fmt: skip
+        )
         for update in ActionUpdate.objects.filter(not_approved, action__plan__in=scope.plans, period=quarter)
         .select_related("action__plan")
         .only("state", "period", "action__code", "action__title", "action__plan__title")
     ]
     reported = {row.id: row.reported_period for row in card.indicator_rows() if row.reported_period}
     values = IndicatorValue.objects.filter(
-        not_approved, indicator__in=list(reported), period__in={p.key for p in reported.values()}
+        not_approved, indicator__in=scope.indicators.values("id"), period__in={p.key for p in reported.values()}
     ).select_related("indicator")
     gaps += [
         Gap(
@@ -184,7 +186,7 @@ def _unapproved(report: CommitteeReport, scope, card: Scorecard, plan_of_indicat
             value.indicator.title,
             f"{_state(value)} ({value.period.label})",
             reverse("reports:indicator", args=[value.indicator_id]),
-        )  # fmt: skip
+        )
         for value in values
         if reported.get(value.indicator_id) == value.period
     ]
@@ -198,7 +200,7 @@ def _unapproved(report: CommitteeReport, scope, card: Scorecard, plan_of_indicat
                 review.risk.reference,
                 review.risk.title,
                 f"Risk review: {_state(review)} ({review.period.label})",
-            )  # fmt: skip
+            )
             for review in reviews
         ]
     return gaps
