@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
@@ -61,8 +62,8 @@ def report_size(report) -> int:
 class _Heartbeat:
     """Renews a render's lease from a thread while the render runs (WeasyPrint holds the main one)."""
 
-    def __init__(self, render_id: int, every: float | None = None) -> None:
-        self.render_id, self.every = render_id, every or HEARTBEAT_SECONDS
+    def __init__(self, render_id: int, attempt: int, every: float | None = None) -> None:
+        self.render_id, self.attempt, self.every = render_id, attempt, every or HEARTBEAT_SECONDS
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._beat, name=f"render-{render_id}-heartbeat", daemon=True)
 
@@ -70,9 +71,9 @@ class _Heartbeat:
         try:
             while not self.stopped.wait(self.every):
                 try:
-                    ReportRender.objects.filter(pk=self.render_id, status=ReportRender.Status.RUNNING).update(
-                        heartbeat_at=timezone.now()
-                    )
+                    ReportRender.objects.filter(
+                        pk=self.render_id, status=ReportRender.Status.RUNNING, attempts=self.attempt
+                    ).update(heartbeat_at=timezone.now())
                 except Exception:  # a database blip: the next beat tries again; the lease is long
                     logger.warning("Could not renew the lease of render %s", self.render_id, exc_info=True)
                     close_old_connections()
@@ -90,16 +91,19 @@ class _Heartbeat:
 
 def run_render(render_id: int, heartbeat: bool = False) -> ReportRender:
     """Render one requested PDF; when asked, issue it to committee as a frozen snapshot.
-    `heartbeat`: renew the render's lease from a thread while it runs (on the worker)."""
-    render = ReportRender.objects.select_related("report", "report__committee", "requested_by").get(pk=render_id)
-    if render.status in (ReportRender.Status.DONE, ReportRender.Status.FAILED):
-        return render  # a retried task whose render was finished or given up meanwhile
+    `heartbeat`: renew the render's lease from a thread while it runs (on the worker).
+
+    The render is claimed in one update (queued → running, one more attempt): a render that is
+    finished, given up or held by another attempt is left alone."""
     now = timezone.now()
-    render.status, render.started_at, render.heartbeat_at = ReportRender.Status.RUNNING, now, now
-    render.attempts += 1
-    render.save(update_fields=["status", "started_at", "heartbeat_at", "attempts"])
+    claimed = ReportRender.objects.filter(pk=render_id, status=ReportRender.Status.QUEUED).update(
+        status=ReportRender.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+    )
+    render = ReportRender.objects.select_related("report", "report__committee", "requested_by").get(pk=render_id)
+    if not claimed:
+        return render
     if heartbeat:
-        with _Heartbeat(render.pk):
+        with _Heartbeat(render.pk, render.attempts):
             return _render(render)
     return _render(render)
 
