@@ -20,7 +20,16 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.admin_history import RevertGuardMixin
-from indicators.models import Action, Committee, Indicator, IndicatorValue, ReportingRound, ReviewState, Role, Target
+from indicators.models import (
+    Action,
+    Committee,
+    CorporatePriority,
+    IndicatorValue,
+    ReportingRound,
+    ReviewState,
+    Role,
+    Target,
+)
 from indicators.periods import Period
 from indicators.permissions import can_revert_history
 from reports.committee import tasks
@@ -347,18 +356,16 @@ def test_the_history_revert_is_refused_for_issued_reports_rounds_and_entries(cli
     assert IndicatorValue.objects.get(pk=value.pk).state == ReviewState.APPROVED
 
     # Set-up records without a workflow of their own can still be reverted by the performance team.
-    indicator = Indicator.objects.get(pk=world["indicator"].pk)
-    indicator.title = "Homes let (renamed)"
-    indicator.save()
-    first = indicator.history.last()
+    priority = CorporatePriority.objects.create(framework="Corporate Plan", abbreviation="CP", title="Thriving places")
+    priority.title = "Thriving places (renamed)"
+    priority.save()
+    first = priority.history.last()
     response = client.post(
-        reverse("admin:indicators_indicator_simple_history", args=[indicator.pk, first.pk]),
-        {field: getattr(first, field) for field in ("code", "title", "unit", "decimal_places", "polarity",
-                                                    "frequency", "aggregation", "source")}
-        | {"service": world["service"].pk, "plan": world["plan"].pk, "active": "on", "order": 0},
-    )  # fmt: skip
-    assert response.status_code == 302, response.content.decode()[:3000]
-    assert Indicator.objects.get(pk=indicator.pk).title == "Homes let"
+        reverse("admin:indicators_corporatepriority_simple_history", args=[priority.pk, first.pk]),
+        {"framework": first.framework, "abbreviation": first.abbreviation, "title": first.title},
+    )
+    assert response.status_code == 302
+    assert CorporatePriority.objects.get(pk=priority.pk).title == "Thriving places"
 
 
 def test_who_may_revert_what(world):
