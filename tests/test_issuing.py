@@ -251,6 +251,15 @@ def test_scope_must_lie_within_the_committees_services(client, world):
     assert CommitteeReport.objects.filter(title="Mixed").exists()
 
 
+def test_the_scope_is_pinned_at_first_issue(world):
+    report, committee = world["report"], world["committee"]
+    assert not report.services.exists()  # "every service the committee scrutinises"
+    issue_directly(report, world["admin"])
+    assert list(report.services.all()) == [world["service"]]
+    committee.services.add(make_service("Roads"))
+    assert [s.name for s in CommitteeReport.objects.get(pk=report.pk).services.all()] == ["Housing"]
+
+
 def test_definitions_can_be_changed_and_deleted_until_first_issued(client, world):
     report = world["report"]
     client.force_login(world["admin"])

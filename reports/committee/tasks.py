@@ -138,6 +138,10 @@ def _render(render: ReportRender) -> ReportRender:
             if render.issue:
                 # Versions are numbered under the report's row lock; (report, version) is unique too.
                 CommitteeReport.objects.select_for_update().filter(pk=render.report_id).first()
+                # "Every service the committee scrutinises" is pinned to the services it scrutinised
+                # at issue, so the record's scope does not follow later changes to the committee.
+                if not render.report.services.exists():
+                    render.report.services.set(render.report.committee.services.all())
                 issued = IssuedReport(
                     report=render.report,
                     version=data.version,
