@@ -22,8 +22,14 @@ This module imports no Django, so the worker processes start quickly.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
+import logging
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -33,6 +39,7 @@ from weasyprint import HTML
 from .pdfua import repair_document
 
 PDF_VARIANT = "pdf/ua-1"
+logger = logging.getLogger(__name__)
 
 
 def numbering_css(first_page: int, total: int, elsewhere: dict[str, int] | None = None) -> str:
@@ -60,6 +67,23 @@ def count_pages(html: str, base_url: str) -> tuple[int, dict[str, int]]:
         for name in page.anchors:
             anchors.setdefault(name, index)  # where it begins
     return len(pages), anchors
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def end_with_parent() -> None:
+    """Pool initializer: on Linux, ask the kernel to kill this process when its parent dies, so a
+    worker killed mid-render (SIGKILL, out of memory) leaves no orphaned layout processes behind.
+    Elsewhere the pool's own shutdown is all there is. (The signal follows the thread that started
+    the process: pools are started from the thread that renders, which lives as long as the render.)"""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        logger.warning("prctl(PR_SET_PDEATHSIG) failed: errno %s", ctypes.get_errno())
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def render_part(html: str, base_url: str) -> bytes:
@@ -100,7 +124,9 @@ def render_in_parts(parts: Sequence[str], base_url: str, processes: int) -> tupl
         return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
     front, rest = parts[0], parts[1:]
     context = multiprocessing.get_context("spawn")  # no forked copies of a web or worker process
-    with ProcessPoolExecutor(max_workers=max(1, min(processes, len(parts))), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=max(1, min(processes, len(parts))), mp_context=context, initializer=end_with_parent
+    ) as pool:
         front_counted = pool.submit(count_pages, front, base_url)
         laid_out = list(pool.map(lay_out_once, rest, [base_url] * len(rest)))
         front_pages, front_anchors = front_counted.result()
