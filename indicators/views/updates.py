@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +17,8 @@ from ..due import NOT_STARTED, DueItem, due_in_round
 from ..forms import ActionUpdateForm, IndicatorValueForm
 from ..models import (
     ActionUpdate,
-    Committee,
     ExceptionReport,
     IndicatorValue,
-    Plan,
     ReportingRound,
     ReviewState,
     Service,
@@ -55,17 +52,6 @@ from .redirects import next_url
 
 # Late and returned items first, then what has not been started, drafts, and what is handed in.
 _ORDER = {ReviewState.RETURNED: 0, NOT_STARTED: 1, ReviewState.DRAFT: 2, ReviewState.SUBMITTED: 3}
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.select_related("service").annotate(
-        action_count=Count("actions", distinct=True), indicator_count=Count("indicators", distinct=True)
-    )
-    committees = Committee.objects.prefetch_related(
-        Prefetch("services__plans", queryset=plans.order_by("title"))
-    ).order_by("name")
-    return render(request, "indicators/home.html", {"committees": committees, "roles": user_roles(request.user)})
 
 
 def _period_from_url(token: str) -> Period:
