@@ -197,5 +197,6 @@ def review_risk(request: HttpRequest, pk: int) -> HttpResponse:
             "recallable": recallable(period, entry),
             "period": period,
             "mitigating": list(risk.mitigating_actions.order_by("code")),
+            "trail": trail(risk, f"Review for {period.label}"),
         },
     )
