@@ -5,15 +5,16 @@
   reminders use), and what was returned to them with the approver's comment.
 - **Approvers**: the entries waiting for their decision (`permissions.entries_awaiting_review`,
   the review queue's own QuerySet).
-- **Committee members**: each committee's indicators by status (red and amber counted from the
-  council scorecard's rows, `reports/scorecards/build.py`, so the rule is the scorecard's) and
-  the latest issued reports.
+- **Committee members**: each committee's indicators by status (red, amber, on target: the
+  committee scorecard's own summary, `reports/scorecards/build.py`, at the period it opens on)
+  and the latest issued reports.
 - **The performance team**: each open round's progress (due items by state, from `due_in_round`)
   with its deadline and days left, and the committee reports not yet issued.
 
 Someone with several roles gets each of their sections. The number of queries does not grow with
-the number of items, people, committees or reports; it grows by one `due_in_round` (six
-queries) per open round, of which there are rarely more than two.
+the number of items, people or reports; it grows by one `due_in_round` (six queries) per open
+round, of which there are rarely more than two, and the committee cards are cached (see
+`committee_cards`).
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from indicators.due import NOT_STARTED, STATE_LABELS, DueItem, due_in_round
-from indicators.models import Committee, Indicator, ReportingRound, ReviewState, RiskReview
+from indicators.models import Committee, ReportingRound, ReviewState, RiskReview
 from indicators.periods import Period
 from indicators.permissions import UserRoles, entries_awaiting_review
 from indicators.status import Rag
 from reports.models import CommitteeReport, IssuedReport
 from reports.scorecards.build import build_scorecard
 from reports.scorecards.cache import cached
-from reports.scorecards.scope import council_scope
+from reports.scorecards.scope import committee_scope
 
 # Shown on the home page before "see all": enough to act on, short enough to scan.
 SHOWN = 10
@@ -95,11 +96,9 @@ class CommitteeCard:
 
     name: str
     slug: str
+    period: Period
     counts: list[StateCount]  # red, amber, on target: status code, the status's words, how many
     indicators: int
-
-    def count(self, rag: Rag) -> int:
-        return next(c.count for c in self.counts if c.state == rag.value)
 
 
 @dataclass
@@ -107,13 +106,13 @@ class Home:
     roles: UserRoles
     today: dt.date
     show_updates: bool = False
-    due: list[Task] = field(default_factory=list)
+    due: list[Task] = field(default_factory=list)  # the first `SHOWN`
+    due_total: int = 0
     returned: list[Task] = field(default_factory=list)
     show_review: bool = False
     waiting: list[Waiting] = field(default_factory=list)
     waiting_total: int = 0
     show_committees: bool = False
-    period: Period | None = None  # of the committee counts
     committees: list[CommitteeCard] = field(default_factory=list)
     latest_reports: list[IssuedReport] = field(default_factory=list)
     show_rounds: bool = False
@@ -173,9 +172,12 @@ def _updates(home: Home, user, rounds: list[ReportingRound]) -> None:
                 _name(review.reviewed_by),
             )
         )
-    # Not started before drafts within a deadline: nothing done yet is the bigger risk.
+    # Not started before drafts within a deadline: nothing done yet is the bigger risk. The sort is
+    # stable, so within those the order is My updates' (actions by plan, then indicators by code).
     rank = {NOT_STARTED: 0, ReviewState.DRAFT: 1}
-    home.due.sort(key=lambda t: (t.deadline, rank.get(t.state, 2), t.code))
+    home.due.sort(key=lambda t: (t.deadline, rank.get(t.state, 2)))
+    home.due_total = len(home.due)
+    home.due = home.due[:SHOWN]
     home.returned.sort(key=lambda t: (t.deadline, t.code))
 
 
@@ -208,37 +210,34 @@ def _review(home: Home, user) -> None:
     home.waiting = home.waiting[:SHOWN]
 
 
-def committee_cards() -> tuple[Period, list[CommitteeCard]]:
-    """Each committee's indicators by status, from one council scorecard (its rows' statuses,
-    counted by the services each committee scrutinises), at the period the scorecard opens on.
-    Cached under the scorecards' data version: the same for everyone."""
+def committee_cards() -> list[CommitteeCard]:
+    """Each committee's scorecard summary (`build_scorecard`'s own counts by status) at the
+    period its scorecard opens on, so a card says what the member finds on clicking it.
 
-    def build() -> tuple[Period, list[CommitteeCard]]:
-        card = build_scorecard(council_scope())
-        service_of = dict(Indicator.objects.values_list("id", "service_id"))
-        by_service: dict[int, Counter] = {}
-        for row in card.indicator_rows():
-            by_service.setdefault(service_of[row.id], Counter())[row.rag] += 1
+    Cached under the scorecards' data version: the same for everyone, built again only when the
+    data changes (then about a dozen queries per committee; once cached, one query in all)."""
+
+    def build() -> list[CommitteeCard]:
         cards = []
-        for committee in Committee.objects.prefetch_related("services").order_by("name"):
-            counts: Counter = Counter()
-            for service in committee.services.all():
-                counts.update(by_service.get(service.id, Counter()))
+        for committee in Committee.objects.order_by("name"):
+            scorecard = build_scorecard(committee_scope(committee))
+            shown = {c.status: c for c in scorecard.indicator_summary}
             cards.append(
                 CommitteeCard(
                     committee.name,
                     committee.slug,
-                    [StateCount(rag.value, rag.label, counts[rag]) for rag in SHOWN_STATUSES],
-                    indicators=sum(counts.values()),
+                    scorecard.period,
+                    [StateCount(rag.value, shown[rag.value].label, shown[rag.value].count) for rag in SHOWN_STATUSES],
+                    indicators=scorecard.indicator_total,
                 )
             )
-        return card.period, cards
+        return cards
 
     return cached(["home-committee-cards"], build)
 
 
 def _committees(home: Home) -> None:
-    home.period, home.committees = committee_cards()
+    home.committees = committee_cards()
     home.latest_reports = list(
         IssuedReport.objects.current()
         .select_related("report", "report__committee")
