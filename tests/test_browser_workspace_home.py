@@ -71,7 +71,7 @@ def test_each_role_has_its_own_home(live_demo):
         assert title.split(" ")[0] in waiting.inner_text()
         assert serious_accessibility_violations(approver) == []
         shots(approver, "home-approver")
-        approver.get_by_role("link", name="Open the review queue").click()
+        approver.get_by_role("link", name="Open the approval queue").click()
         assert approver.url.endswith("/review/")
 
         # The member: committees with their red and amber counts, and issued reports.
@@ -100,12 +100,12 @@ def test_each_role_has_its_own_home(live_demo):
 def test_search_from_the_header_and_find_the_way_back(live_demo):
     with browser_page() as page:
         sign_in(page, live_demo, "member", PEOPLE["member"])
-        box = page.get_by_role("searchbox", name="Search by code or title")
+        box = page.get_by_role("searchbox", name="Search", exact=True)
         box.fill("kinship")
         box.press("Enter")
         assert page.get_by_role("heading", name="Indicators").is_visible()
         assert page.get_by_role("heading", name="Actions").is_visible()
-        assert page.get_by_role("searchbox", name="Search by code or title").input_value() == "kinship"
+        assert page.get_by_role("searchbox", name="Search", exact=True).input_value() == "kinship"
         assert "Update" not in page.locator("main").inner_text().split()  # a member gets no forms
         assert serious_accessibility_violations(page) == []
         shots(page, "search-member")
