@@ -156,3 +156,19 @@ def test_risk_page_queries_are_fixed(client, world, django_assert_max_num_querie
         world["risk"].save()
     with django_assert_max_num_queries(9):
         assert client.get(reverse("risk", args=[world["risk"].pk])).status_code == 200
+
+
+def test_update_forms_show_the_trail_to_the_item(client, world):
+    from tests.factories import make_round
+
+    make_round("Q2 2022/23")
+    client.force_login(world["officer"])
+    for route, obj, last in (
+        ("action_update", world["action"], "Update for Q2 2022/23"),
+        ("indicator_update", world["indicator"], "Value for Q2 2022/23"),
+    ):
+        page = client.get(reverse(route, args=["2022-23-Q2", obj.pk])).content.decode()
+        nav = page.split('aria-label="Breadcrumb">')[1].split("</nav>")[0]
+        assert f'<span aria-current="page">{last}</span>' in nav
+        item_page = "reports:action" if route == "action_update" else "reports:indicator"
+        assert reverse(item_page, args=[obj.pk]) in nav and "Children&#39;s services plan" in nav

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from reports.trail import trail
+
 from ..due import NOT_STARTED, DueItem, due_in_round
 from ..forms import ActionUpdateForm, IndicatorValueForm
 from ..models import (
@@ -177,6 +179,7 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
         "indicators/action_update.html",
         {
             "action": action,
+            "trail": trail(action, f"Update for {period_obj.label}"),
             "period": period_obj,
             "form": form,
             "entry": entry,
@@ -266,6 +269,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
         "indicators/indicator_update.html",
         {
             "indicator": indicator,
+            "trail": trail(indicator, f"Value for {period_obj.label}"),
             "period": period_obj,
             "form": form,
             "entry": entry,
