@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import benchmarking, imports, review, risks, rounds, updates
+from .views import benchmarking, imports, review, risks, rounds, updates, wording
 
 urlpatterns = [
     path("updates/", updates.my_updates, name="my_updates"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("benchmarking/settings/", benchmarking.benchmark_settings, name="benchmark_settings"),
     path("benchmarking/settings/groups/new/", benchmarking.family_group, name="new_family_group"),
     path("benchmarking/settings/groups/<int:pk>/", benchmarking.family_group, name="family_group"),
+    path("status-words/", wording.status_wording, name="status_wording"),
     path("risks/", risks.registers, name="risk_registers"),
     path("risks/service/<slug:slug>/", risks.service_register, name="service_risks"),
     path("risks/committee/<slug:slug>/", risks.committee_register, name="committee_risks"),

@@ -55,7 +55,6 @@ from .models import (
     Reviewable,
     ReviewState,
     RiskReview,
-    Target,
     WorkflowSettings,
 )
 from .periods import Frequency, Period
@@ -487,9 +486,10 @@ def missing_exception_report(status: IndicatorStatus | None, report: Mapping[str
 
 
 def value_status(indicator: Indicator, period: Period, value: Decimal | None) -> IndicatorStatus:
-    """The status `value` would have against the indicator's target for `period`."""
-    target = Target.objects.filter(indicator=indicator, period=period).first()
-    return indicator_status(value, target.as_rule() if target else None, indicator.polarity_enum)
+    """The status `value` would have against the target `period` is judged by (its own, else its
+    year's: `Indicator.target_for`)."""
+    applied = indicator.target_for(period)
+    return indicator_status(value, applied.rule if applied else None, indicator.polarity_enum)
 
 
 @transaction.atomic

@@ -195,7 +195,7 @@ def test_report_data_uses_a_fixed_number_of_queries(demo_db):
         make_value(indicator, "Q2 2022/23", 5)  # red
     with CaptureQueriesContext(connection) as after:
         data = build_report_data(report)
-    assert len(data.scorecard.indicator_summary) and data.scorecard.indicator_total == 23  # 13 in the demo plan + 10
+    assert len(data.scorecard.indicator_summary) and data.scorecard.indicator_total == 24  # 14 in the demo plan + 10
     assert len(before) == len(after)
     # The exception reports appendix: every red indicator, gathered with the data.
     assert {f"NEWPI{i}" for i in range(10)} <= {row.code for row in data.red_indicators}

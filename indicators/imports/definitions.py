@@ -34,6 +34,12 @@ COLUMNS = (
     Column("frequency", False, '"quarterly" (default), "monthly", "half_yearly" or "annual"', "quarterly"),
     Column("aggregation", False, '"latest" (default), "mean" or "sum": how the year\'s figure is made', "latest"),
     Column("source", False, '"local" (default), "national" or "lgbf"', "local"),
+    Column(
+        "part_of_year",
+        False,
+        '"as_it_is" (default) or "pro_rata": how a quarter or half year is judged against the year\'s target',
+        "as_it_is",
+    ),
     Column("plan_code", False, "The plan it belongs to, if any", "CFSW SP2023"),
     Column("owner", False, "Who reports it: their username or email (empty keeps the current owner)", "officer"),
     Column(
@@ -52,8 +58,15 @@ CHOICES = {
     "frequency": {"monthly", "quarterly", "half_yearly", "annual"},
     "aggregation": {"latest", "mean", "sum"},
     "source": {"local", "national", "lgbf"},
+    "part_of_year": {"as_it_is", "pro_rata"},
 }
-DEFAULTS = {"polarity": "higher", "frequency": "quarterly", "aggregation": "latest", "source": "local"}
+DEFAULTS = {
+    "polarity": "higher",
+    "frequency": "quarterly",
+    "aggregation": "latest",
+    "source": "local",
+    "part_of_year": "as_it_is",
+}
 COLUMN_OF = {"plan": "plan_code"}  # indicator fields named differently in the file
 
 

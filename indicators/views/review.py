@@ -8,8 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ..models import ExceptionReport, ReportingRound, Reviewable, WorkflowSettings
+from reports.presentation.status import DEFAULT_WORDS, status_words
+from reports.scorecards.rows import target_note, value_status
+
+from ..models import ExceptionReport, ReportingRound, Reviewable, Target, WorkflowSettings
 from ..permissions import entries_awaiting_review, entry_for_review
+from ..status import applicable_target
 from ..workflow import Conflict, WorkflowError, approval_refused, entry_closed_reason_among, review_entry
 
 
@@ -31,6 +35,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         (e.indicator_id, e.period): e
         for e in ExceptionReport.objects.filter(indicator__in=[v.indicator_id for v in values])
     }
+    _judge(values)
     rounds = {r.period: r for r in ReportingRound.objects.all()}
     self_approval = WorkflowSettings.current().allow_self_approval
     for entry in [*updates, *values, *risk_reviews]:
@@ -43,8 +48,29 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "updates": updates,
             "values": [(v, exceptions.get((v.indicator_id, v.period))) for v in values],
             "risk_reviews": risk_reviews,
+            "words": status_words() if values else DEFAULT_WORDS,
         },
     )
+
+
+def _judge(values: list) -> None:
+    """Give each value waiting for review the target it is judged against (its period's own, else
+    its year's: `status.applicable_target`) and the status it would have (one query)."""
+    if not values:
+        return
+    keys = {v.period.key for v in values} | {v.period.financial_year_period().key for v in values}
+    rules = {
+        (t.indicator_id, t.period): t.as_rule()
+        for t in Target.objects.filter(indicator__in={v.indicator_id for v in values}, period__in=keys)
+    }
+    for v in values:
+        indicator = v.indicator
+        v.applied = applicable_target(v.period, lambda p, i=indicator.id: rules.get((i, p)), indicator.part_of_year)
+        v.status = value_status(
+            v, v.applied, indicator.polarity_enum, published_nationally=indicator.published_nationally
+        )
+        from_year = v.applied is not None and v.applied.from_year(v.period)
+        v.target_note = target_note(v.applied.period, v.applied.share) if from_year else ""
 
 
 def _decide(request: HttpRequest, entry: Reviewable, label: str) -> HttpResponse:

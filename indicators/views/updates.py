@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,7 @@ from ..forms import ActionUpdateForm, IndicatorValueForm
 from ..models import (
     ActionUpdate,
     ExceptionReport,
+    Indicator,
     IndicatorValue,
     ReportingRound,
     ReviewState,
@@ -35,7 +38,7 @@ from ..permissions import (
     user_roles,
 )
 from ..preview import neighbours, preview
-from ..status import indicator_status
+from ..status import applicable_target, indicator_status
 from ..workflow import (
     Conflict,
     WorkflowError,
@@ -273,7 +276,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             "period": period_obj,
             "form": form,
             "entry": entry,
-            "target": targets.get(period_obj),
+            **_target_panel(indicator, period_obj, targets),
             "recent": recent,
             "result": result,
             "editable": can_edit,
@@ -283,6 +286,14 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             "correction": correction,
         },
     )
+
+
+def _target_panel(indicator: Indicator, period: Period, targets: dict[Period, Target]) -> dict[str, Any]:
+    """The target the value is judged against (its own, else its year's: `status.applicable_target`)
+    and the target row that was set, for its rationale."""
+    rules = {p: t.as_rule() for p, t in targets.items()}
+    applied = applicable_target(period, rules.get, indicator.part_of_year)
+    return {"applied": applied, "target": targets.get(applied.period) if applied else None}
 
 
 def _entry_page(kind: str, entry) -> str:
@@ -348,7 +359,11 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     existing = {
         (v.indicator_id, v.period): v for v in IndicatorValue.objects.filter(indicator__in=indicators, period__in=keys)
     }
-    targets = {(t.indicator_id, t.period): t for t in Target.objects.filter(indicator__in=indicators, period__in=keys)}
+    years = {p.financial_year_period().key for p in own.values()}
+    targets = {
+        (t.indicator_id, t.period): t.as_rule()
+        for t in Target.objects.filter(indicator__in=indicators, period__in=keys | years)
+    }
     chosen = request.POST.get("save_row", "all") if request.method == "POST" else None
     if chosen is not None and closed_reason:
         raise PermissionDenied(closed_reason)
@@ -387,10 +402,12 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
             # Keep what was typed in rows that were not saved this time.
             kept = {name: request.POST.get(f"{prefix}-{name}", "") for name in ("value", "commentary", "version")}
             form = IndicatorValueForm(initial=kept, prefix=prefix, indicator=indicator)
-        target = targets.get((indicator.id, own[indicator.id]))
+        target = applicable_target(
+            own[indicator.id], lambda p, i=indicator.id: targets.get((i, p)), indicator.part_of_year
+        )
         status = None
         if entry and entry.value is not None:
-            status = indicator_status(entry.value, target.as_rule() if target else None, indicator.polarity_enum)
+            status = indicator_status(entry.value, target.rule if target else None, indicator.polarity_enum)
         previous = existing.get((indicator.id, own[indicator.id].previous()))
         form.fields["value"].label = f"Value for {indicator.code}"
         form.fields["commentary"].label = f"Commentary for {indicator.code}"

@@ -44,6 +44,7 @@ INDICATOR_FIELDS = (
     "frequency",
     "aggregation",
     "source",
+    "part_of_year",
     "owner_id",
     "plan_id",
     "outcome_id",
