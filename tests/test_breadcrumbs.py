@@ -172,3 +172,11 @@ def test_update_forms_show_the_trail_to_the_item(client, world):
         assert f'<span aria-current="page">{last}</span>' in nav
         item_page = "reports:action" if route == "action_update" else "reports:indicator"
         assert reverse(item_page, args=[obj.pk]) in nav and "Children&#39;s services plan" in nav
+
+
+def test_risk_pages_need_sign_in(client, world):
+    for url in (reverse("risk_registers"), reverse("risk", args=[world["risk"].pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    client.force_login(world["member"])
+    assert client.get(reverse("risk", args=[999999])).status_code == 404
