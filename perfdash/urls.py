@@ -3,12 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from indicators.views.updates import home
 from perfdash import accounts, health, sso
 from perfdash.sso import local_passwords_only
+from reports.workspace.views import home, search
 
 urlpatterns = [
     path("", home, name="home"),
+    path("search/", search, name="search"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
