@@ -60,7 +60,15 @@ def cached(parts: list[str], build):
     key = "scorecard:" + hashlib.sha256(raw.encode()).hexdigest()
     stored = cache.get(key)
     if stored is not None:
-        return pickle.loads(zlib.decompress(stored))  # noqa: S301 - written by this function only
+        return unpack(stored)
     found = build()
-    cache.set(key, zlib.compress(pickle.dumps(found, pickle.HIGHEST_PROTOCOL), 1), TIMEOUT)
+    cache.set(key, pack(found), TIMEOUT)
     return found
+
+
+def pack(value: object) -> bytes:
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(stored: bytes) -> object:
+    return pickle.loads(zlib.decompress(stored))  # noqa: S301 - only what `pack` wrote to our own cache
