@@ -1,0 +1,210 @@
+"""Phones, zoom and keyboards in a real browser: every main page at 320 px wide without sideways
+scrolling (WCAG 1.4.10), the header's menu button working without JavaScript, a visible focus
+indicator on every kind of focusable element (2.4.7, 1.4.11) and focus on the error summary after
+a failed submit. Screenshots go to $PERFDASH_SCREENSHOTS when it is set, to be looked at."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from indicators.imports import template_csv
+from indicators.models import Action, Indicator, Plan, ReportingRound
+from tests.browser import browser_page, serious_accessibility_violations, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORDS = {
+    "performance": "perf-demo-2022",
+    "approver": "approve-demo-2022",
+    "officer": "officer-demo-2022",
+    "member": "member-demo-2022",
+}
+PHONE = {"width": 320, "height": 720}
+
+# Reads, in the browser, how far the page reaches past the viewport, and which elements do.
+OVERFLOW = """() => {
+  const root = document.documentElement;
+  const culprits = [...document.body.querySelectorAll("*")]
+    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+    .filter(e => !e.closest(".table-scroll, details:not([open])"))
+    .slice(0, 5).map(e => e.tagName.toLowerCase() + "." + e.className);
+  return {scroll: root.scrollWidth, viewport: root.clientWidth, culprits};
+}"""
+
+# The focused element's kind and whether something draws a ring around it.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const s = getComputedStyle(e);
+  const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
+  const shadow = s.boxShadow !== "none" && /\\b[2-9]px\\b|\\b\\d{2}px\\b/.test(s.boxShadow);
+  let kind = e.tagName.toLowerCase();
+  if (kind === "button" && e.classList.contains("secondary")) kind = "button.secondary";
+  if (kind === "div" && e.getAttribute("role") === "region") kind = "scroll region";
+  return {kind, visible: outline && shadow, style: s.outlineStyle + " " + s.outlineWidth + " / " + s.boxShadow};
+}"""
+
+
+@pytest.fixture
+def live_demo(live_server):
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    return live_server.url
+
+
+def screenshot(page, name: str) -> None:
+    folder = os.environ.get("PERFDASH_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def assert_fits(page, where: str) -> None:
+    width = page.evaluate(OVERFLOW)
+    assert width["scroll"] <= width["viewport"], f"{where}: {width}"
+
+
+def phone_page(page, base_url: str, username: str):
+    """A fresh 320 px wide window signed in as `username`, listening for failed requests."""
+    phone = page.context.browser.new_context(viewport=PHONE).new_page()
+    phone.failed = []
+    phone.on("response", lambda r: phone.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    sign_in(phone, base_url, username, PASSWORDS[username])
+    return phone
+
+
+def test_every_main_page_fits_a_320_px_screen(live_demo):
+    plan = Plan.objects.get(title__startswith="Children and Families & Criminal Justice Social Work")
+    indicator = Indicator.objects.filter(plan=plan).order_by("code").first()
+    action = Action.objects.filter(plan=plan).order_by("code").first()
+    open_round = ReportingRound.objects.filter(locked_at__isnull=True).order_by("-period").first()
+    pages = {
+        "member": [
+            "/",
+            "/scorecards/",
+            f"/scorecards/plan/{plan.pk}/",
+            f"/indicators/{indicator.pk}/",
+            f"/actions/{action.pk}/",
+            "/risks/committee/ecod/",
+            "/benchmarking/",
+            "/committee-reports/",
+        ],
+        "officer": ["/updates/"],
+        "approver": ["/review/"],
+        "performance": ["/rounds/", "/imports/", "/accounts/lockouts/"],
+    }
+    with browser_page() as page:
+        for username, paths in pages.items():
+            phone = phone_page(page, live_demo, username)
+            for path in paths:
+                phone.goto(f"{live_demo}{path}")
+                assert_fits(phone, f"{username} {path}")
+            if username == "member":
+                screenshot(phone, "member-scorecard-320")
+                # The benchmarking page for one indicator, reached as a member would.
+                phone.goto(f"{live_demo}/benchmarking/")
+                phone.locator("main table a").first.click()
+                phone.wait_for_selector(".chart-box .main-svg")
+                assert_fits(phone, "member benchmarking indicator")
+            if username == "officer":
+                # The update forms and the page of all values, reached from My updates.
+                phone.get_by_role("link", name="Enter all indicator values on one page").first.click()
+                assert_fits(phone, "officer bulk values")
+                assert serious_accessibility_violations(phone) == []
+                screenshot(phone, "officer-bulk-values-320")
+                phone.goto(f"{live_demo}/updates/")
+                phone.locator("main table a[href*='/indicators/']").first.click()
+                assert_fits(phone, "officer indicator update")
+                screenshot(phone, "officer-indicator-update-320")
+                phone.goto(f"{live_demo}/updates/")
+                phone.locator("main table a[href*='/actions/']").first.click()
+                assert_fits(phone, "officer action update")
+            if username == "performance":
+                # A lock page and an import preview, with their tables.
+                phone.goto(f"{live_demo}/rounds/{open_round.pk}/lock/")
+                assert_fits(phone, "performance lock round")
+                phone.goto(f"{live_demo}/imports/")
+                phone.get_by_label("What the file holds").select_option("values")
+                phone.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(
+                    files=[{"name": "values.csv", "mimeType": "text/csv", "buffer": template_csv("values").encode()}]
+                )
+                phone.get_by_role("button", name="Check the file").click()
+                phone.wait_for_selector("#result-title")
+                assert_fits(phone, "performance import preview")
+                # A committee report's own page, as it is made.
+                phone.goto(f"{live_demo}/committee-reports/")
+                phone.get_by_label("Title").fill("Quarter 2 performance")
+                phone.get_by_label("Committee").select_option(
+                    label="Education, Communities and Organisational Development Committee"
+                )
+                phone.get_by_label("Meeting date").fill("2022-11-30")
+                phone.get_by_label("Reporting period").fill("Q2 2022/23")
+                phone.get_by_role("button", name="Save the report").click()
+                assert_fits(phone, "performance committee report")
+            # Every page links the favicon that exists, and nothing asked for is missing.
+            assert phone.failed == [], username
+            assert phone.evaluate("document.querySelector('link[rel=icon]').href").endswith(".svg")
+
+
+def test_header_menu_opens_from_the_keyboard_without_javascript(live_demo):
+    with browser_page() as page:
+        phone = page.context.browser.new_context(viewport=PHONE, java_script_enabled=False).new_page()
+        sign_in(phone, live_demo, "performance", PASSWORDS["performance"])
+        navigation = phone.get_by_role("navigation", name="Main")
+        assert not navigation.is_visible()  # folded behind the menu button
+        menu = phone.locator(".site-menu > summary")
+        menu.focus()
+        phone.keyboard.press("Enter")
+        assert navigation.get_by_role("link", name="Reporting rounds").is_visible()
+        assert phone.get_by_role("button", name="Sign out").is_visible()
+        assert_fits(phone, "open menu")
+        screenshot(phone, "performance-menu-open-320")
+
+        # On a wide screen the links show without the button.
+        page.goto(f"{live_demo}/accounts/login/")
+        sign_in(page, live_demo, "performance", PASSWORDS["performance"])
+        assert not page.locator(".site-menu > summary").is_visible()
+        assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Reporting rounds").is_visible()
+        screenshot(page, "performance-home-1280")
+
+
+def test_every_kind_of_focusable_element_shows_focus_from_the_keyboard(live_demo):
+    with browser_page() as page:
+        phone = phone_page(page, live_demo, "officer")
+        seen: dict[str, dict] = {}
+
+        def tab_through(presses: int) -> None:
+            for _ in range(presses):
+                phone.keyboard.press("Tab")
+                focused = phone.evaluate(FOCUSED)
+                if focused["kind"] != "body":
+                    seen.setdefault(focused["kind"], focused)
+                    assert focused["visible"], focused
+
+        # The bulk page: links, the menu button, inputs, textareas, a select, grey and green buttons, a region.
+        phone.goto(f"{live_demo}/updates/")
+        phone.get_by_role("link", name="Enter all indicator values on one page").first.click()
+        tab_through(60)
+        # A scorecard: the filters' <summary> and its select.
+        plan = Plan.objects.get(title__startswith="Children and Families & Criminal Justice Social Work")
+        phone.goto(f"{live_demo}/scorecards/plan/{plan.pk}/")
+        tab_through(30)
+        for kind in ("a", "summary", "input", "textarea", "select", "button", "button.secondary", "scroll region"):
+            assert kind in seen, f"Tab never reached a {kind}: {sorted(seen)}"
+
+
+def test_focus_moves_to_the_error_summary_after_a_failed_submit(live_demo):
+    with browser_page() as page:
+        phone = phone_page(page, live_demo, "officer")
+        phone.goto(f"{live_demo}/updates/")
+        phone.get_by_role("link", name="Enter all indicator values on one page").first.click()
+        first = phone.locator("table.bulk input[name$='-value']").first
+        first.fill("not a number")
+        phone.get_by_role("button", name="Save all rows on this page").click()
+        summary = phone.locator(".error-summary")
+        assert phone.evaluate("document.activeElement.id") == "error-summary"
+        code = first.locator("xpath=ancestor::tr").locator(".code").inner_text()
+        assert f"Value for {code}: " in summary.inner_text()  # which indicator, not only what is wrong
+        assert serious_accessibility_violations(phone) == []
+        screenshot(phone, "officer-bulk-error-320")
