@@ -57,6 +57,15 @@ def test_each_validation_error_names_row_and_column(indicators, row, column, mes
     assert message in error.message
 
 
+def test_a_fraction_for_a_count_is_refused_as_the_form_refuses_it(indicators):
+    make_indicator(indicators["kin"].service, code="CNT1", unit="children")
+    plan = plan_import("values", csv(HEADER + "CNT1,Q2 2022/23,1234.5,,,,\nKIN1,Q2 2022/23,41.85,,,,"), "values.csv")
+    [error] = plan.errors
+    assert (error.row, error.column) == (2, "value")
+    assert "1,234.5 is not a whole number" in error.message
+    assert plan_import("values", csv(HEADER + 'CNT1,Q2 2022/23,"1,234",,,,'), "values.csv").valid
+
+
 def test_duplicate_rows_are_reported_with_the_first_row(indicators):
     plan = plan_import("values", csv(HEADER + "KIN1,Q2 2022/23,4,,,,\nKIN1,2022/23 Q2,5,,,,"), "v.csv")
     [error] = plan.errors
