@@ -34,16 +34,35 @@ OVERFLOW = """() => {
   return {scroll: root.scrollWidth, viewport: root.clientWidth, culprits};
 }"""
 
-# The focused element's kind and whether something draws a ring around it.
+# The focused element's kind, and whether a ring drawn around it (outline, or a box-shadow's spread)
+# has 3:1 contrast against what is behind the element: the nearest background that is not transparent.
 FOCUSED = """() => {
   const e = document.activeElement;
   const s = getComputedStyle(e);
-  const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
-  const shadow = s.boxShadow !== "none" && /\\b[2-9]px\\b|\\b\\d{2}px\\b/.test(s.boxShadow);
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => {
+    const linear = v => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    const [r, g, b] = rgb(c).slice(0, 3).map(v => linear(v / 255));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  let behind = "rgb(255, 255, 255)";
+  for (let p = e.parentElement; p; p = p.parentElement) {
+    const bg = getComputedStyle(p).backgroundColor;
+    if (rgb(bg).length === 3 || rgb(bg)[3] > 0) { behind = bg; break; }
+  }
+  const rings = [];
+  if (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2) rings.push(s.outlineColor);
+  const shadow = s.boxShadow.match(/^(rgba?\\([^)]*\\)) (-?[\\d.]+)px (-?[\\d.]+)px ([\\d.]+)px ([\\d.]+)px/);
+  if (shadow && parseFloat(shadow[5]) >= 2) rings.push(shadow[1]);
   let kind = e.tagName.toLowerCase();
   if (kind === "button" && e.classList.contains("secondary")) kind = "button.secondary";
   if (kind === "div" && e.getAttribute("role") === "region") kind = "scroll region";
-  return {kind, visible: outline && shadow, style: s.outlineStyle + " " + s.outlineWidth + " / " + s.boxShadow};
+  const best = Math.max(0, ...rings.map(r => contrast(r, behind)));
+  return {kind, visible: best >= 3, best, behind, outline: s.outline, shadow: s.boxShadow};
 }"""
 
 
@@ -101,7 +120,8 @@ def test_every_main_page_fits_a_320_px_screen(live_demo):
                 phone.goto(f"{live_demo}{path}")
                 assert_fits(phone, f"{username} {path}")
             if username == "member":
-                screenshot(phone, "member-scorecard-320")
+                phone.goto(f"{live_demo}/scorecards/plan/{plan.pk}/")
+                screenshot(phone, "member-plan-scorecard-320")
                 # The benchmarking page for one indicator, reached as a member would.
                 phone.goto(f"{live_demo}/benchmarking/")
                 phone.locator("main table a").first.click()
@@ -170,28 +190,37 @@ def test_header_menu_opens_from_the_keyboard_without_javascript(live_demo):
 
 
 def test_every_kind_of_focusable_element_shows_focus_from_the_keyboard(live_demo):
+    def tab_through(window, presses: int) -> list[dict]:
+        """What Tab reaches in `presses` presses, each checked for a ring that shows."""
+        reached = []
+        for _ in range(presses):
+            window.keyboard.press("Tab")
+            focused = window.evaluate(FOCUSED)
+            if focused["kind"] != "body":
+                assert focused["visible"], focused
+                reached.append(focused)
+        return reached
+
     with browser_page() as page:
         phone = phone_page(page, live_demo, "officer")
-        seen: dict[str, dict] = {}
-
-        def tab_through(presses: int) -> None:
-            for _ in range(presses):
-                phone.keyboard.press("Tab")
-                focused = phone.evaluate(FOCUSED)
-                if focused["kind"] != "body":
-                    seen.setdefault(focused["kind"], focused)
-                    assert focused["visible"], focused
-
-        # The bulk page: links, the menu button, inputs, textareas, a select, grey and green buttons, a region.
+        # The bulk page: links, the menu button, inputs, textareas, grey and green buttons, regions.
         phone.goto(f"{live_demo}/updates/")
         phone.get_by_role("link", name="Enter all indicator values on one page").first.click()
-        tab_through(60)
-        # A scorecard: the filters' <summary> and its select.
+        reached = tab_through(phone, 60)
+        # A scorecard: the filters' <summary> and their selects.
         plan = Plan.objects.get(title__startswith="Children and Families & Criminal Justice Social Work")
         phone.goto(f"{live_demo}/scorecards/plan/{plan.pk}/")
-        tab_through(30)
+        reached += tab_through(phone, 30)
+        kinds = {focused["kind"] for focused in reached}
         for kind in ("a", "summary", "input", "textarea", "select", "button", "button.secondary", "scroll region"):
-            assert kind in seen, f"Tab never reached a {kind}: {sorted(seen)}"
+            assert kind in kinds, f"Tab never reached a {kind}: {sorted(kinds)}"
+        header = "rgb(11, 12, 12)"
+        assert any(f["kind"] == "summary" and f["behind"] == header for f in reached)  # the menu button
+
+        # On a wide screen, the header's links and Sign out, white on black.
+        sign_in(page, live_demo, "officer", PASSWORDS["officer"])
+        reached = tab_through(page, 12)
+        assert any(f["kind"] == "a" and f["behind"] == header for f in reached), reached
 
 
 def test_focus_moves_to_the_error_summary_after_a_failed_submit(live_demo):
