@@ -137,9 +137,20 @@ def test_every_main_page_fits_a_320_px_screen(live_demo):
                 phone.locator("main table a[href*='/indicators/']").first.click()
                 assert_fits(phone, "officer indicator update")
                 screenshot(phone, "officer-indicator-update-320")
+                # An action update typed and submitted on the phone, for the approver to review below.
                 phone.goto(f"{live_demo}/updates/")
-                phone.locator("main table a[href*='/actions/']").first.click()
+                phone.get_by_role(
+                    "link", name="More looked after children and young people cared for in kinship"
+                ).click()
                 assert_fits(phone, "officer action update")
+                phone.get_by_label("Progress (%)").fill("52")
+                phone.get_by_label("Update for this period").fill("Two foster carers approved at panel.")
+                phone.get_by_role("button", name="Submit for approval").click()
+                assert "STRAT1.1 submitted for approval" in phone.content()
+            if username == "approver":
+                approve = phone.get_by_role("button", name="Approve STRAT1.1")
+                assert approve.is_visible() and approve.bounding_box()["width"] <= PHONE["width"]
+                screenshot(phone, "approver-review-320")
             if username == "performance":
                 # A lock page and an import preview, with their tables.
                 phone.goto(f"{live_demo}/rounds/{open_round.pk}/lock/")
