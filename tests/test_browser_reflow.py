@@ -100,7 +100,6 @@ def test_every_main_page_fits_a_320_px_screen(live_demo):
     open_round = ReportingRound.objects.filter(locked_at__isnull=True).order_by("-period").first()
     pages = {
         "member": [
-            "/",
             "/scorecards/",
             f"/scorecards/plan/{plan.pk}/",
             f"/indicators/{indicator.pk}/",
@@ -116,6 +115,8 @@ def test_every_main_page_fits_a_320_px_screen(live_demo):
     with browser_page() as page:
         for username, paths in pages.items():
             phone = phone_page(page, live_demo, username)
+            assert_fits(phone, f"{username} home")  # each role's own home page
+            screenshot(phone, f"{username}-home-320")
             for path in paths:
                 phone.goto(f"{live_demo}{path}")
                 assert_fits(phone, f"{username} {path}")
