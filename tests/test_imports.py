@@ -66,6 +66,14 @@ def test_a_fraction_for_a_count_is_refused_as_the_form_refuses_it(indicators):
     assert plan_import("values", csv(HEADER + 'CNT1,Q2 2022/23,"1,234",,,,'), "values.csv").valid
 
 
+def test_the_preview_shows_changed_figures_as_typed_not_as_stored(client, indicators):
+    make_value(indicators["kin"], "Q1 2022/23", "29")
+    client.force_login(make_user("perf", Role.Kind.PERFORMANCE))
+    upload = SimpleUploadedFile("q1.csv", csv(HEADER + "KIN1,Q1 2022/23,31.5,,,,"), content_type="text/csv")
+    preview = client.post(reverse("imports"), {"kind": "values", "file": upload}).content.decode()
+    assert "<td>value</td><td>29</td><td>31.5</td>" in preview and "29.0000" not in preview
+
+
 def test_duplicate_rows_are_reported_with_the_first_row(indicators):
     plan = plan_import("values", csv(HEADER + "KIN1,Q2 2022/23,4,,,,\nKIN1,2022/23 Q2,5,,,,"), "v.csv")
     [error] = plan.errors
