@@ -142,3 +142,9 @@ def test_benchmark_axis_starts_near_the_figures_and_figures_sit_by_the_names():
     assert bars["y"][-1] == "Angus: 92.6%" and "Moray (our council): 86.9%" in bars["y"]
     assert [a["name"] for a in averages] == ["Family group average 88.0%", "National average 89.6%"]
     assert chart.rows[0] == ["1", "Angus", "92.6%"]  # the table beside the chart is unchanged
+
+
+def test_the_benchmark_trend_shows_the_years_differences():
+    chart = benchmark_trend_chart("Trend", "%", [comparison(FAMILY, "Moray"), comparison(FAMILY, "Angus")], show)
+    low, high = chart.figure["layout"]["yaxis"]["range"]
+    assert 80 < low < 86.9 and high > 92.6

@@ -236,6 +236,13 @@ def benchmark_trend_chart(title: str, unit: str, comparisons, format_value) -> C
         )
     layout = _layout(title, unit or "Value")
     layout["xaxis"]["title"] = {"text": "Year"}
+    # Lines, so the axis need not start at zero: it shows the years' differences.
+    value_range = value_axis_range(
+        [_float(v) for c in years for v in (c.own_value, c.family_average, c.national_average)]
+    )
+    if value_range:
+        layout["yaxis"] = {key: value for key, value in layout["yaxis"].items() if key != "rangemode"}
+        layout["yaxis"]["range"] = value_range
     figure.update_layout(**layout)
     rows = [
         [c.period.label, format_value(c.own_value), format_value(c.family_average), format_value(c.national_average)]
