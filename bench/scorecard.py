@@ -1,16 +1,26 @@
-"""Time the scorecard pages on a large council, server-side, and print median figures.
+"""Time the scorecard and indicator pages on a large council, server-side, and print median figures.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/perfdash_bench .venv/bin/python bench/scorecard.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/perfdash_bench .venv/bin/python bench/scorecard.py [--scale 1 2]
 
-Creates (or reuses) the benchmark database, fills it with bench/large_council.py, then renders
-each scorecard through Django's test client and prints the median time, the query count and
-the floor: the same rows fetched with one raw SQL query.
+For each scale (1: 30 services, 1,000 actions, 1,000 indicators; 2: twice that, in a database of
+its own named with "_2x"), a child process creates (or reuses) the database, fills it with
+bench/large_council.py, freezes the start-up objects out of the garbage collector as gunicorn's
+hooks do, then renders each page through Django's test client and prints the median of
+`BENCH_RUNS` (default 15) runs with the load average beside it: cold (built afresh, as after any
+change), warm (from the cache), the floor (the same rows in one raw SQL query) and their ratio,
+"one plan changed" (one plan's action update saved, then the council page), and the indicator
+page. The last line sums the run up:
+`RESULT council_cold_ms=... council_2x_cold_ms=... floor_ms=... indicator_cold_ms=...`.
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,7 +46,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.large_council import generate  # noqa: E402
-from indicators.models import Committee, Indicator, Plan  # noqa: E402
+from indicators.models import ActionUpdate, Committee, Indicator, Plan  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 FLOOR_SQL = """
@@ -78,28 +88,38 @@ def median_ms(fn) -> float:
     return statistics.median(samples)
 
 
-def main() -> None:
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+def measure_scale(scale: int) -> dict[str, float]:
+    """Runs in the child for one scale: prints the table, returns the figures for the RESULT line."""
     ensure_database_exists()
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the cache when no REDIS_URL is set
     call_command("collectstatic", interactive=False, verbosity=0)  # production static files (manifest)
     if not Indicator.objects.filter(code__startswith="BENCH-").exists():
-        print("Generating the large council (30 services, 1,000 actions, 1,000 indicators, 20 quarters)...")
+        print(f"Generating the large council at {scale}x...")
         start = time.perf_counter()
-        generate()
+        generate(services=30 * scale, actions=1000 * scale, indicators=1000 * scale)
         print(f"  generated in {time.perf_counter() - start:.1f} s")
+    gc.collect()
+    gc.freeze()  # as deploy/gunicorn.conf.py does after start-up
     user, _ = get_user_model().objects.get_or_create(username="bench-member")
     client = Client()
     client.force_login(user)
 
     period = "2022/23-Q2"
+    council = reverse("reports:council_scorecard")
     pages = {
-        "council-wide scorecard (all rows)": reverse("reports:council_scorecard"),
+        "council-wide scorecard (all rows)": council,
         "committee scorecard (a third)": reverse("reports:committee_scorecard", args=["bench-committee-0"]),
         "plan scorecard (one service)": reverse("reports:plan_scorecard", args=[Plan.objects.get(code="BENCH-0").pk]),
-        "council-wide, only red and amber": reverse("reports:council_scorecard") + "?status=red&status=amber",
+        "council-wide, only red and amber": council + "?status=red&status=amber",
     }
-    print(f"database: {connection.vendor}; {RUNS} runs each; period Q2 2022/23")
+    print(f"== scale {scale}x; database: {connection.vendor}; {RUNS} runs each; period Q2 2022/23; {load()}")
     print(f"{'page':<36} {'rows':>6} {'cold ms':>9} {'warm ms':>9} {'queries':>8}")
+    figures: dict[str, float] = {}
     for name, url in pages.items():
         url = url + ("&" if "?" in url else "?") + f"period={period}"
         queries: list[str] = []
@@ -116,16 +136,78 @@ def main() -> None:
         # Cold: built and rendered afresh (as after any change to the data); warm: served from the cache.
         cold = median_ms(lambda url=url: (cache.clear(), client.get(url)))
         warm = median_ms(lambda url=url: client.get(url))
-        print(f"{name:<36} {rows:>6} {cold:>9.1f} {warm:>9.1f} {len(queries):>8}")
+        print(f"{name:<36} {rows:>6} {cold:>9.1f} {warm:>9.1f} {len(queries):>8}   {load()}")
+        figures.setdefault("council_cold_ms", cold)
+        figures.setdefault("council_warm_ms", warm)
 
     def floor():
         with connection.cursor() as cursor:
             cursor.execute(FLOOR_SQL, {"period": period})
             return cursor.fetchall()
 
-    print(f"{'floor: same rows, one raw SQL query':<36} {len(floor()):>6} {median_ms(floor):>9.1f} {'':>9} {1:>8}")
+    figures["floor_ms"] = median_ms(floor)
+    print(f"{'floor: same rows, one raw SQL query':<36} {len(floor()):>6} {figures['floor_ms']:>9.1f} {'':>9} {1:>8}")
+    print(f"council cold / floor: {figures['council_cold_ms'] / figures['floor_ms']:.1f}x")
+
+    # One plan changed: an officer's approved update in one plan is saved again (a new audit row,
+    # as any edit makes), then the council page is asked for.
+    update = ActionUpdate.objects.filter(action__plan__code="BENCH-1", period=period).first()
+    council_url = f"{council}?period={period}"
+
+    def change_one_plan() -> None:
+        update.save()
+        client.get(council_url)
+
+    client.get(council_url)
+    figures["one_plan_changed_ms"] = median_ms(change_one_plan)
+    print(f"{'council page after one plan changed':<36} {'':>6} {figures['one_plan_changed_ms']:>9.1f}   {load()}")
+
+    indicator = Indicator.objects.filter(code__startswith="BENCH-PI").order_by("id").first()
+    indicator_url = reverse("reports:indicator", args=[indicator.pk])
+    figures["indicator_cold_ms"] = median_ms(lambda: (cache.clear(), client.get(indicator_url)))
+    figures["indicator_warm_ms"] = median_ms(lambda: client.get(indicator_url))
+    print(
+        f"{'indicator page (cold, warm)':<36} {'':>6} {figures['indicator_cold_ms']:>9.1f} "
+        f"{figures['indicator_warm_ms']:>9.1f}   {load()}"
+    )
     assert Committee.objects.filter(slug="bench-committee-0").exists()
+    return figures
+
+
+def database_for(scale: int) -> str:
+    base = os.environ["DATABASE_URL"]
+    return base if scale == 1 else f"{base}_{scale}x"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 2], help="sizes of the council (default: 1 2)")
+    args = parser.parse_args()
+    results: dict[int, dict[str, float]] = {}
+    for scale in args.scale:
+        env = {**os.environ, "DATABASE_URL": database_for(scale)}
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(scale)], env=env, capture_output=True, text=True, check=False
+        )
+        print(child.stdout, end="")
+        if child.returncode:
+            print(child.stderr, file=sys.stderr)
+            sys.exit(child.returncode)
+        results[scale] = json.loads(child.stdout.strip().splitlines()[-1].removeprefix("FIGURES "))
+    first = results[min(results)]
+    line = [
+        f"council_cold_ms={first['council_cold_ms']:.0f}",
+        *(f"council_{s}x_cold_ms={r['council_cold_ms']:.0f}" for s, r in results.items() if s != min(results)),
+        f"council_warm_ms={first['council_warm_ms']:.0f}",
+        f"floor_ms={first['floor_ms']:.1f}",
+        f"one_plan_changed_ms={first['one_plan_changed_ms']:.0f}",
+        f"indicator_cold_ms={first['indicator_cold_ms']:.0f}",
+    ]
+    print("RESULT " + " ".join(line))
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        print("FIGURES " + json.dumps(measure_scale(int(sys.argv[2]))))
+    else:
+        main()

@@ -9,8 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import HistoryAdmin
 from .models import (
     Action,
     ActionUpdate,
@@ -76,7 +76,7 @@ class CorrectionFormSet(BaseInlineFormSet):
                 form.check_correction()
 
 
-class CorrectionAdmin(SimpleHistoryAdmin):
+class CorrectionAdmin(HistoryAdmin):
     """Admin for values, action updates and targets; whole-list deletion is off, and a row in a
     locked period is deleted only from its parent's page, with a reason."""
 
@@ -116,13 +116,13 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(Directorate)
-class DirectorateAdmin(SimpleHistoryAdmin):
+class DirectorateAdmin(HistoryAdmin):
     search_fields = ["name"]
     inlines = [ServiceInline]
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(HistoryAdmin):
     list_display = ["name", "directorate"]
     list_filter = ["directorate"]
     search_fields = ["name"]
@@ -130,7 +130,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(SimpleHistoryAdmin):
+class CommitteeAdmin(HistoryAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     filter_horizontal = ["services"]
@@ -138,7 +138,7 @@ class CommitteeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CorporatePriority)
-class CorporatePriorityAdmin(SimpleHistoryAdmin):
+class CorporatePriorityAdmin(HistoryAdmin):
     list_display = ["title", "framework", "abbreviation"]
     list_filter = ["framework"]
     search_fields = ["title"]
@@ -150,7 +150,7 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ["code", "title", "service", "years_label"]
     list_filter = ["service__directorate", "service"]
     search_fields = ["code", "title"]
@@ -159,7 +159,7 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
+class OutcomeAdmin(HistoryAdmin):
     list_display = ["title", "plan", "category", "order"]
     list_filter = ["plan"]
     search_fields = ["title"]
@@ -176,7 +176,7 @@ class ActionUpdateInline(CorrectionInline, admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(HistoryAdmin):
     list_display = ["code", "title", "plan", "parent", "priority", "due_date", "assigned_to"]
     list_filter = ["plan", "priority", "outcome"]
     search_fields = ["code", "title", "desired_outcome"]
@@ -210,7 +210,7 @@ class IndicatorValueInline(CorrectionInline, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ["code", "title", "service", "unit", "polarity", "frequency", "source", "active"]
     list_filter = ["service", "plan", "polarity", "frequency", "source", "active"]
     search_fields = ["code", "title", "definition"]
@@ -238,7 +238,7 @@ class IndicatorValueAdmin(CorrectionAdmin):
 
 
 @admin.register(ExceptionReport)
-class ExceptionReportAdmin(SimpleHistoryAdmin):
+class ExceptionReportAdmin(HistoryAdmin):
     list_display = ["indicator", "period", "timescale", "updated"]
     list_filter = ["indicator__service", "period"]
     search_fields = ["indicator__code", "performance", "improvement_actions"]
@@ -247,7 +247,7 @@ class ExceptionReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(HistoryAdmin):
     list_display = ["reference", "title", "service", "likelihood", "impact", "score", "target_score", "review_date"]
     list_filter = ["service", "category"]
     search_fields = ["reference", "title", "description"]
@@ -257,7 +257,7 @@ class RiskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin):
+class RoleAdmin(HistoryAdmin):
     list_display = ["user", "kind", "service"]
     list_filter = ["kind", "service"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -266,13 +266,13 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(SimpleHistoryAdmin):
+class ReportingRoundAdmin(HistoryAdmin):
     list_display = ["period", "deadline", "locked_at"]
     readonly_fields = ["opened_by", "opened_at", "locked_at", "locked_by"]
 
 
 @admin.register(RiskReview)
-class RiskReviewAdmin(SimpleHistoryAdmin):
+class RiskReviewAdmin(HistoryAdmin):
     list_display = ["risk", "period", "likelihood", "impact", "state"]
     list_filter = ["state", "period"]
     search_fields = ["risk__reference", "risk__title"]
@@ -281,19 +281,19 @@ class RiskReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ComparatorCouncil)
-class ComparatorCouncilAdmin(SimpleHistoryAdmin):
+class ComparatorCouncilAdmin(HistoryAdmin):
     list_display = ["name", "is_own", "is_national"]
     search_fields = ["name"]
 
 
 @admin.register(FamilyGroup)
-class FamilyGroupAdmin(SimpleHistoryAdmin):
+class FamilyGroupAdmin(HistoryAdmin):
     list_display = ["name"]
     filter_horizontal = ["members"]
 
 
 @admin.register(ComparatorValue)
-class ComparatorValueAdmin(SimpleHistoryAdmin):
+class ComparatorValueAdmin(HistoryAdmin):
     list_display = ["indicator", "council", "period", "value"]
     list_filter = ["period", "council"]
     search_fields = ["indicator__code", "indicator__benchmark_code", "council__name"]

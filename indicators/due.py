@@ -2,13 +2,16 @@
 and the warning before a round is locked all use.
 
 - An **action** is due from the person it is assigned to, or from its owner while nobody is
-  assigned, in each round whose quarter lies within its plan's years and not before the action
+  assigned, in each round whose year lies within its plan's years and not before the action
   starts, until it is finished: completed or cancelled in an approved update before the round
   (`progress.finished_action_ids`), after which it is never asked for, nor reminded about, again.
 - An **indicator** is due from its owner while it is active, in each round at whose end one of its
-  periods ends (a monthly measure's last month of the quarter, a half-yearly one at Q2 and Q4,
-  an annual one at Q4; see `Period.as_frequency`), and, if it belongs to a plan, while the round's
-  quarter lies within the plan's years.
+  periods ends, for that period (`workflow.period_in_round`): in quarterly rounds a monthly
+  measure's last month of the quarter, a half-yearly one at Q2 and Q4, an annual one at Q4; in a
+  half-year round a quarterly measure's quarter ending with the half (Q2 in H1), a half-yearly
+  one's half, an annual one only in H2; in an annual round every measure's period ending on
+  31 March; and, if it belongs to a plan, while the round's year lies within the plan's years.
+  Action updates are due for the round's own period (a quarter, half year or year).
 - A due item is **outstanding** until it is handed in: not started, a draft, or returned to the
   officer. Submitted and approved items are not outstanding.
 
@@ -35,6 +38,7 @@ from .models import (
 )
 from .periods import Frequency, Period
 from .progress import finished_action_ids
+from .workflow import period_in_round
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ReviewState.choices)}
@@ -90,7 +94,7 @@ def due_actions(period: Period, people: Collection[int] | None = None) -> QueryS
 
 def due_indicators(period: Period, people: Collection[int] | None = None) -> QuerySet[Indicator]:
     """The active indicators with a period ending at round `period`'s end, owned by someone in `people`."""
-    frequencies = [f.value for f in Frequency if period.as_frequency(f) is not None]
+    frequencies = [f.value for f in Frequency if period_in_round(period, f) is not None]
     indicators = Indicator.objects.filter(
         Q(plan__isnull=True) | Q(plan__first_year__lte=period.year, plan__last_year__gte=period.year),
         active=True,
@@ -122,7 +126,7 @@ def due_in_round(reporting_round: ReportingRound, people: Collection[int] | None
             "narrative", "narrative_source"
         )
     }
-    own = {indicator.id: period.as_frequency(indicator.frequency_enum) for indicator in indicators}
+    own = {indicator.id: period_in_round(period, indicator.frequency_enum) for indicator in indicators}
     values = {
         (value.indicator_id, value.period): value
         for value in IndicatorValue.objects.filter(
@@ -130,7 +134,8 @@ def due_in_round(reporting_round: ReportingRound, people: Collection[int] | None
         )
     }
     items = [
-        DueItem("action", action, period, responsible_person(action), updates.get(action.id)) for action in actions
+        DueItem("action", action, period_in_round(period), responsible_person(action), updates.get(action.id))
+        for action in actions
     ]
     for indicator in indicators:
         period_of_value = own[indicator.id]
@@ -152,11 +157,13 @@ def outstanding_by_person(reporting_round: ReportingRound) -> dict[int, list[Due
 
 
 def periods_in_round(period: Period) -> list[Period]:
-    """Every period whose entries are made in round `period` (see `workflow.round_period`):
-    the quarter, its months, and the half year or year ending with it."""
-    found = [period, *period.subperiods(Frequency.MONTHLY)]
-    found += [p for f in (Frequency.HALF_YEARLY, Frequency.ANNUAL) if (p := period.as_frequency(f)) is not None]
-    return found
+    """Every period whose entries are made in round `period` (see `workflow.entry_round_periods`):
+    the round's own, the shorter periods ending within it (months first), and the longer ones
+    ending with it. Q2: Q2, Jul-Sep, H1; H1: H1, Apr-Sep, Q1, Q2."""
+    shorter = [f for f in Frequency if f.months < period.frequency.months]
+    longer = [f for f in Frequency if f.months > period.frequency.months]
+    found = [period, *(p for f in shorter for p in period.subperiods(f))]
+    return found + [p for f in longer if (p := period.as_frequency(f)) is not None]
 
 
 @dataclass(frozen=True)

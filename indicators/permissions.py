@@ -15,6 +15,7 @@ ask the matching `can_...` function, so nobody is shown a link that would give t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Literal
@@ -242,3 +243,29 @@ def entry_for_recall(user, kind: EntryKind, pk: int) -> Reviewable:
     if not allowed:
         raise PermissionDenied("You cannot change this entry.")
     return entry
+
+
+def can_make_draft_pdf(user, service_ids: Iterable[int]) -> bool:
+    """Whether `user` may make draft PDFs of a report covering `service_ids`: the performance team,
+    and approvers for any of those services (drafts are for checking, not for members)."""
+    roles = user_roles(user)
+    return roles.performance or bool(roles.approver_for & set(service_ids))
+
+
+def can_revert_history(user, obj) -> bool:
+    """Whether the audit history's "revert" (saving a past version over the current one) is open
+    for `obj`. Only the performance team reverts anything; and never:
+
+    - a reviewable entry (action update, indicator value, risk review) or a reporting round: their
+      states change only through `workflow.py`, with who, why and the checks (a revert would reopen
+      a locked round or un-approve an entry without a reason);
+    - a public record (`obj.is_public_record`): an issued report, or the definition of one.
+
+    Every history admin asks here (`indicators.admin_history.HistoryAdmin`), for the button and
+    for the POST alike.
+    """
+    if not is_performance_team(user):
+        return False
+    if isinstance(obj, Reviewable | ReportingRound):
+        return False
+    return not getattr(obj, "is_public_record", False)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .models import Indicator, IndicatorValue, Target
 from .periods import Period, ReportingPeriods
-from .status import IndicatorStatus, Outlook, Trend, indicator_status, outlook, trend
+from .status import IndicatorStatus, Outlook, Trend, applicable_target, indicator_status, outlook, trend
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,12 @@ def preview(
     around = ReportingPeriods.at(period, period.frequency)
     target = targets.get(period)
     annual = targets.get(around.year)
+    rules = {p: t.as_rule() for p, t in targets.items()}
+    applied = applicable_target(period, rules.get, indicator.part_of_year)
     return Preview(
-        status=indicator_status(value, target.as_rule() if target else None, polarity),
+        status=indicator_status(
+            value, applied.rule if applied else None, polarity, published_nationally=indicator.published_nationally
+        ),
         short_trend=trend(value, at(around.previous), polarity),
         long_trend=trend(value, at(around.last_year), polarity),
         outlook=outlook(

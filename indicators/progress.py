@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -146,6 +147,28 @@ class PlanProgress:
         return [node for node in self.all_actions() if not node.is_group]
 
 
+class _UpdateLike(Protocol):
+    period: Period
+    progress: int | None
+    set_status: str
+
+
+def update_status(
+    action: Action, update: _UpdateLike | None, period: Period, plan_start: dt.date | None
+) -> ActionStatus:
+    """An action's status at the end of `period`, given its latest update by then (a `LatestUpdate`
+    or an `ActionUpdate`, e.g. one waiting for approval: the status it would have)."""
+    return action_status(
+        progress=update.progress if update else None,
+        as_of=period.end,
+        due_date=action.due_date,
+        start_date=action.start_date or plan_start,
+        cancelled=bool(update and update.set_status == ActionUpdate.SetStatus.CANCELLED),
+        assigned=action.assigned_to_id is not None,
+        updated_this_period=bool(update and update.period.end >= period.start),
+    )
+
+
 def plan_progress(
     plan: Plan,
     period: Period,
@@ -173,15 +196,7 @@ def plan_progress(
             progress = rollup_progress(Weighted(kid.progress, kid.action.weight, kid.cancelled) for kid in kids)
             status = rollup_status(kid.status for kid in kids if kid.status is not None)
             return ActionProgress(action, update, progress, status, kids)
-        status = action_status(
-            progress=update.progress if update else None,
-            as_of=period.end,
-            due_date=action.due_date,
-            start_date=action.start_date or plan_start,
-            cancelled=bool(update and update.set_status == ActionUpdate.SetStatus.CANCELLED),
-            assigned=action.assigned_to_id is not None,
-            updated_this_period=bool(update and update.period.end >= period.start),
-        )
+        status = update_status(action, update, period, plan_start)
         progress = Decimal(update.progress) if update and update.progress is not None else None
         return ActionProgress(action, update, progress, status)
 

@@ -6,23 +6,51 @@ out, no database. Numbers are `Decimal`, so a value exactly on a boundary is jud
 
 Indicator status for a period (`indicator_status`)
 --------------------------------------------------
-Checked in this order; the first rule that applies gives the status.
+Checked in this order; the first rule that applies gives the status (the category codes are in
+brackets; the council may word them its own way, see `StatusWording`).
 
-1. **Not measured this period** - the indicator's frequency has no period ending with the
-   reporting period (an annual measure at the half year).
-2. **Not yet available** - no value has been entered, or it is marked "not available" (for
-   example national benchmarking data published later in the year).
-3. **Data only** - the indicator is reported for information (polarity "data only"), or no
-   target is set for the period.
-4. **On target (green)** - the value meets or beats the target. For "higher is better", value
+1. **Not measured this period** (`not_measured`) - a local measure whose frequency has no period
+   ending with the reporting period (a local annual measure at the half year). A measure
+   published nationally is never "not measured": it always reports its latest due year (below).
+2. **Not yet available** (`not_available`) - a measure published nationally (its source says
+   so) whose due year's figure is not in yet; or any figure an officer marked "not available",
+   with the reason.
+3. **No figure** (`missing`) - a local measure due this period with no entry at all: a gap in
+   the returns, listed by code on the scorecard.
+4. **Data only** (`data_only`) - the indicator is reported for information (polarity "data
+   only"), or no target applies to the period (neither its own nor its year's, see below).
+5. **On target (green)** - the value meets or beats the target. For "higher is better", value
    >= target; for "lower is better", value <= target.
-5. **Within tolerance (amber)** - the target is missed by no more than the tolerance. The
+6. **Within tolerance (amber)** - the target is missed by no more than the tolerance. The
    tolerance belongs to the target (each indicator and period has its own) and is either an
    absolute amount in the indicator's unit, or a percentage of the target. A value exactly on
    the edge of the tolerance band (`Target.amber_edge`) is amber. With a target of zero a
    percentage tolerance is zero.
-6. **Outwith tolerance (red)** - the target is missed by more than the tolerance. Red measures
+7. **Outwith tolerance (red)** - the target is missed by more than the tolerance. Red measures
    need an exception report.
+
+Which target applies (`applicable_target`)
+------------------------------------------
+A target set for the period itself applies. Otherwise the target set for the financial year
+containing the period applies to it, and pages, exports and PDFs say "against the <year>
+target". How a part of the year is judged against the year's target is chosen per indicator
+(`PartOfYear`):
+
+- **as it is** (the default; rates, percentages, averages): the year's target unchanged;
+- **pro rata** (cumulative counts): the year's target times the share of the year the period
+  covers, by months (`pro_rata_share`): a half year is judged against half the year's target,
+  a quarter against a quarter, a month against a twelfth. An absolute tolerance is scaled the
+  same way; a percentage tolerance stays a percentage.
+
+Which period a measure reports (`reported_period`)
+--------------------------------------------------
+A local measure reports its own period ending with the reporting period, if there is one (at
+Q2 a half-yearly measure reports H1; an annual one nothing). A measure published nationally
+reports, at any period, the latest of its own periods whose figure should be in by then: the
+periods that ended at least its source's publication delay before the end of the reporting
+period (`Indicator.Source` holds each source's delay as data). With a delay of six months, at
+H1 2022/23 (to 30 September 2022) an annual national measure reports 2021/22, and so it does at
+the year end; from H1 2023/24 it reports 2022/23.
 
 Trends (`trend`)
 ----------------
@@ -65,6 +93,9 @@ this order, the first that applies wins:
 8. **Not started** - progress is 0%.
 9. **In progress** - otherwise.
 
+A **fall in progress** of 20 points or more since the previous approved update (83% -> 30%) is
+flagged to the officer before submitting and to the approver (`progress_fall`).
+
 Roll-up (`rollup_progress`, `rollup_status`)
 --------------------------------------------
 A group's (and a plan's) progress is the weighted mean of its children's progress. Children
@@ -79,10 +110,13 @@ all not started -> not started, all cancelled -> cancelled.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
+from fractions import Fraction
+
+from .periods import Frequency, Period
 
 
 class Polarity(StrEnum):
@@ -111,6 +145,7 @@ class Rag(StrEnum):
     DATA_ONLY = "data_only"
     NOT_MEASURED = "not_measured"
     NOT_AVAILABLE = "not_available"
+    MISSING = "missing"
 
     @property
     def label(self) -> str:
@@ -124,7 +159,15 @@ RAG_LABELS = {
     Rag.DATA_ONLY: "Data only",
     Rag.NOT_MEASURED: "Not measured this period",
     Rag.NOT_AVAILABLE: "Not yet available",
+    Rag.MISSING: "No figure",
 }
+
+
+class PartOfYear(StrEnum):
+    """How a part of the year is judged against the year's target (see `applicable_target`)."""
+
+    AS_IT_IS = "as_it_is"
+    PRO_RATA = "pro_rata"
 
 
 class Trend(StrEnum):
@@ -190,6 +233,8 @@ class ActionStatus(StrEnum):
 TREND_SIGNIFICANCE = Decimal("0.05")
 CHECK_PROGRESS_RATIO = Decimal("0.70")
 CHECK_PROGRESS_MIN_ELAPSED = Decimal("0.10")
+# A fall in an action's progress of this many percentage points or more is flagged (`progress_fall`).
+PROGRESS_FALL_FLAG = 20
 
 
 @dataclass(frozen=True)
@@ -238,13 +283,20 @@ def indicator_status(
     target: Target | None,
     polarity: Polarity,
     measured_this_period: bool = True,
+    published_nationally: bool = False,
 ) -> IndicatorStatus:
-    """The RAG status of one value against its target. See the module docstring for the rules."""
+    """The RAG status of one value against its target. See the module docstring for the rules.
+
+    `value` None means no figure at all (a figure marked "not available" is the caller's to
+    report, with its reason: `reports/scorecards/rows.value_status`).
+    """
     if not measured_this_period:
         return IndicatorStatus(Rag.NOT_MEASURED, "The indicator is not reported for this period.")
     value = _d(value)
     if value is None:
-        return IndicatorStatus(Rag.NOT_AVAILABLE, "No value is available for this period yet.")
+        if published_nationally:
+            return IndicatorStatus(Rag.NOT_AVAILABLE, "The published figure is not in yet.")
+        return IndicatorStatus(Rag.MISSING, "No figure has been entered for this period.")
     if polarity == Polarity.DATA_ONLY:
         return IndicatorStatus(Rag.DATA_ONLY, "Reported for information; there is no target.")
     if target is None or target.value is None:
@@ -256,6 +308,87 @@ def indicator_status(
     if shortfall <= target.band():
         return IndicatorStatus(Rag.AMBER, "The target is missed, within the tolerance.")
     return IndicatorStatus(Rag.RED, "The target is missed by more than the tolerance.")
+
+
+@dataclass(frozen=True)
+class AppliedTarget:
+    """The target a period is judged against, and where it came from."""
+
+    rule: Target  # as applied: scaled when a year's target is applied pro rata
+    period: Period  # the period the target was set for
+    share: Decimal = Decimal(1)  # the share of the set target applied (pro rata), else 1
+
+    def from_year(self, judged: Period) -> bool:
+        """Whether the year's target was applied to `judged`, a part of that year."""
+        return self.period != judged
+
+    @property
+    def value(self) -> Decimal:
+        return self.rule.value
+
+    def note(self, judged: Period) -> str:
+        """ "against the 2022/23 target", or pro rata "1/2 of the 2022/23 target", when the year's
+        target was applied to `judged`; "" for the period's own target."""
+        return target_note(self.period if self.from_year(judged) else None, self.share)
+
+
+def target_note(year: Period | None, share: Decimal = Decimal(1)) -> str:
+    """ "against the 2022/23 target", or pro rata "1/2 of the 2022/23 target"; "" for the period's own."""
+    if year is None:
+        return ""
+    if share == 1:
+        return f"against the {year.label} target"
+    part = Fraction(share).limit_denominator(12)
+    return f"pro rata: {part.numerator}/{part.denominator} of the {year.label} target"
+
+
+def pro_rata_share(period: Period) -> Decimal:
+    """The share of its financial year that `period` covers, by months (H1 -> 1/2, Q2 -> 1/4)."""
+    return Decimal(period.frequency.months) / Decimal(Frequency.ANNUAL.months)
+
+
+def applicable_target(
+    period: Period,
+    find: Callable[[Period], Target | None],
+    part_of_year: PartOfYear | str = PartOfYear.AS_IT_IS,
+) -> AppliedTarget | None:
+    """The target `period` is judged against: its own, else its financial year's. See the module docstring.
+
+    `find` returns the target set for a period, or None (a dictionary's `get`, for example).
+    """
+    own = find(period)
+    if own is not None:
+        return AppliedTarget(own, period)
+    year = period.financial_year_period()
+    if year == period:
+        return None
+    annual = find(year)
+    if annual is None:
+        return None
+    if PartOfYear(part_of_year) == PartOfYear.AS_IT_IS:
+        return AppliedTarget(annual, year)
+    share = pro_rata_share(period)
+    tolerance = annual.tolerance if annual.tolerance_type == ToleranceType.PERCENT else _d(annual.tolerance) * share
+    return AppliedTarget(Target(_d(annual.value) * share, tolerance, annual.tolerance_type), year, share)
+
+
+def reported_period(period: Period, frequency: Frequency, publication_delay_months: int | None) -> Period | None:
+    """The measure's own period reported at `period` (None: not measured). See the module docstring.
+
+    `publication_delay_months` is None for a local measure, else how long after a period ends its
+    nationally published figure should be in.
+    """
+    if publication_delay_months is None:
+        return period.as_frequency(frequency)
+    due_by = _month_number(period.end) - publication_delay_months
+    candidate = Period.containing(period.end, frequency)
+    while _month_number(candidate.end) > due_by:
+        candidate = candidate.previous()
+    return candidate
+
+
+def _month_number(day: dt.date) -> int:
+    return day.year * 12 + day.month
 
 
 def trend(
@@ -320,6 +453,17 @@ def expected_progress(start: dt.date, due: dt.date, as_of: dt.date) -> Decimal:
 def is_finished(progress: int | None, cancelled: bool) -> bool:
     """An action is finished once it is completed (100%) or cancelled: no more updates are due."""
     return cancelled or (progress or 0) >= 100
+
+
+def progress_fall(previous: int | None, new: int | None) -> int | None:
+    """How many points progress fell from the previous approved update to `new`, when it fell by
+    `PROGRESS_FALL_FLAG` points or more (83% -> 30%: 53); None otherwise. A fall that large is
+    usually a typing slip or a real setback: the officer confirms it before submitting, and the
+    approver sees it flagged."""
+    if previous is None or new is None:
+        return None
+    fall = previous - new
+    return fall if fall >= PROGRESS_FALL_FLAG else None
 
 
 def action_status(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import benchmarking, imports, review, risks, rounds, updates
+from .views import benchmarking, imports, review, risks, rounds, updates, wording
 
 urlpatterns = [
     path("updates/", updates.my_updates, name="my_updates"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("updates/<str:period>/indicators/", updates.bulk_values, name="bulk_values"),
     path("updates/recall/<str:kind>/<int:pk>/", updates.recall, name="recall_entry"),
     path("review/", review.review_queue, name="review_queue"),
+    path("review/approve/", review.approve_selected, name="approve_selected"),
     path("review/updates/<int:pk>/", review.review_update, name="review_update"),
     path("review/values/<int:pk>/", review.review_value, name="review_value"),
     path("review/risks/<int:pk>/", review.decide_risk_review, name="decide_risk_review"),
@@ -27,9 +28,12 @@ urlpatterns = [
     path("benchmarking/settings/", benchmarking.benchmark_settings, name="benchmark_settings"),
     path("benchmarking/settings/groups/new/", benchmarking.family_group, name="new_family_group"),
     path("benchmarking/settings/groups/<int:pk>/", benchmarking.family_group, name="family_group"),
+    path("status-words/", wording.status_wording, name="status_wording"),
     path("risks/service/<slug:slug>/", risks.service_register, name="service_risks"),
     path("risks/committee/<slug:slug>/", risks.committee_register, name="committee_risks"),
     path("risks/<int:pk>/review/", risks.review_risk, name="review_risk"),
     path("rounds/<int:pk>/lock/", rounds.lock, name="lock_round"),
     path("rounds/<int:pk>/reopen/", rounds.reopen, name="reopen_round"),
+    path("rounds/<int:pk>/progress/", rounds.progress, name="round_progress"),
+    path("rounds/<int:pk>/chase/", rounds.chase, name="round_chase"),
 ]

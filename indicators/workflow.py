@@ -6,8 +6,21 @@ round is open. Every save checks the version the user started from, so two peopl
 same entry never silently overwrite each other; every transition is saved with a reason, which
 the audit history keeps with who and when.
 
-Which round an entry belongs to: the quarter its period ends in (`round_period`). Which round
-officers are working on now: the open round due soonest (`current_round`).
+Rounds follow the council's cycle: quarterly, half-yearly or annual (`ROUND_FREQUENCIES`; a
+round's frequency is its period's). Two rules, used by the forms, My updates and reminders
+(`due.py`), review, lock and imports:
+
+- which period an item reports in a round (`period_in_round`): the item's own period that ends
+  when the round ends. In a half-year round a quarterly measure reports the quarter ending with
+  the half (Q2 in H1, Q4 in H2), a monthly one the half's last month, a half-yearly one the half;
+  an annual measure reports nothing at H1 (not measured) and the year in H2's or the year's
+  round. Action updates and risk reviews are made for the round's own period (H1 2022/23).
+- which rounds an entry for a period belongs to (`entry_round_periods`): in each cycle, the round
+  whose period contains the entry's period's end (an August value in Q2's or H1's round, a
+  half-yearly H1 value in Q2's or H1's). The entry can be saved while such a round exists and
+  none of them is locked: once any round it belongs to is locked, the figure went to committee.
+
+Which round officers are working on now: the open round due soonest (`current_round`).
 
 Once a round is locked (its report has gone to committee), its figures are a public record: a
 value, action update or target for it can only be corrected by the performance team, with a
@@ -42,7 +55,6 @@ from .models import (
     Reviewable,
     ReviewState,
     RiskReview,
-    Target,
     WorkflowSettings,
 )
 from .periods import Frequency, Period
@@ -82,14 +94,43 @@ def history_reason(text: str) -> str:
 # Rounds ---------------------------------------------------------------------------------------
 
 
-def round_period(period: Period) -> Period:
-    """The period of the reporting round in which an entry for `period` is made.
+# The frequencies a reporting round can have: a council reports each quarter, each half year, or
+# once a year (or mixes them, e.g. a half-year assessment beside quarterly rounds).
+ROUND_FREQUENCIES = (Frequency.QUARTERLY, Frequency.HALF_YEARLY, Frequency.ANNUAL)
 
-    Rounds are quarterly. Action updates and risk reviews are made for the round's quarter
-    itself; an indicator value is entered in the round of the quarter its period ends in (a
-    monthly value for August in Q2's round, an annual one in Q4's).
+
+def is_round_period(period: Period) -> bool:
+    """Whether a reporting round can be opened for `period` (a quarter, half year or year)."""
+    return period.frequency in ROUND_FREQUENCIES
+
+
+def period_in_round(round_of: Period, frequency: Frequency | None = None) -> Period | None:
+    """The period an item reports in the round for period `round_of`, or None if it reports nothing then.
+
+    `frequency` is an indicator's; None for action updates and risk reviews, which are made for
+    the round's own period. An indicator reports its own period that ends when the round ends:
+    in H1's round a quarterly measure reports Q2 and a monthly one September; in Q2's round a
+    half-yearly measure reports H1; an annual measure reports only in a round ending on 31 March.
     """
-    return Period.containing(period.end, Frequency.QUARTERLY)
+    if frequency is None:
+        return round_of
+    return round_of.as_frequency(frequency)
+
+
+def entry_round_periods(period: Period) -> tuple[Period, ...]:
+    """The periods of the rounds an entry for `period` belongs to, one per cycle, shortest first:
+    the quarter, half year and year containing the period's end (H1 2022/23: Q2, H1, 2022/23).
+
+    The entry can be made in any of these rounds that is open; a council running one cycle opens
+    only one of them.
+    """
+    return tuple(Period.containing(period.end, frequency) for frequency in ROUND_FREQUENCIES)
+
+
+def _named_round(period: Period) -> Period:
+    """The round to name when no round for `period` is open: its own if it could be a round's
+    period (H1 for a half-yearly value), else the quarter its period ends in."""
+    return period if is_round_period(period) else entry_round_periods(period)[0]
 
 
 def current_round() -> ReportingRound:
@@ -150,6 +191,36 @@ def _round_if_open(period: Period) -> tuple[ReportingRound | None, str]:
     return found, closed_reason_for(found, period, issued)
 
 
+def _entry_rounds(period: Period) -> list[ReportingRound]:
+    """The rounds (opened, open or locked) that an entry for `period` belongs to (one query)."""
+    return list(ReportingRound.objects.filter(period__in=[p.key for p in entry_round_periods(period)]))
+
+
+def entry_closed_reason_among(period: Period, rounds: Mapping[Period, ReportingRound], issued: bool = False) -> str:
+    """Why an entry for `period` cannot be saved or decided on, given every round by its period
+    (`rounds` may hold more): "" while a round it belongs to is open and none is locked. No
+    queries, unless `issued` asks for the report issued from a locked round to be named."""
+    own = [rounds[p] for p in entry_round_periods(period) if p in rounds]
+    locked = next((r for r in own if r.is_locked), None)
+    if locked is not None:
+        return closed_reason_for(locked, locked.period, _issued_report(locked.period) if issued else None)
+    if not own:
+        return closed_reason_for(None, _named_round(period))
+    return ""
+
+
+def entry_closed_reason(period: Period) -> str:
+    """Why an entry for `period` cannot be saved or decided on now, or "" while a round it belongs
+    to is open and none is locked (see `entry_round_periods`)."""
+    return entry_closed_reason_among(period, {r.period: r for r in _entry_rounds(period)}, issued=True)
+
+
+def require_entry_open(period: Period) -> None:
+    """Refuse saving or deciding on an entry for `period` unless its round is open (`entry_closed_reason`)."""
+    if reason := entry_closed_reason(period):
+        raise WorkflowError(reason)
+
+
 def round_closed_reason(period: Period) -> str:
     """Why entries of round `period` (a round's own period) cannot change now, or "" while it is open."""
     return _round_if_open(period)[1]
@@ -164,12 +235,13 @@ def require_open_round(period: Period) -> ReportingRound:
 
 
 def locked_round(period: Period) -> ReportingRound | None:
-    """The locked round that an entry or target for `period` belongs to (`round_period`), or None.
+    """A locked round that an entry or target for `period` belongs to (`entry_round_periods`), or None.
 
     A period is locked once the performance team locks its round after the report is issued; a
     period with no round at all (e.g. figures from before the system) is not locked.
     """
-    return ReportingRound.objects.filter(period=round_period(period), locked_at__isnull=False).first()
+    keys = [p.key for p in entry_round_periods(period)]
+    return ReportingRound.objects.filter(period__in=keys, locked_at__isnull=False).first()
 
 
 def require_correction_allowed(period: Period, user, reason: str) -> None:
@@ -199,12 +271,12 @@ def correction_reason(reason: str) -> str:
 def locked_periods(periods: Iterable[Period]) -> set[Period]:
     """Those of `periods` whose round is locked (one query), e.g. to offer corrections on a page."""
     periods = list(periods)
-    locked = set(
+    locked = frozenset(
         ReportingRound.objects.locked()
-        .filter(period__in={round_period(p).key for p in periods})
+        .filter(period__in={r.key for p in periods for r in entry_round_periods(p)})
         .values_list("period", flat=True)
     )
-    return {p for p in periods if round_period(p) in locked}
+    return {p for p in periods if is_locked(p, locked)}
 
 
 def correcting(period: Period, user) -> bool:
@@ -214,7 +286,9 @@ def correcting(period: Period, user) -> bool:
 
 
 def open_round(period: Period, deadline: dt.date, user) -> ReportingRound:
-    """Open `period` for officers' updates until `deadline`."""
+    """Open `period` (a quarter, half year or year: `is_round_period`) for officers' updates until `deadline`."""
+    if not is_round_period(period):
+        raise WorkflowError(f"Rounds are opened for a quarter, a half year or a year, not {period.label}.")
     new = ReportingRound(period=period, deadline=deadline, opened_by=user)
     new._change_reason = "Opened"
     new.save()
@@ -266,7 +340,7 @@ def locked_round_periods() -> frozenset[Period]:
 
 def is_locked(period: Period, locked_rounds: frozenset[Period]) -> bool:
     """Whether entries for `period` are made in one of `locked_rounds` (see `locked_round_periods`)."""
-    return round_period(period) in locked_rounds
+    return any(r in locked_rounds for r in entry_round_periods(period))
 
 
 # Officers' entries ------------------------------------------------------------------------------
@@ -280,10 +354,8 @@ def _no_longer_editable(entry: Reviewable) -> str:
 
 def editable(period: Period, entry: Reviewable | None) -> tuple[bool, str]:
     """Whether an officer can change the entry for `period` now, and if not, why not."""
-    try:
-        require_open_round(round_period(period))
-    except WorkflowError as error:
-        return False, str(error)
+    if reason := entry_closed_reason(period):
+        return False, reason
     if entry is not None and not entry.is_editable:
         return False, _no_longer_editable(entry)
     return True, ""
@@ -293,10 +365,10 @@ def _round_open_or_correction(period: Period, user, reason: str) -> bool:
     """Whether saving an entry for `period` is a correction to a locked round (True) or an
     ordinary save in an open round (False); refused when there is no round, or the round is
     locked and the correction not allowed (`require_correction_allowed`)."""
-    found = ReportingRound.objects.filter(period=round_period(period)).first()
-    if found is None:
-        raise WorkflowError(f"{round_period(period).label} is not open for updates.")
-    if not found.is_locked:
+    rounds = _entry_rounds(period)
+    if not rounds:
+        raise WorkflowError(closed_reason_for(None, _named_round(period)))
+    if not any(r.is_locked for r in rounds):
         return False
     require_correction_allowed(period, user, reason)
     return True
@@ -305,7 +377,7 @@ def _round_open_or_correction(period: Period, user, reason: str) -> bool:
 def recallable(period: Period, entry: Reviewable | None) -> bool:
     """Whether `entry` (for `period`) is a submission still waiting for a decision in an open
     round, which its officer may take back to change (`recall_entry`)."""
-    return entry is not None and entry.state == ReviewState.SUBMITTED and not round_closed_reason(round_period(period))
+    return entry is not None and entry.state == ReviewState.SUBMITTED and not entry_closed_reason(period)
 
 
 def _name(user, otherwise: str) -> str:
@@ -414,9 +486,10 @@ def missing_exception_report(status: IndicatorStatus | None, report: Mapping[str
 
 
 def value_status(indicator: Indicator, period: Period, value: Decimal | None) -> IndicatorStatus:
-    """The status `value` would have against the indicator's target for `period`."""
-    target = Target.objects.filter(indicator=indicator, period=period).first()
-    return indicator_status(value, target.as_rule() if target else None, indicator.polarity_enum)
+    """The status `value` would have against the target `period` is judged by (its own, else its
+    year's: `Indicator.target_for`)."""
+    applied = indicator.target_for(period)
+    return indicator_status(value, applied.rule if applied else None, indicator.polarity_enum)
 
 
 @transaction.atomic
@@ -477,7 +550,7 @@ def review_entry(entry: Reviewable, version: int, user, approve: bool, comment: 
     assessment in the same transaction.
     """
     current = type(entry).objects.select_for_update().get(pk=entry.pk)
-    require_open_round(round_period(current.period))
+    require_entry_open(current.period)
     if current.version != version:
         raise Conflict(current)
     if current.state != ReviewState.SUBMITTED:
@@ -508,7 +581,7 @@ def recall_entry(entry: Reviewable, version: int, user) -> Reviewable:
     every save. Who may recall it is asked of `permissions.entry_for_recall`.
     """
     current = type(entry).objects.select_for_update().get(pk=entry.pk)
-    require_open_round(round_period(current.period))
+    require_entry_open(current.period)
     if current.version != version:
         raise Conflict(current)
     if current.state != ReviewState.SUBMITTED:

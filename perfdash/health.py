@@ -76,7 +76,7 @@ def check_worker(now: dt.datetime | None = None) -> Check:
     oldest = check["oldest_ready_seconds"]
     check["ok"] = oldest is None or oldest <= settings.WORKER_STALE_AFTER
     if not check["ok"]:
-        check["error"] = f"a task has waited {oldest} s: is `manage.py db_worker` running?"
+        check["error"] = f"a task has waited {oldest} s: is `manage.py run_worker` running?"
     return check
 
 

@@ -51,7 +51,7 @@ def test_download_template_fill_three_rows_upload_preview_confirm_see_scorecard(
         page.get_by_role(
             "link", name="Children and Families & Criminal Justice Social Work Service Plan 2020-23"
         ).click()
-        page.get_by_label("Period", exact=True).select_option(label="Q3 2022/23")
+        page.get_by_label("Period", exact=True).select_option(label="Q3 2022/23 (open for updates)")
         page.get_by_role("button", name="Show").click()
         row = page.locator("table.indicators tbody tr", has_text="Children in kinship placements")
         assert "40" in row.inner_text()

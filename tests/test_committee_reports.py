@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -64,6 +65,18 @@ def make_report(**extra) -> CommitteeReport:
         period=Q2,
         **extra,
     )
+
+
+def confirmation_token(client, report: CommitteeReport) -> str:
+    """The confirmation id of a freshly shown readiness page (one per page shown)."""
+    page = client.get(reverse("reports:readiness", args=[report.pk])).content.decode()
+    return re.search(r'name="confirmation" value="([0-9a-f-]{36})"', page).group(1)
+
+
+def confirm_issue(client, report: CommitteeReport, token: str | None = None):
+    """Issue `report` as the performance team does: the readiness page, then its confirmation."""
+    token = token or confirmation_token(client, report)
+    return client.post(reverse("reports:readiness", args=[report.pk]), {"confirmation": token, "confirm": "on"})
 
 
 def pdf_catalog(pdf: bytes) -> dict:
@@ -129,7 +142,7 @@ def test_issue_freezes_the_pdf_while_drafts_follow_the_data(client, demo_pdf):
     admin = make_performance_user("perf")
     client.force_login(admin)
     report = make_report()
-    client.post(reverse("reports:make_pdf", args=[report.pk]), {"issue": "1"})
+    confirm_issue(client, report)
     issued = IssuedReport.objects.get(report=report)
     first = client.get(reverse("reports:issued_pdf", args=[issued.pk]))
     assert first["ETag"] == f'"{issued.sha256}"'
@@ -195,7 +208,7 @@ def test_report_data_uses_a_fixed_number_of_queries(demo_db):
         make_value(indicator, "Q2 2022/23", 5)  # red
     with CaptureQueriesContext(connection) as after:
         data = build_report_data(report)
-    assert len(data.scorecard.indicator_summary) and data.scorecard.indicator_total == 23  # 13 in the demo plan + 10
+    assert len(data.scorecard.indicator_summary) and data.scorecard.indicator_total == 24  # 14 in the demo plan + 10
     assert len(before) == len(after)
     # The exception reports appendix: every red indicator, gathered with the data.
     assert {f"NEWPI{i}" for i in range(10)} <= {row.code for row in data.red_indicators}

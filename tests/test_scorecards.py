@@ -43,14 +43,17 @@ DEMO_Q2_INDICATORS = {
     "green": ["CFSW-JUS01"],  # 9.9 against 10, lower is better
     "amber": ["CFSW-CP02", "CFSW-LAC04"],  # 41.8 against 40 (±5, lower); 66.7 against 75 (±10, higher)
     "red": ["CFSW-LAC01", "CFSW-LAC03"],  # 26.0 against 30 (±2); 0 against 2 (±0)
-    "data_only": ["CFSW-CP01", "CFSW-CP03", "CFSW-CP04", "CFSW-CP05", "CFSW-LAC02", "CFSW-LAC05"],
-    "not_measured": ["CHN22", "CHN9"],  # annual LGBF measures
+    "data_only": ["CFSW-CP01", "CFSW-CP03", "CFSW-CP04", "CFSW-CP05", "CFSW-LAC02", "CFSW-LAC05"]
+    # Annual LGBF measures report their latest published year, 2021/22, which has no target.
+    + ["CHN22", "CHN9"],
+    "not_measured": ["CFSW-LAC06"],  # a local annual measure at a quarter
 }
-# Q2 2021/22: no targets were set yet, four figures were not available.
+# Q2 2021/22: no targets were set yet, four local measures had no figure at all.
 DEMO_Q2_LAST_YEAR_INDICATORS = {
-    "data_only": ["CFSW-CP01", "CFSW-CP02", "CFSW-CP03", "CFSW-CP04", "CFSW-CP05", "CFSW-LAC01", "CFSW-LAC02"],
-    "not_available": ["CFSW-JUS01", "CFSW-LAC03", "CFSW-LAC04", "CFSW-LAC05"],
-    "not_measured": ["CHN22", "CHN9"],
+    "data_only": ["CFSW-CP01", "CFSW-CP02", "CFSW-CP03", "CFSW-CP04", "CFSW-CP05", "CFSW-LAC01", "CFSW-LAC02"]
+    + ["CHN22", "CHN9"],  # their 2020/21 figures
+    "missing": ["CFSW-JUS01", "CFSW-LAC03", "CFSW-LAC04", "CFSW-LAC05"],
+    "not_measured": ["CFSW-LAC06"],
 }
 # What the seed report says of its actions at Q2 2022/23.
 DEMO_Q2_ACTIONS = {
@@ -102,7 +105,8 @@ def test_period_selector_lists_every_period_with_data(demo):
     labels = [p.label for p in card.periods]
     for label in ["Q2 2022/23", "Q1 2022/23", "Q4 2021/22", "Q1 2021/22", "2021/22", "Q4 2020/21"]:
         assert label in labels
-    assert "2022/23" not in labels  # the LGBF figure is not available yet
+    assert "2022/23" in labels  # the LGBF figure is "not available" yet: still an entry for the year
+    assert "Q3 2022/23" in labels and card.open_periods == {Period.parse("Q3 2022/23")}  # the open round
 
 
 def test_plan_rows_follow_the_seed_report(demo):
@@ -122,7 +126,8 @@ def test_plan_rows_follow_the_seed_report(demo):
     indicators = {row.code: row for section in block.sections for row in section.indicators}
     assert indicators["CFSW-LAC01"].rag.value == "red"
     assert indicators["CFSW-CP02"].short_trend.value == "sustained"  # 43% -> 41.8%
-    assert indicators["CHN9"].rag.value == "not_measured"  # annual measure at a quarter
+    # An annual LGBF measure is never "not measured": it reports its latest due year (2021/22).
+    assert indicators["CHN9"].rag.value == "data_only" and indicators["CHN9"].reported_period == Period.parse("2021/22")
 
 
 def test_half_yearly_indicator_reports_at_the_quarter_that_ends_its_half(demo):
@@ -261,7 +266,7 @@ def test_indicator_page_has_chart_table_targets_and_exception_report(client, mem
     indicator = Indicator.objects.get(code="CFSW-LAC01")
     body = client.get(reverse("reports:indicator", args=[indicator.pk])).content.decode()
     assert 'data-chart="chart-data"' in body
-    assert "/static/vendor/plotly-4.1.1.min.js" in body
+    assert "/static/vendor/plotly-basic-4.1.1.min.js" in body
     assert "cdn" not in body.lower()
     assert "Values, targets and commentary" in body
     assert "Q1 2021/22" in body and "31.0%" in body

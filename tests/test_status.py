@@ -5,10 +5,13 @@ from decimal import Decimal as D
 
 import pytest
 
+from indicators.periods import Frequency, Period
 from indicators.status import (
     ActionStatus,
     Aggregation,
+    AppliedTarget,
     Outlook,
+    PartOfYear,
     Polarity,
     Rag,
     Target,
@@ -16,11 +19,14 @@ from indicators.status import (
     Trend,
     Weighted,
     action_status,
+    applicable_target,
     expected_progress,
     indicator_status,
     is_finished,
     outlook,
+    pro_rata_share,
     projected_year_end,
+    reported_period,
     rollup_progress,
     rollup_status,
     trend,
@@ -41,8 +47,8 @@ def target(value, tolerance="0", kind=ABS):
         # frequency: not measured this period wins over everything
         ("50", target("40"), HIGHER, False, Rag.NOT_MEASURED),
         # missing value
-        (None, target("40"), HIGHER, True, Rag.NOT_AVAILABLE),
-        (None, None, DATA, True, Rag.NOT_AVAILABLE),
+        (None, target("40"), HIGHER, True, Rag.MISSING),  # a local figure simply missing
+        (None, None, DATA, True, Rag.MISSING),
         # data only, and no target
         ("50", target("40"), DATA, True, Rag.DATA_ONLY),
         ("50", None, HIGHER, True, Rag.DATA_ONLY),
@@ -299,3 +305,138 @@ S = ActionStatus
 )
 def test_rollup_status(statuses, expected):
     assert rollup_status(statuses) == expected
+
+
+# Precedence: not measured, then not yet available (national), then no figure, then data only.
+@pytest.mark.parametrize(
+    ("value", "tgt", "polarity", "measured", "national", "expected"),
+    [
+        (None, target("40"), HIGHER, False, False, Rag.NOT_MEASURED),  # local annual at a half year
+        ("50", target("40"), HIGHER, False, False, Rag.NOT_MEASURED),
+        (None, target("40"), HIGHER, True, True, Rag.NOT_AVAILABLE),  # national, not published yet
+        (None, None, DATA, True, True, Rag.NOT_AVAILABLE),
+        (None, target("40"), HIGHER, True, False, Rag.MISSING),  # local, simply missing
+        (None, None, DATA, True, False, Rag.MISSING),
+        ("50", None, HIGHER, True, True, Rag.DATA_ONLY),  # national figure in, no target
+        ("50", target("40"), DATA, True, False, Rag.DATA_ONLY),
+        ("50", target("40"), HIGHER, True, True, Rag.GREEN),
+    ],
+)
+def test_status_precedence(value, tgt, polarity, measured, national, expected):
+    result = indicator_status(value, tgt, polarity, measured, published_nationally=national)
+    assert result.rag == expected
+
+
+def P(text: str) -> Period:  # noqa: N802
+    return Period.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("period", "share"),
+    [("H1 2022/23", D("0.5")), ("H2 2022/23", D("0.5")), ("Q2 2022/23", D("0.25")), ("Sep 2022", D(1) / 12)],
+)
+def test_pro_rata_share_is_the_months_a_period_covers(period, share):
+    assert pro_rata_share(P(period)) == share
+
+
+ANNUAL = Target(D("100"), D("10"), ToleranceType.ABSOLUTE)
+ANNUAL_PCT = Target(D("100"), D("10"), ToleranceType.PERCENT)
+OWN = Target(D("45"), D("1"))
+
+
+@pytest.mark.parametrize(
+    ("period", "targets", "part", "expected"),
+    [
+        # The period's own target always wins.
+        (
+            "H1 2022/23",
+            {"H1 2022/23": OWN, "2022/23": ANNUAL},
+            PartOfYear.PRO_RATA,
+            AppliedTarget(OWN, P("H1 2022/23")),
+        ),
+        # Else the year's, as it is ...
+        ("H1 2022/23", {"2022/23": ANNUAL}, PartOfYear.AS_IT_IS, AppliedTarget(ANNUAL, P("2022/23"))),
+        ("Q3 2022/23", {"2022/23": ANNUAL}, "as_it_is", AppliedTarget(ANNUAL, P("2022/23"))),
+        # ... or pro rata: half at six months, a quarter a quarter; absolute tolerance scaled too.
+        (
+            "H1 2022/23",
+            {"2022/23": ANNUAL},
+            PartOfYear.PRO_RATA,
+            AppliedTarget(Target(D("50"), D("5")), P("2022/23"), D("0.5")),
+        ),
+        (
+            "Q2 2022/23",
+            {"2022/23": ANNUAL_PCT},
+            PartOfYear.PRO_RATA,
+            AppliedTarget(Target(D("25"), D("10"), ToleranceType.PERCENT), P("2022/23"), D("0.25")),
+        ),
+        # The year itself, another year's target, or none: nothing applies.
+        ("2022/23", {"2021/22": ANNUAL}, PartOfYear.AS_IT_IS, None),
+        ("H1 2022/23", {"2021/22": ANNUAL}, PartOfYear.AS_IT_IS, None),
+        ("H1 2022/23", {}, PartOfYear.PRO_RATA, None),
+        # The year's own target at the year.
+        ("2022/23", {"2022/23": ANNUAL}, PartOfYear.PRO_RATA, AppliedTarget(ANNUAL, P("2022/23"))),
+    ],
+)
+def test_applicable_target(period, targets, part, expected):
+    by_period = {P(k): v for k, v in targets.items()}
+    assert applicable_target(P(period), by_period.get, part) == expected
+
+
+def test_applied_year_target_says_so():
+    applied = applicable_target(P("H1 2022/23"), {P("2022/23"): ANNUAL}.get)
+    assert applied.from_year(P("H1 2022/23")) and applied.value == D("100")
+    assert not applicable_target(P("2022/23"), {P("2022/23"): ANNUAL}.get).from_year(P("2022/23"))
+
+
+def test_pro_rata_half_year_is_judged_against_half_the_year():
+    applied = applicable_target(P("H1 2022/23"), {P("2022/23"): ANNUAL}.get, PartOfYear.PRO_RATA)
+    assert indicator_status("50", applied.rule, HIGHER).rag == Rag.GREEN
+    assert indicator_status("45", applied.rule, HIGHER).rag == Rag.AMBER  # exactly on the scaled band
+    assert indicator_status("44.9", applied.rule, HIGHER).rag == Rag.RED
+
+
+@pytest.mark.parametrize(
+    ("period", "frequency", "delay", "expected"),
+    [
+        # Local measures: their own period ending with it, else not measured.
+        ("H1 2022/23", Frequency.ANNUAL, None, None),
+        ("Q4 2022/23", Frequency.ANNUAL, None, "2022/23"),
+        ("Q2 2022/23", Frequency.HALF_YEARLY, None, "H1 2022/23"),
+        # Published nationally six months after the year: the latest year due by then.
+        ("Q1 2022/23", Frequency.ANNUAL, 6, "2020/21"),  # June: 2021/22 due only in September
+        ("H1 2022/23", Frequency.ANNUAL, 6, "2021/22"),  # exactly six months after: due
+        ("Q2 2022/23", Frequency.ANNUAL, 6, "2021/22"),
+        ("Q4 2022/23", Frequency.ANNUAL, 6, "2021/22"),  # the year end: its own figure is not due yet
+        ("H1 2023/24", Frequency.ANNUAL, 6, "2022/23"),
+        ("2022/23", Frequency.ANNUAL, 0, "2022/23"),  # no delay: the year itself
+        ("Q3 2022/23", Frequency.QUARTERLY, 3, "Q2 2022/23"),
+    ],
+)
+def test_reported_period(period, frequency, delay, expected):
+    found = reported_period(P(period), frequency, delay)
+    assert found == (P(expected) if expected else None)
+
+
+@pytest.mark.parametrize("frequency", list(Frequency))
+def test_pro_rata_shares_of_a_year_add_up_to_the_year(frequency):
+    year = P("2022/23")
+    parts = year.subperiods(frequency)
+    assert sum((pro_rata_share(p) for p in parts), D(0)).quantize(D("0.000001")) == 1
+
+
+@pytest.mark.parametrize("delay", [0, 3, 6, 11, 12, 18])
+@pytest.mark.parametrize("frequency", [Frequency.ANNUAL, Frequency.QUARTERLY])
+def test_a_national_measure_reports_the_latest_period_due(frequency, delay):
+    """Whatever the period, the period reported ended at least `delay` months before it ends, and
+    the next one had not: so it is the latest one due."""
+
+    def months(day: dt.date) -> int:
+        return day.year * 12 + day.month
+
+    period = P("Apr 2021")
+    for _ in range(36):
+        reported = reported_period(period, frequency, delay)
+        assert months(reported.end) + delay <= months(period.end)
+        assert months(reported.next().end) + delay > months(period.end)
+        period = period.next()

@@ -225,6 +225,7 @@ class Loader:
                 "frequency": item.get("frequency", "quarterly"),
                 "aggregation": item.get("aggregation", "latest"),
                 "source": item.get("source", "local"),
+                "part_of_year": item.get("part_of_year", "as_it_is"),
                 "service": plan.service,
                 "plan": plan,
                 "outcome": outcomes.get(item.get("outcome", "")),

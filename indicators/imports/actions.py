@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.contrib.auth import get_user_model
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -26,10 +25,14 @@ from .base import (
     ImportPlan,
     Kind,
     RowError,
+    Sections,
     WorkflowChecks,
     date,
+    order_number,
     parse_period,
+    people_by_name,
     rows,
+    save_new_sections,
     text,
 )
 
@@ -38,6 +41,14 @@ COLUMNS = (
     Column("action_code", True, "The action's code in the plan", "STRAT1.4"),
     Column("title", False, "Required for a new action; empty keeps the current title", "Review kinship care support"),
     Column("group_code", False, "The action group it belongs to (an earlier row or an existing action)", "STRAT1"),
+    Column(
+        "outcome",
+        False,
+        "The plan's section (outcome or priority) it sits in; a title the plan does not have yet adds that "
+        "section to the plan. Empty keeps the current section",
+        "Improved outcomes for looked after and care experienced young people",
+    ),
+    Column("order", False, "Its place within its section or group, a whole number: shown by order, then code", "4"),
     Column("priority", False, "1 is the highest", "1"),
     Column("desired_outcome", False, "What success looks like", "More children cared for by family"),
     Column("start_date", False, 'A date: "31/03/2023", "2023-03-31" or "31 Mar 2023"', "01/04/2022"),
@@ -63,6 +74,7 @@ class Known:
     groups: set[int]  # ids of the actions that have actions of their own
     updates: dict[tuple[int, Period], ActionUpdate]  # by action id and period, for the file's periods
     people: dict[str, Any]  # active users by username and by email, casefolded
+    sections: Sections  # the plans' sections by title
 
 
 def load_known(frame: pd.DataFrame) -> Known:
@@ -75,17 +87,13 @@ def load_known(frame: pd.DataFrame) -> Known:
     in_periods = list(ActionUpdate.objects.filter(period__in=keys))
     in_progress = [u for u in in_periods if u.state != ReviewState.APPROVED]
     prefetch_related_objects(in_progress, "author", "submitted_by", "reviewed_by")  # to say who holds them
-    people: dict[str, Any] = {}
-    for user in get_user_model().objects.filter(is_active=True):
-        people[user.username.casefold()] = user
-        if user.email:
-            people.setdefault(user.email.casefold(), user)
     return Known(
         plans={p.code: p for p in Plan.objects.all()},
-        actions={(a.plan_id, a.code): a for a in Action.objects.all()},
+        actions={(a.plan_id, a.code): a for a in Action.objects.select_related("outcome", "owner", "parent")},
         groups=set(Action.objects.filter(parent__isnull=False).values_list("parent_id", flat=True)),
         updates={(u.action_id, u.period): u for u in in_periods},
-        people=people,
+        people=people_by_name(),
+        sections=Sections(),
     )
 
 
@@ -119,7 +127,7 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
             if not cells["title"]:
                 errors.append(RowError(row, "title", f"{code} is a new action, so it needs a title."))
             action = Action(plan=owning_plan, code=code, title=cells["title"])
-        fields = action_fields(errors, row, cells, owning_plan, action, known)
+        fields = action_fields(errors, row, cells, owning_plan, action, known, plan)
 
         update_fields: dict[str, Any] | None = None
         period = None
@@ -162,12 +170,23 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
 
 
 def action_fields(
-    errors: list[RowError], row: int, cells: dict[str, str], owning_plan: Plan, action: Action, known: Known
+    errors: list[RowError],
+    row: int,
+    cells: dict[str, str],
+    owning_plan: Plan,
+    action: Action,
+    known: Known,
+    plan: ImportPlan,
 ) -> dict[str, Any]:
     """The action's own fields the row sets (an empty cell keeps what is stored)."""
     fields: dict[str, Any] = {}
     if cells["title"]:
         fields["title"] = text(errors, row, "title", cells["title"], Action, "title")
+    if cells["outcome"]:
+        fields["outcome"] = known.sections.named(errors, row, "outcome", owning_plan, cells["outcome"], plan)
+    order = order_number(errors, row, "order", cells["order"])
+    if order is not None:
+        fields["order"] = order
     if cells["group_code"]:
         group = known.actions.get((owning_plan.id, cells["group_code"]))
         if group is None:
@@ -288,7 +307,10 @@ def apply(plan: ImportPlan, user: Any, reason: str) -> None:
     actions; action files are hundreds of rows, not hundreds of thousands."""
     writes = sorted([*plan.new, *plan.changed], key=lambda obj: (not isinstance(obj, Action), obj._import_row))
     now = timezone.now()
+    save_new_sections(plan, user, reason)
     for obj in writes:
+        if isinstance(obj, Action) and obj.outcome is not None:
+            obj.outcome = obj.outcome  # a section saved just now: take its id
         if not isinstance(obj, Action):
             obj.action = obj.action  # the action may have been saved just now: take its id
             if obj.pk:  # a changed update: a form open on its old version meets a conflict

@@ -19,12 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+from django.contrib.auth import get_user_model
 from django.db import models
 
 from .. import workflow
 from ..bulk import write_with_history
 from ..formula_guard import unguard_text
-from ..models import Reviewable
+from ..models import Outcome, Plan, Reviewable
 from ..numbers import NumberError, parse_number, storable
 from ..periods import Period
 from .errors import ImportFileError, RowError
@@ -75,6 +76,8 @@ class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     new_councils: list[Any] = field(default_factory=list)
     new_labels: list[str] = field(default_factory=list)  # what each new row is, where counts alone are unclear
+    changed_labels: list[str] = field(default_factory=list)  # what each changed row is, and what changes in it
+    new_sections: list[Any] = field(default_factory=list)  # plan outcomes (sections) the file names for the first time
     warnings: list[RowError] = field(default_factory=list)  # imported as they are, but worth a look
     ignored_columns: list[str] = field(default_factory=list)  # in the file, not read by this kind
     replaced: list[Any] = field(default_factory=list)  # entries still in progress it replaces (by choice)
@@ -88,6 +91,7 @@ class ImportPlan:
     def forget_changes(self) -> None:
         """Keep only the errors: a file with any error writes nothing, so previews show nothing."""
         self.new, self.changed, self.changes, self.unchanged, self.new_labels = [], [], [], 0, []
+        self.changed_labels, self.new_sections = [], []
         self.warnings, self.replaced, self.corrected = [], [], set()
 
 
@@ -197,6 +201,62 @@ def change_reason(filename: str, options: ImportOptions) -> str:
     """The audit history's reason for every row an import writes."""
     reason = options.correction_reason.strip()
     return f"Imported from {filename}: {reason}" if reason else f"Imported from {filename}"
+
+
+# Plan structure named in files: sections (outcomes) by title, people by username or email.
+
+
+class Sections:
+    """A plan's sections (its outcomes) found by title, case aside; a title the plan does not have
+    yet becomes a new section after its existing ones, once, in file order (`ImportPlan.new_sections`,
+    written by `save_new_sections` before the rows that name them)."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[int, str], Outcome] = {}
+        self._next: dict[int, int] = {}
+        for outcome in Outcome.objects.all():
+            self._found[(outcome.plan_id, outcome.title.casefold())] = outcome
+            self._next[outcome.plan_id] = max(self._next.get(outcome.plan_id, 0), outcome.order + 1)
+
+    def named(self, errors: list[RowError], row: int, column: str, owning_plan: Plan, title: str, plan: ImportPlan):
+        """The section of `owning_plan` called `title`, new if it has none of that name."""
+        title = text(errors, row, column, " ".join(title.split()), Outcome, "title")
+        key = (owning_plan.id, title.casefold())
+        found = self._found.get(key)
+        if found is None:
+            found = Outcome(plan=owning_plan, title=title, order=self._next.get(owning_plan.id, 0))
+            self._next[owning_plan.id] = found.order + 1
+            self._found[key] = found
+            plan.new_sections.append(found)
+            plan.new_labels.append(f"New section in {owning_plan.code}: {title}")
+        return found
+
+
+def save_new_sections(plan: ImportPlan, user: Any, reason: str) -> None:
+    """Write the plan's new sections (with their history) so the rows naming them can refer to them."""
+    for outcome in plan.new_sections:
+        outcome._change_reason, outcome._history_user = reason, user
+        outcome.save()
+
+
+def people_by_name() -> dict[str, Any]:
+    """Active users by username and by email, case aside: how files name owners (one query)."""
+    found: dict[str, Any] = {}
+    for user in get_user_model().objects.filter(is_active=True):
+        found[user.username.casefold()] = user
+        if user.email:
+            found.setdefault(user.email.casefold(), user)
+    return found
+
+
+def order_number(errors: list[RowError], row: int, column: str, cell: str) -> int | None:
+    """A position within a section: a whole number from 0 (None for an empty cell)."""
+    if not cell:
+        return None
+    if cell.isdigit() and int(cell) < 2**31:
+        return int(cell)
+    errors.append(RowError(row, column, "Write a whole number (0 or more): rows are shown in this order."))
+    return None
 
 
 # Cell parsers: each adds a RowError for a cell it cannot read and returns None.

@@ -11,7 +11,7 @@ from ..bulk import write_with_history
 from ..models import ExceptionReport, Indicator, IndicatorValue, ReviewState, Target
 from ..numbers import NumberError, check_decimal_places, value_from_ratio
 from ..status import Target as TargetRule
-from ..status import ToleranceType, indicator_status
+from ..status import ToleranceType, applicable_target, indicator_status
 from ..workflow import EXCEPTION_REPORT_PARTS, missing_exception_report
 from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, text
 from .per_period import check_per_period
@@ -97,7 +97,7 @@ def warn_of_red_values_without_exception_reports(plan: ImportPlan) -> None:
     if not written:
         return
     ids = {v.indicator_id for v in written}
-    keys = {v.period.key for v in written}
+    keys = {v.period.key for v in written} | {v.period.financial_year_period().key for v in written}
     targets = {
         (indicator_id, period): TargetRule(value, tolerance, ToleranceType(kind))
         for indicator_id, period, value, tolerance, kind in Target.objects.filter(
@@ -112,12 +112,15 @@ def warn_of_red_values_without_exception_reports(plan: ImportPlan) -> None:
             indicator_id__in=ids, period__in=keys
         ).values_list("indicator_id", "period", *EXCEPTION_REPORT_PARTS)
     }
-    indicators = {i.id: i for i in Indicator.objects.filter(id__in=ids).only("id", "code", "polarity")}
+    indicators = {i.id: i for i in Indicator.objects.filter(id__in=ids).only("id", "code", "polarity", "part_of_year")}
     for value in sorted(written, key=lambda v: getattr(v, "_import_row", 0)):
-        target = targets.get((value.indicator_id, value.period))
-        if target is None:
-            continue
         indicator = indicators[value.indicator_id]
+        applied = applicable_target(
+            value.period, lambda p, i=value.indicator_id: targets.get((i, p)), indicator.part_of_year
+        )
+        if applied is None or value.value is None:
+            continue
+        target = applied.rule
         status = indicator_status(value.value, target, indicator.polarity_enum)
         if missing_exception_report(status, reports.get((value.indicator_id, value.period), {})):
             plan.warnings.append(

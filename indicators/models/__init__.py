@@ -10,6 +10,7 @@ One module per reason to change:
   council's WorkflowSettings (e.g. whether approvers may approve their own entries).
 - `risks`: a service's risk register and its quarterly reviews.
 - `benchmarking`: published comparator figures.
+- `wording`: the council's own words for the status categories.
 - `imports`: uploaded spreadsheets between preview and confirmation.
 
 Every model keeps its full audit history (django-simple-history): who changed what and when,
@@ -32,7 +33,8 @@ from .indicators import (
 from .organisation import Committee, CorporatePriority, Directorate, Role, Service
 from .plans import Action, ActionUpdate, Outcome, Plan
 from .risks import Risk, RiskReview
-from .workflow import EDITABLE_STATES, ReportingRound, Reviewable, ReviewState, WorkflowSettings
+from .wording import StatusWording
+from .workflow import EDITABLE_STATES, Chase, ReportingRound, Reviewable, ReviewState, WorkflowSettings
 
 __all__ = [
     "AGGREGATION_CHOICES",
@@ -43,6 +45,7 @@ __all__ = [
     "TOLERANCE_CHOICES",
     "Action",
     "ActionUpdate",
+    "Chase",
     "Committee",
     "ComparatorCouncil",
     "ComparatorValue",
@@ -62,6 +65,7 @@ __all__ = [
     "RiskReview",
     "Role",
     "Service",
+    "StatusWording",
     "Target",
     "WorkflowSettings",
 ]

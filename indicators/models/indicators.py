@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from ..fields import PeriodField
 from ..numbers import DECIMAL_PLACES, MAX_DIGITS
 from ..periods import Frequency, Period
-from ..status import Aggregation, Polarity, ToleranceType
+from ..status import Aggregation, AppliedTarget, PartOfYear, Polarity, ToleranceType, applicable_target, reported_period
 from ..status import Target as TargetRule
 from .organisation import Service
 from .plans import Outcome, Plan
@@ -38,6 +38,13 @@ AGGREGATION_CHOICES = choices(
         "sum": "Sum of the year's values (a count)",
     },
 )
+PART_OF_YEAR_CHOICES = choices(
+    PartOfYear,
+    {
+        "as_it_is": "As it is (rates, percentages, averages)",
+        "pro_rata": "Pro rata by months (cumulative counts)",
+    },
+)
 TOLERANCE_CHOICES = choices(ToleranceType, {"absolute": "Absolute (in the indicator's unit)", "percent": "% of target"})
 
 
@@ -46,6 +53,12 @@ class Indicator(models.Model):
         LOCAL = "local", "Local"
         NATIONAL = "national", "National"
         LGBF = "lgbf", "LGBF benchmarking"
+
+    # How many months after one of its periods ends a source's figure should be in; None for a
+    # local source (its figures are due with the period). A source listed here is "published
+    # nationally": its measures report the latest due year and are "not yet available" until its
+    # figure is in (`status.reported_period`). Data, not a rule: a new source is a new row here.
+    PUBLICATION_DELAY_MONTHS: dict[str, int | None] = {"local": None, "national": 6, "lgbf": 6}
 
     code = models.CharField(max_length=40, unique=True)
     title = models.CharField(max_length=500)
@@ -61,6 +74,13 @@ class Indicator(models.Model):
         help_text="How the year's figure is made from its periods",
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.LOCAL)
+    part_of_year = models.CharField(
+        "part of the year against the year's target",
+        max_length=10,
+        choices=PART_OF_YEAR_CHOICES,
+        default=PartOfYear.AS_IT_IS,
+        help_text="How a quarter or half year is judged when only the year has a target",
+    )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="indicators")
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators")
     outcome = models.ForeignKey(Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators")
@@ -98,9 +118,24 @@ class Indicator(models.Model):
     def frequency_enum(self) -> Frequency:
         return Frequency(self.frequency)
 
+    @property
+    def publication_delay(self) -> int | None:
+        """Months after a period ends that its figure is published nationally; None if local."""
+        return self.PUBLICATION_DELAY_MONTHS.get(self.source)
+
+    @property
+    def published_nationally(self) -> bool:
+        return self.publication_delay is not None
+
+    def target_for(self, period: Period) -> AppliedTarget | None:
+        """The target `period` is judged against: its own, else its year's (`status.applicable_target`; one query)."""
+        keys = {period.key, period.financial_year_period().key}
+        rules = {t.period: t.as_rule() for t in self.targets.filter(period__in=keys)}
+        return applicable_target(period, rules.get, self.part_of_year)
+
     def reporting_period(self, period: Period) -> Period | None:
         """The indicator's own period that reports at `period`, or None if it is not measured then."""
-        return period.as_frequency(self.frequency_enum)
+        return reported_period(period, self.frequency_enum, self.publication_delay)
 
 
 class Target(models.Model):

@@ -25,6 +25,11 @@ class Plan(models.Model):
     last_year = models.PositiveSmallIntegerField(help_text="Last financial year, e.g. 2022 for 2022/23")
     description = models.TextField(blank=True)
     priorities = models.ManyToManyField(CorporatePriority, related_name="plans", blank=True)
+    declared_measures = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many measures the plan document declares; the scorecard lists any gap",
+    )
     history = HistoricalRecords(m2m_fields=[priorities])
 
     class Meta:

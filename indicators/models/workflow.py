@@ -99,6 +99,24 @@ class ReportingRound(models.Model):
         return self.locked_at is not None
 
 
+class Chase(models.Model):
+    """A reminder the performance team sent to one person now, outside the daily reminders: the
+    record of who chased whom, when, in which round and for how many outstanding items."""
+
+    reporting_round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="chases")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    sent_at = models.DateTimeField()
+    email = models.EmailField(help_text="Where the reminder went")
+    items = models.PositiveIntegerField(help_text="How many outstanding items it listed")
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Chase {self.email} {self.sent_at:%d %b %Y %H:%M}"
+
+
 class WorkflowSettings(models.Model):
     """The council's own choices about its review workflow: one row, changed by the performance team.
 

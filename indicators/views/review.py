@@ -4,48 +4,86 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ..models import ExceptionReport, ReportingRound, Reviewable, WorkflowSettings
-from ..permissions import entries_awaiting_review, entry_for_review
-from ..workflow import Conflict, WorkflowError, approval_refused, closed_reason_for, review_entry, round_period
+from reports.presentation.status import DEFAULT_WORDS, status_words
+from reports.review_queue import build_review_queue
+
+from ..models import Reviewable
+from ..permissions import EntryKind, entry_for_review, require_reviewer
+from ..workflow import Conflict, WorkflowError, review_entry
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Submitted entries the user may decide on. Those in a locked round, or (unless the council
-    allows it) the user's own, say why instead of offering that decision."""
-    user = request.user
-    updates = list(
-        entries_awaiting_review(user, "action")
-        .select_related("submitted_by")
-        .order_by("action__plan__title", "action__order")
-    )
-    values = list(entries_awaiting_review(user, "indicator").select_related("submitted_by").order_by("indicator__code"))
-    risk_reviews = list(
-        entries_awaiting_review(user, "risk").select_related("submitted_by").order_by("risk__reference")
-    )
-    exceptions = {
-        (e.indicator_id, e.period): e
-        for e in ExceptionReport.objects.filter(indicator__in=[v.indicator_id for v in values])
-    }
-    rounds = {r.period: r for r in ReportingRound.objects.all()}
-    self_approval = WorkflowSettings.current().allow_self_approval
-    for entry in [*updates, *values, *risk_reviews]:
-        period = round_period(entry.period)
-        entry.closed_reason = closed_reason_for(rounds.get(period), period)
-        entry.approval_refused = approval_refused(entry, user, self_approval)
-    return render(
-        request,
-        "indicators/review.html",
-        {
-            "updates": updates,
-            "values": [(v, exceptions.get((v.indicator_id, v.period))) for v in values],
-            "risk_reviews": risk_reviews,
-        },
-    )
+    """Submitted entries the user may decide on, each with what the approver needs to judge it
+    (`reports.review_queue`); `?service=<id>` narrows it to one service. Those in a locked round,
+    or (unless the council allows it) the user's own, say why instead of offering that decision."""
+    try:
+        service_id = int(request.GET["service"]) if request.GET.get("service") else None
+    except ValueError:
+        service_id = None
+    queue = build_review_queue(request.user, service_id)
+    words = status_words() if queue.values else DEFAULT_WORDS
+    return render(request, "indicators/review.html", {"queue": queue, "words": words})
+
+
+def _label(kind: EntryKind, entry: Reviewable) -> str:
+    if kind == "action":
+        return f"{entry.action.code} {entry.period.label}"
+    if kind == "indicator":
+        return f"{entry.indicator.code} {entry.period.label}"
+    return f"Review of {entry.risk.reference}"
+
+
+@login_required
+@require_POST
+def approve_selected(request: HttpRequest) -> HttpResponse:
+    """Approve every entry ticked in the queue, each through `workflow.review_entry` (its own
+    transaction, with every rule: open round, separation of duties, the version the approver saw),
+    and say which were approved and which were refused, and why. Returns stay one by one."""
+    require_reviewer(request.user)
+    chosen = request.POST.getlist("entry")
+    if not chosen:
+        messages.error(request, "Tick the updates to approve first.")
+        return _back_to_queue(request)
+    approved, refused = [], []
+    for token in chosen:
+        try:
+            kind, pk, version = token.split(":")
+            if kind not in ("action", "indicator", "risk"):
+                raise ValueError(kind)
+            entry = entry_for_review(request.user, kind, int(pk))
+        except (ValueError, Http404):
+            refused.append(f"{token}: not found")
+            continue
+        except PermissionDenied as error:
+            refused.append(f"{token}: {error}")
+            continue
+        label = _label(kind, entry)
+        try:
+            review_entry(entry, int(version), request.user, approve=True)
+        except Conflict:
+            refused.append(f"{label}: changed while you were looking at it; check it again")
+        except WorkflowError as error:
+            refused.append(f"{label}: {error}")
+        else:
+            approved.append(label)
+    if approved:
+        messages.success(request, f"Approved {len(approved)}: {', '.join(approved)}.")
+    if refused:
+        messages.error(request, f"Not approved ({len(refused)}): " + "; ".join(refused))
+    return _back_to_queue(request)
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponse:
+    service = request.POST.get("service", "")
+    url = reverse("review_queue")
+    return redirect(f"{url}?service={int(service)}" if service.isdigit() else url)
 
 
 def _decide(request: HttpRequest, entry: Reviewable, label: str) -> HttpResponse:
@@ -62,7 +100,7 @@ def _decide(request: HttpRequest, entry: Reviewable, label: str) -> HttpResponse
         messages.error(request, f"{label}: {error}")
     else:
         messages.success(request, f"{label} {'approved' if approve else 'returned to the officer'}.")
-    return redirect("review_queue")
+    return _back_to_queue(request)
 
 
 @login_required

@@ -4,23 +4,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..due import unfinished_in_round
 from ..fields import PeriodFormField
 from ..models import ReportingRound, WorkflowSettings
 from ..permissions import require_performance_team, round_for_managing
-from ..workflow import WorkflowError, lock_round, open_round, reopen_round, set_self_approval
+from ..reminders import chase as send_chase
+from ..round_progress import round_progress as build_round_progress
+from ..workflow import WorkflowError, is_round_period, lock_round, open_round, reopen_round, set_self_approval
+
+logger = logging.getLogger(__name__)
 
 
 class RoundForm(forms.Form):
-    period = PeriodFormField(label="Period", help_text='For example "Q3 2022/23".')
+    period = PeriodFormField(
+        label="Period", help_text='A quarter, half year or year: for example "Q3 2022/23", "H1 2022/23" or "2022/23".'
+    )
     deadline = forms.DateField(
         label="Deadline for updates",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -29,6 +37,11 @@ class RoundForm(forms.Form):
 
     def clean_period(self):
         period = self.cleaned_data["period"]
+        if not is_round_period(period):
+            raise forms.ValidationError(
+                f'Open a round for a quarter, a half year or a year (for example "Q3 2022/23" or "H1 2022/23"), '
+                f"not {period.label}."
+            )
         if ReportingRound.objects.filter(period=period).exists():
             raise forms.ValidationError(f"{period.label} has already been opened.")
         return period
@@ -155,3 +168,50 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{reporting_round.period.label} is open again.")
     return redirect("rounds")
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """A round's counts by state, per service and per person, with the deadline and whom to chase."""
+    reporting_round = round_for_managing(request.user, pk)
+    return render(
+        request,
+        "indicators/round_progress.html",
+        {"progress": build_round_progress(reporting_round, timezone.localdate())},
+    )
+
+
+@login_required
+@require_POST
+def chase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the chosen people the reminder of what they have still to hand in, now (recorded)."""
+    reporting_round = round_for_managing(request.user, pk)
+    try:
+        chosen = {int(person) for person in request.POST.getlist("person")}
+    except ValueError:
+        chosen = set()
+    if not chosen:
+        messages.error(request, "Choose who to chase: tick the people to send the reminder to.")
+        return redirect("round_progress", reporting_round.pk)
+    try:
+        sent = send_chase(reporting_round, chosen, request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("round_progress", reporting_round.pk)
+    except OSError:  # the mail server refused or could not be reached (smtplib's errors are OSErrors)
+        logger.exception("Chase for %s not sent", reporting_round.period.label)
+        messages.error(
+            request, "The reminders could not be sent: the mail server did not accept them. Try again later."
+        )
+        return redirect("round_progress", reporting_round.pk)
+    names = ", ".join(c.person.get_full_name() or c.person.username for c in sent)
+    if sent:
+        messages.success(request, f"Reminder sent to {len(sent)} {'person' if len(sent) == 1 else 'people'}: {names}.")
+    if len(sent) < len(chosen):
+        left = len(chosen) - len(sent)
+        messages.info(
+            request,
+            f"{left} {'person was' if left == 1 else 'people were'} not sent anything: nothing outstanding, "
+            "or no email address.",
+        )
+    return redirect("round_progress", reporting_round.pk)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -20,6 +23,7 @@ from ..models import (
     ActionUpdate,
     Committee,
     ExceptionReport,
+    Indicator,
     IndicatorValue,
     Plan,
     ReportingRound,
@@ -33,16 +37,19 @@ from ..permissions import (
     entry_for_recall,
     indicator_for_editing,
     indicators_for_editing,
+    require_performance_team,
     user_roles,
 )
 from ..preview import neighbours, preview
-from ..status import indicator_status
+from ..status import applicable_target, indicator_status, progress_fall
 from ..workflow import (
     Conflict,
     WorkflowError,
     correcting,
     editable,
+    is_round_period,
     missing_exception_report,
+    period_in_round,
     recall_entry,
     recallable,
     require_open_round,
@@ -89,12 +96,20 @@ def _row(item: DueItem, deadline) -> dict:
 
 @login_required
 def my_updates(request: HttpRequest) -> HttpResponse:
-    """Everything due from the signed-in officer in the open reporting rounds (`due.due_in_round`)."""
+    """Everything due from the signed-in officer in the open reporting rounds (`due.due_in_round`);
+    the performance team may look at anyone's (`?person=<id>`, from a round's progress page)."""
     user = request.user
+    person = user
+    if request.GET.get("person"):
+        require_performance_team(user, "looks at other people's updates")
+        try:
+            person = get_object_or_404(get_user_model(), pk=int(request.GET["person"]))
+        except ValueError as error:
+            raise Http404("No such person.") from error
     sections = []
     has_indicators = False
     for reporting_round in ReportingRound.objects.open():
-        items = [_row(item, reporting_round.deadline) for item in due_in_round(reporting_round, [user.pk])]
+        items = [_row(item, reporting_round.deadline) for item in due_in_round(reporting_round, [person.pk])]
         items.sort(key=lambda i: (not i["late"], _ORDER.get(i["state"], 4), i["obj"].code))
         has_indicators = has_indicators or any(i["kind"] == "indicator" for i in items)
         outstanding = sum(1 for i in items if i["outstanding"])
@@ -102,7 +117,12 @@ def my_updates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/my_updates.html",
-        {"sections": sections, "roles": user_roles(user), "has_indicators": has_indicators},
+        {
+            "sections": sections,
+            "roles": user_roles(user),
+            "has_indicators": has_indicators,
+            "person": person if person != user else None,
+        },
     )
 
 
@@ -130,8 +150,8 @@ def _conflict_message(request, error: Conflict) -> None:
 def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
     action = action_for_editing(request.user, pk)
     period_obj = _period_from_url(period)
-    if period_obj.frequency != Frequency.QUARTERLY:
-        raise Http404("Actions are updated each quarter.")
+    if not is_round_period(period_obj):
+        raise Http404("Actions are updated for a round's quarter, half year or year.")
     entry = ActionUpdate.objects.filter(action=action, period=period_obj).select_related("author").first()
     previous = (
         ActionUpdate.objects.approved().filter(action=action).exclude(period=period_obj).order_by("-period").first()
@@ -139,6 +159,10 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
     correction = correcting(period_obj, request.user)
     can_edit, closed_reason = (True, "") if correction else editable(period_obj, entry)
     other_version = None
+    # The fall is measured from the last approved update before this period.
+    earlier = previous.progress if previous and previous.period.end < period_obj.end else None
+    fall = progress_fall(earlier, entry.progress if entry else None)
+    hold_fall = None  # the progress a submission was held at, to confirm the fall
 
     if request.method == "POST":
         if not can_edit:
@@ -146,33 +170,42 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
         form = ActionUpdateForm(request.POST, action=action, correction=correction)
         if form.is_valid():
             submit = "submit" in request.POST
-            try:
-                save_entry(
-                    ActionUpdate,
-                    {"action": action, "period": period_obj},
-                    form.cleaned_data["version"],
-                    form.entry_fields(),
-                    request.user,
-                    submit,
-                    reason=form.cleaned_data.get("correction_reason", ""),
-                )
-            except Conflict as error:
-                _conflict_message(request, error)
-                other_version = error.current
-                form = ActionUpdateForm(
-                    _with_version(request.POST, other_version), action=action, correction=correction
-                )
-            except WorkflowError as error:
-                messages.error(request, str(error))
+            typed = form.cleaned_data.get("progress")
+            fall = progress_fall(earlier, typed)
+            if submit and fall and request.POST.get("confirm_fall") != str(typed):
+                # A large fall is held once, so the officer sees it before it goes to the approver;
+                # submitting again with the same figure confirms it.
+                hold_fall = typed
             else:
-                if correction:
-                    messages.success(request, f"{action.code} {period_obj.label} corrected; the reason is recorded.")
-                    return redirect("reports:action", action.pk)
-                messages.success(
-                    request,
-                    f"{action.code} {'submitted for approval' if submit else 'saved as a draft'}.",
-                )
-                return redirect("my_updates")
+                try:
+                    save_entry(
+                        ActionUpdate,
+                        {"action": action, "period": period_obj},
+                        form.cleaned_data["version"],
+                        form.entry_fields(),
+                        request.user,
+                        submit,
+                        reason=form.cleaned_data.get("correction_reason", ""),
+                    )
+                except Conflict as error:
+                    _conflict_message(request, error)
+                    other_version = error.current
+                    form = ActionUpdateForm(
+                        _with_version(request.POST, other_version), action=action, correction=correction
+                    )
+                except WorkflowError as error:
+                    messages.error(request, str(error))
+                else:
+                    if correction:
+                        messages.success(
+                            request, f"{action.code} {period_obj.label} corrected; the reason is recorded."
+                        )
+                        return redirect("reports:action", action.pk)
+                    messages.success(
+                        request,
+                        f"{action.code} {'submitted for approval' if submit else 'saved as a draft'}.",
+                    )
+                    return redirect("my_updates")
     else:
         initial = {"version": entry.version if entry else 0}
         if entry:
@@ -193,6 +226,9 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
             "form": form,
             "entry": entry,
             "previous": previous,
+            "earlier_progress": earlier,
+            "fall": fall,
+            "hold_fall": hold_fall,
             "editable": can_edit,
             "closed_reason": closed_reason,
             "recallable": recallable(period_obj, entry),
@@ -281,7 +317,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             "period": period_obj,
             "form": form,
             "entry": entry,
-            "target": targets.get(period_obj),
+            **_target_panel(indicator, period_obj, targets),
             "recent": recent,
             "result": result,
             "editable": can_edit,
@@ -291,6 +327,14 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             "correction": correction,
         },
     )
+
+
+def _target_panel(indicator: Indicator, period: Period, targets: dict[Period, Target]) -> dict[str, Any]:
+    """The target the value is judged against (its own, else its year's: `status.applicable_target`)
+    and the target row that was set, for its rationale."""
+    rules = {p: t.as_rule() for p, t in targets.items()}
+    applied = applicable_target(period, rules.get, indicator.part_of_year)
+    return {"applied": applied, "target": targets.get(applied.period) if applied else None}
 
 
 def _entry_page(kind: str, entry) -> str:
@@ -350,7 +394,7 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     `BULK_PAGE_SIZE` rows, optionally of one service, keep every post small.
     """
     period_obj = _period_from_url(period)
-    frequencies = [f.value for f in Frequency if period_obj.as_frequency(f) is not None]
+    frequencies = [f.value for f in Frequency if period_in_round(period_obj, f) is not None]
     candidates = indicators_for_editing(request.user).filter(active=True, frequency__in=frequencies)
     services = list(Service.objects.filter(indicators__in=candidates).distinct().order_by("name"))
     service = next((s for s in services if s.slug == request.GET.get("service")), None)
@@ -365,12 +409,16 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     except WorkflowError as error:
         closed_reason = str(error)
     indicators = list(page.object_list)
-    own = {i.id: period_obj.as_frequency(i.frequency_enum) for i in indicators}
+    own = {i.id: period_in_round(period_obj, i.frequency_enum) for i in indicators}
     keys = {p.key for p in own.values()} | {p.previous().key for p in own.values()}
     existing = {
         (v.indicator_id, v.period): v for v in IndicatorValue.objects.filter(indicator__in=indicators, period__in=keys)
     }
-    targets = {(t.indicator_id, t.period): t for t in Target.objects.filter(indicator__in=indicators, period__in=keys)}
+    years = {p.financial_year_period().key for p in own.values()}
+    targets = {
+        (t.indicator_id, t.period): t.as_rule()
+        for t in Target.objects.filter(indicator__in=indicators, period__in=keys | years)
+    }
     chosen = request.POST.get("save_row", "all") if request.method == "POST" else None
     if chosen is not None and closed_reason:
         raise PermissionDenied(closed_reason)
@@ -413,10 +461,12 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
             # Keep what was typed in rows that were not saved this time.
             kept = {name: request.POST.get(f"{prefix}-{name}", "") for name in BULK_FIELDS}
             form = IndicatorValueForm(initial=kept, prefix=prefix, indicator=indicator)
-        target = targets.get((indicator.id, own[indicator.id]))
+        target = applicable_target(
+            own[indicator.id], lambda p, i=indicator.id: targets.get((i, p)), indicator.part_of_year
+        )
         status = None
         if entry and entry.value is not None:
-            status = indicator_status(entry.value, target.as_rule() if target else None, indicator.polarity_enum)
+            status = indicator_status(entry.value, target.rule if target else None, indicator.polarity_enum)
         previous = existing.get((indicator.id, own[indicator.id].previous()))
         form.fields["value"].label = f"Value for {indicator.code}"
         form.fields["commentary"].label = f"Commentary for {indicator.code}"

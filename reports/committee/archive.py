@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from indicators.periods import Period
 from reports.models import CommitteeReport, IssuedReport
-from reports.scorecards.build import build_scorecard
+from reports.scorecards.build import Scorecard, build_scorecard
 from reports.scorecards.revisions import FIGURE_LABELS, Revision, compare, frozen_by_issue
 from reports.scorecards.rows import IndicatorRow
 
@@ -23,6 +23,7 @@ from .definitions import report_scope
 class RevisedFigure:
     """One figure of an issued report that is different now, with what it needs to be shown."""
 
+    plan: str
     code: str
     title: str
     figure: str  # "Value", "Target" or "Progress"
@@ -32,19 +33,24 @@ class RevisedFigure:
     unit: str
 
 
-def revised_since_issue(report: CommitteeReport, issues: Sequence[IssuedReport]) -> dict[int, list[RevisedFigure]]:
+def revised_since_issue(
+    report: CommitteeReport, issues: Sequence[IssuedReport], card: Scorecard | None = None
+) -> dict[int, list[RevisedFigure]]:
     """For each issued version of `report` that is not withdrawn, its figures revised since it was
-    issued, in the order of the report (a scorecard's queries and one more; none without issues)."""
+    issued, in the order of the report (a scorecard's queries and one more; none without issues).
+    `card`: the report's scorecard, when the caller has built it already."""
     current = [issued for issued in issues if issued.withdrawn_at is None]
     if not current:
         return {}
-    card = build_scorecard(report_scope(report), report.period)
+    card = card or build_scorecard(report_scope(report), report.period)
+    plans = {id(row): plan.title for plan, _, row in card.rows()}
     rows = [row for _, _, row in card.rows()]
     frozen = frozen_by_issue(current)
     revised: dict[int, list[RevisedFigure]] = {}
     for issued in current:
         revised[issued.pk] = [
             RevisedFigure(
+                plan=plans[id(row)],
                 code=row.code,
                 title=row.title,
                 figure=FIGURE_LABELS[kind],

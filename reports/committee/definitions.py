@@ -9,7 +9,7 @@ from django import forms
 
 from indicators.fields import PeriodFormField
 from indicators.models import Indicator, Plan
-from reports.models import CommitteeReport
+from reports.models import ISSUED_DEFINITION_FROZEN, CommitteeReport
 from reports.scorecards.scope import Scope
 
 # The appendices a report can carry, in their usual order, with their headings.
@@ -59,6 +59,39 @@ class CommitteeReportForm(forms.ModelForm):
             raise forms.ValidationError("Name each appendix once.")
         return ", ".join(names)
 
+    def clean(self) -> dict:
+        """The scope must lie within the committee's services: a report never prints another
+        committee's plan under this committee's heading."""
+        cleaned = super().clean()
+        committee = cleaned.get("committee")
+        if committee is None:
+            return cleaned
+        allowed = {service.pk for service in committee.services.all()}
+        outside = [service.name for service in cleaned.get("services") or [] if service.pk not in allowed]
+        if outside:
+            self.add_error(
+                "services",
+                f"{committee.name} does not scrutinise {', '.join(outside)}: choose from its services, "
+                "or leave empty for all of them.",
+            )
+        services = {service.pk for service in cleaned.get("services") or []} or allowed
+        stray = [plan.title for plan in cleaned.get("plans") or [] if plan.service_id not in services]
+        if stray:
+            self.add_error(
+                "plans",
+                f"{', '.join(stray)} {'is' if len(stray) == 1 else 'are'} not a plan of the report's services "
+                f"({committee.name}'s, or those chosen above).",
+            )
+        if self.instance.pk is not None and self.instance.is_issued:
+            raise forms.ValidationError(ISSUED_DEFINITION_FROZEN)
+        return cleaned
+
+
+def scope_service_ids(report: CommitteeReport) -> list[int]:
+    """The services a report covers: its chosen ones, else its committee's (one query)."""
+    chosen = list(report.services.values_list("pk", flat=True))
+    return chosen or list(report.committee.services.values_list("pk", flat=True))
+
 
 def report_scope(report: CommitteeReport) -> Scope:
     """What the report covers: its chosen services (else the committee's), narrowed to its chosen plans."""
@@ -70,3 +103,32 @@ def report_scope(report: CommitteeReport) -> Scope:
         plans = plans.filter(pk__in=[p.pk for p in chosen_plans])
         indicators = indicators.filter(plan__in=chosen_plans)
     return Scope("report", report.title, plans, indicators)
+
+
+class IssueForm(forms.Form):
+    """The performance team's explicit confirmation of an issue, naming what goes where.
+
+    `confirmation` is a fresh id each time the form is shown: posting the same form twice issues
+    one version (`tasks.request_issue`)."""
+
+    confirmation = forms.UUIDField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        required=True, error_messages={"required": "Tick the box to confirm the issue, or go back to the report."}
+    )
+
+    def __init__(self, *args, report: CommitteeReport, outstanding: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        what = (
+            f"with the {outstanding} outstanding item{'s' if outstanding != 1 else ''} listed above"
+            if outstanding
+            else "with nothing outstanding"
+        )
+        self.fields["confirm"].label = (
+            f"I confirm that “{report.title}” goes to {report.committee.name} for its meeting on "
+            f"{report.meeting_date.day} {report.meeting_date:%B %Y}, reporting {report.period.long_label}, {what}."
+        )
+        self.fields[
+            "confirm"
+        ].help_text = (
+            "Once issued, the PDF and its figures are frozen for good; a mistake can only be withdrawn, with a reason."
+        )

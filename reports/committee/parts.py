@@ -3,12 +3,16 @@
 WeasyPrint keeps every laid-out page in memory until it writes the file, and a 300-page report
 needs over 1 GB that way. Laid out as separate documents (the front matter and each large
 appendix), each part needs about half of that and the parts can be laid out at the same time on
-different cores. Two things must survive the join:
+different cores. Each large part is laid out once; three things are then put right:
 
-- **"Page X of Y"** and the contents' page numbers: a first pass lays the parts out to count their
-  pages and find their anchors; the second lays them out again with their first page number, the
-  total and the pages of anchors in other parts set in CSS, so WeasyPrint draws the footers and
-  contents itself. (The footer is a margin box, so the numbers do not change the layout.)
+- **"Page X of Y"**: the large parts are drawn without page numbers; once every part's page count
+  is known, one small untagged document of empty pages with the same page rules carries the
+  footers "Page X of Y", and each of its pages is stamped onto its page of the joined PDF as an
+  Artifact (so screen readers skip it, as they skip WeasyPrint's own footers). Laying the large
+  parts out a second time with their numbers in CSS cost about 0.7x the first layout.
+- **The contents' page numbers**: the front matter (cover, contents and the short appendices
+  before the first long one) is small, so it is laid out after the others, with the pages of
+  anchors in other parts set in CSS, and draws its own footers.
 - **The tags**: each part is a tagged PDF/UA file; the join appends each part's structure
   elements under the same structure root and renumbers its pages' entries in the parent tree,
   so screen readers read one document. Bookmarks are joined under the report's title.
@@ -18,8 +22,14 @@ This module imports no Django, so the worker processes start quickly.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
+import logging
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -29,6 +39,7 @@ from weasyprint import HTML
 from .pdfua import repair_document
 
 PDF_VARIANT = "pdf/ua-1"
+logger = logging.getLogger(__name__)
 
 
 def numbering_css(first_page: int, total: int, elsewhere: dict[str, int] | None = None) -> str:
@@ -58,37 +69,91 @@ def count_pages(html: str, base_url: str) -> tuple[int, dict[str, int]]:
     return len(pages), anchors
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def end_with_parent() -> None:
+    """Pool initializer: on Linux, ask the kernel to kill this process when its parent dies, so a
+    worker killed mid-render (SIGKILL, out of memory) leaves no orphaned layout processes behind.
+    Elsewhere the pool's own shutdown is all there is. (The signal follows the thread that started
+    the process: pools are started from the thread that renders, which lives as long as the render.)"""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        logger.warning("prctl(PR_SET_PDEATHSIG) failed: errno %s", ctypes.get_errno())
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def render_part(html: str, base_url: str) -> bytes:
     document = HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT)
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
+# The large parts' own footers are left empty: their numbers are stamped once all pages are counted.
+WITHOUT_PAGE_NUMBERS = "@page { @bottom-right { content: none; } }"
+
+
+def lay_out_once(html: str, base_url: str) -> tuple[bytes, int, dict[str, int]]:
+    """A part laid out and written in one pass: its PDF, its number of pages, and the page (from
+    0) of each anchor in it."""
+    document = HTML(string=with_css(html, WITHOUT_PAGE_NUMBERS), base_url=base_url).render(pdf_variant=PDF_VARIANT)
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages), anchors
+
+
+def page_number_stamps(head_from: str, first_page: int, count: int, total: int, base_url: str) -> bytes:
+    """`count` empty pages under the report's own page rules (from the `<head>` of `head_from`),
+    numbered from `first_page` "of `total`", with nothing else in their margins: untagged, as
+    they become artifacts."""
+    head = head_from[: head_from.index("</head>")]
+    css = numbering_css(first_page, total) + "@page { @top-left { content: none; } @top-right { content: none; } }"
+    body = '<div style="break-after: page"></div>' * (count - 1) + "<div></div>"
+    return HTML(string=f"{head}<style>{css}</style></head><body>{body}</body></html>", base_url=base_url).write_pdf()
+
+
 def render_in_parts(parts: Sequence[str], base_url: str, processes: int) -> tuple[bytes, int]:
-    """Lay out `parts` (whole HTML documents, in order) in up to `processes` processes and join them."""
+    """Lay out `parts` (whole HTML documents, in order; the first is the front matter) in up to
+    `processes` processes and join them."""
+    if len(parts) == 1:
+        document = HTML(string=parts[0], base_url=base_url).render(pdf_variant=PDF_VARIANT)
+        return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+    front, rest = parts[0], parts[1:]
     context = multiprocessing.get_context("spawn")  # no forked copies of a web or worker process
-    with ProcessPoolExecutor(max_workers=max(1, min(processes, len(parts))), mp_context=context) as pool:
-        laid_out = list(pool.map(count_pages, parts, [base_url] * len(parts)))
-        counts = [pages for pages, _ in laid_out]
+    with ProcessPoolExecutor(
+        max_workers=max(1, min(processes, len(parts))), mp_context=context, initializer=end_with_parent
+    ) as pool:
+        front_counted = pool.submit(count_pages, front, base_url)
+        laid_out = list(pool.map(lay_out_once, rest, [base_url] * len(rest)))
+        front_pages, front_anchors = front_counted.result()
+        counts = [front_pages, *(pages for _, pages, _ in laid_out)]
         total = sum(counts)
         starts = [1 + sum(counts[:i]) for i in range(len(parts))]
         anchors = [
             {name: start + page for name, page in found.items()}
-            for (_, found), start in zip(laid_out, starts, strict=True)
+            for found, start in zip([front_anchors, *(a for _, _, a in laid_out)], starts, strict=True)
         ]
-        numbered = [
-            with_css(html, numbering_css(start, total, _elsewhere(anchors, index)))
-            for index, (html, start) in enumerate(zip(parts, starts, strict=True))
-        ]
-        pdfs = list(pool.map(render_part, numbered, [base_url] * len(parts)))
-    return join_tagged(pdfs), total
+        front_numbered = pool.submit(
+            render_part, with_css(front, numbering_css(1, total, _elsewhere(anchors, 0))), base_url
+        )
+        stamps = pool.submit(page_number_stamps, rest[0], starts[1], total - front_pages, total, base_url)
+        pdfs = [front_numbered.result(), *(pdf for pdf, _, _ in laid_out)]
+        joined = join_tagged(pdfs, stamps.result(), from_page=front_pages)
+    return joined, total
 
 
 def _elsewhere(anchors: list[dict[str, int]], index: int) -> dict[str, int]:
     return {name: page for i, found in enumerate(anchors) if i != index for name, page in found.items()}
 
 
-def join_tagged(pdfs: Sequence[bytes]) -> bytes:
-    """One PDF from several tagged ones: pages, structure tree and bookmarks, in order.
+def join_tagged(pdfs: Sequence[bytes], stamps: bytes | None = None, from_page: int = 0) -> bytes:
+    """One PDF from several tagged ones: pages, structure tree and bookmarks, in order. The
+    pages of `stamps` (an untagged PDF) are drawn over the joined pages from `from_page` on, as
+    artifacts.
 
     The parts' structure elements end up under one Document element (pdfua.repair_document).
     Document-level entries (metadata, language, title display, PDF/UA identification) are the
@@ -126,10 +191,22 @@ def join_tagged(pdfs: Sequence[bytes]) -> bytes:
             with source.open_outline() as source_outline:
                 parent.extend(_copy_items(source_outline.root, pages, first_page))
     tree.ParentTreeNextKey = next_key
+    if stamps is not None:
+        _stamp_artifacts(out, pikepdf.open(io.BytesIO(stamps)), from_page)
     repair_document(out)  # one Document, pieces split across parts joined, artifacts, scopes
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
+
+
+def _stamp_artifacts(out: pikepdf.Pdf, stamps: pikepdf.Pdf, from_page: int) -> None:
+    for stamp, page in zip(stamps.pages, out.pages[from_page:], strict=True):
+        form = out.copy_foreign(stamp.as_form_xobject())
+        name = page.add_resource(form, pikepdf.Name.XObject, prefix="PageNumber")
+        # The page's own drawing is wrapped in q/Q, so the stamp starts from the default coordinates.
+        page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+        page.contents_add(pikepdf.Stream(out, b"\nQ /Artifact BMC q " + bytes(name) + b" Do Q EMC\n"), prepend=False)
+        page.contents_coalesce()  # one content stream per page, as WeasyPrint writes them
 
 
 def _next_key(nums: pikepdf.Array) -> int:

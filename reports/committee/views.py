@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from indicators.permissions import is_performance_team, require_performance_team
+from indicators.models import Role
+from indicators.permissions import can_make_draft_pdf, is_performance_team, require_performance_team
 from reports.models import CommitteeReport, IssuedReport, ReportRender
 
 from .archive import revised_since_issue
-from .definitions import CommitteeReportForm
+from .definitions import CommitteeReportForm, IssueForm, scope_service_ids
 from .pdf import build_report_data, render_html
-from .tasks import request_render
+from .readiness import build_readiness
+from .tasks import recover_stale_renders, request_issue, request_render
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -37,12 +48,26 @@ def committee_reports(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/committee_reports.html", {"form": form, "drafts": drafts, "archive": archive})
 
 
+def _recent_renders(report: CommitteeReport) -> list[ReportRender]:
+    # A render whose worker died is requeued or failed here too, so the page never shows it
+    # "rendering" for good even when no worker is running.
+    recover_stale_renders()
+    return list(report.renders.defer("pdf").select_related("requested_by")[:5])
+
+
+def _waiting(renders: list[ReportRender]) -> bool:
+    return any(r.status in (ReportRender.Status.QUEUED, ReportRender.Status.RUNNING) for r in renders)
+
+
+def _may_draft(user, report: CommitteeReport) -> bool:
+    return can_make_draft_pdf(user, scope_service_ids(report))
+
+
 @login_required
 def committee_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(CommitteeReport.objects.select_related("committee"), pk=pk)
-    renders = list(report.renders.defer("pdf").select_related("requested_by")[:5])
+    renders = _recent_renders(report)
     issues = list(report.issues.defer("pdf", "data").select_related("issued_by", "withdrawn_by"))
-    waiting = any(r.status in (ReportRender.Status.QUEUED, ReportRender.Status.RUNNING) for r in renders)
     return render(
         request,
         "reports/committee_report.html",
@@ -50,37 +75,134 @@ def committee_report(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "renders": renders,
             "issues": issues,
-            "waiting": waiting,
+            "waiting": _waiting(renders),
             "can_issue": is_performance_team(request.user),
+            "can_draft": _may_draft(request.user, report),
             "revised": revised_since_issue(report, issues),
         },
     )
 
 
 @login_required
-def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report as HTML, from live approved data, exactly as the PDF lays it out."""
+def render_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The report's recent renders, for the page's script to show progress without reloading."""
     report = get_object_or_404(CommitteeReport, pk=pk)
+    renders = _recent_renders(report)
+    may_draft = _may_draft(request.user, report)
+    return JsonResponse(
+        {
+            "waiting": _waiting(renders),
+            "renders": [
+                {
+                    "id": r.pk,
+                    "status": r.status,
+                    "label": r.get_status_display(),
+                    "issue": r.issue,
+                    "error": r.error,
+                    "download": reverse("reports:render_pdf", args=[r.pk])
+                    if may_draft and r.status == ReportRender.Status.DONE and not r.issue
+                    else "",
+                }
+                for r in renders
+            ],
+        }
+    )
+
+
+@login_required
+def readiness(request: HttpRequest, pk: int) -> HttpResponse:
+    """What is outstanding before a draft or an issue; the performance team confirms an issue here."""
+    report = get_object_or_404(CommitteeReport.objects.select_related("committee"), pk=pk)
+    can_issue = is_performance_team(request.user)
+    if not (can_issue or _may_draft(request.user, report)):
+        raise PermissionDenied("Only the performance team and the services' approvers check reports before issue.")
+    if request.method == "POST":
+        require_performance_team(request.user, "issues committee reports")
+    checks = build_readiness(report)
+    form = None
+    if can_issue:
+        form = IssueForm(
+            request.POST or None, report=report, outstanding=checks.total, initial={"confirmation": uuid.uuid4()}
+        )
+    if request.method == "POST" and form.is_valid():
+        issued = request_issue(report, request.user, form.cleaned_data["confirmation"], checks.record())
+        job = issued.render
+        if issued.repeated:
+            messages.info(request, "This confirmation had already been sent: the report was issued once, not twice.")
+        elif job.status == ReportRender.Status.DONE:
+            messages.success(request, "Issued to committee. The PDF is now in the archive and will not change.")
+        elif job.status == ReportRender.Status.FAILED:
+            messages.error(request, f"The report could not be issued: {job.error}")
+        else:
+            messages.success(request, "This report is large: it is being made in the background, then issued.")
+        return redirect("reports:committee_report", report.pk)
+    return render(
+        request,
+        "reports/readiness.html",
+        {"report": report, "checks": checks, "form": form, "can_draft": _may_draft(request.user, report)},
+    )
+
+
+@login_required
+def edit_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a report's definition, until it is first issued."""
+    require_performance_team(request.user, "prepares committee reports")
+    report = get_object_or_404(CommitteeReport, pk=pk)
+    if report.is_issued:
+        messages.error(request, "This report has been issued: its definition is part of the record. Issue a new "
+                       "version from its page, or define a new report.")  # fmt: skip
+        return redirect("reports:committee_report", report.pk)
+    form = CommitteeReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Report changed.")
+        return redirect("reports:committee_report", report.pk)
+    return render(request, "reports/committee_report_edit.html", {"report": report, "form": form})
+
+
+@login_required
+@require_POST
+def delete_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a report's definition, until it is first issued (its drafts go with it)."""
+    require_performance_team(request.user, "prepares committee reports")
+    report = get_object_or_404(CommitteeReport, pk=pk)
+    try:
+        report._change_reason = "Deleted before issue"
+        report.delete()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:committee_report", report.pk)
+    messages.success(request, f"Report “{report.title}” deleted.")
+    return redirect("reports:committee_reports")
+
+
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as HTML, from live approved data, exactly as the PDF lays it out: a draft, so for
+    the same people as draft PDFs (members read what was issued)."""
+    report = get_object_or_404(CommitteeReport.objects.select_related("committee"), pk=pk)
+    if not _may_draft(request.user, report):
+        raise PermissionDenied("Drafts are for the performance team and the services' approvers.")
     return HttpResponse(render_html(build_report_data(report)))
 
 
 @login_required
 @require_POST
 def make_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(CommitteeReport, pk=pk)
-    issue = request.POST.get("issue") == "1"
-    if issue:
-        require_performance_team(request.user, "issues committee reports")
-    render_job = request_render(report, request.user, issue=issue)
+    """A draft PDF. (Issuing goes through the readiness page and its confirmation.)"""
+    report = get_object_or_404(CommitteeReport.objects.select_related("committee"), pk=pk)
+    if not _may_draft(request.user, report):
+        raise PermissionDenied("Only the performance team and the services' approvers make draft PDFs.")
+    if "issue" in request.POST:  # an old form or a hand-made request: issuing needs the confirmation
+        messages.error(request, "Issuing needs the confirmation below, after checking what is outstanding.")
+        return redirect("reports:readiness", report.pk)
+    render_job = request_render(report, request.user)
     if render_job.status == ReportRender.Status.DONE:
-        if issue:
-            messages.success(request, "Issued to committee. The PDF is now in the archive and will not change.")
-            return redirect("reports:committee_report", report.pk)
         return redirect("reports:render_pdf", render_job.pk)
     if render_job.status == ReportRender.Status.FAILED:
         messages.error(request, f"The PDF could not be made: {render_job.error}")
     else:
-        messages.success(request, "This report is large: it is being made in the background. This page will update.")
+        messages.success(request, "This report is large: it is being made in the background; its progress shows below.")
     return redirect("reports:committee_report", report.pk)
 
 
@@ -95,24 +217,60 @@ def _pdf_response(content: bytes, filename: str, etag: str | None = None) -> Htt
 @login_required
 def render_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     render_job = get_object_or_404(
-        ReportRender.objects.select_related("report"), pk=pk, status=ReportRender.Status.DONE
+        ReportRender.objects.select_related("report", "report__committee"), pk=pk, status=ReportRender.Status.DONE
     )
+    if not _may_draft(request.user, render_job.report):
+        raise PermissionDenied("Draft PDFs are for the performance team and the services' approvers.")
     name = f"DRAFT-{slugify(render_job.report.title)}-{render_job.report.period.slug}.pdf"
     return _pdf_response(render_job.pdf, name)
 
 
+def _report_tampering(request: HttpRequest, issued: IssuedReport) -> None:
+    """Log the mismatch as an error and email the performance team."""
+    logger.error(
+        "Issued report %s (%s, version %s): the stored PDF does not match its SHA-256 %s; download refused",
+        issued.pk,
+        issued.report.title,
+        issued.version,
+        issued.sha256,
+    )
+    team = (
+        Role.objects.filter(kind=Role.Kind.PERFORMANCE, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    if team:
+        send_mail(
+            f"Issued report failed its integrity check: {issued.report.title}",
+            f"The stored PDF of “{issued.report.title}” (version {issued.version}, issued "
+            f"{timezone.localtime(issued.issued_at):%d %b %Y %H:%M}) no longer matches the SHA-256 recorded at "
+            f"issue ({issued.sha256}). Downloads are refused until it is restored from a backup; run "
+            f"`manage.py verify_archive` to check the rest of the archive.\n\n"
+            f"Seen when {request.user.get_username()} asked for it at {request.build_absolute_uri()}.",
+            None,
+            sorted(team),
+            fail_silently=True,
+        )
+
+
 @login_required
 def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """An issued PDF, checked against its SHA-256 on every download: a file that differs is refused."""
     issued = get_object_or_404(IssuedReport.objects.select_related("report"), pk=pk)
+    if not issued.verify():
+        _report_tampering(request, issued)
+        return render(request, "reports/issued_mismatch.html", {"issued": issued}, status=409)
     name = f"{slugify(issued.report.title)}-{issued.report.period.slug}-issued-{issued.issued_at:%Y%m%d}.pdf"
     return _pdf_response(issued.pdf, name, etag=issued.sha256)
 
 
 @login_required
 @require_POST
+@transaction.atomic
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     require_performance_team(request.user, "withdraws issued reports")
-    issued = get_object_or_404(IssuedReport, pk=pk)
+    issued = get_object_or_404(IssuedReport.objects.select_for_update(), pk=pk)
     try:
         issued.withdraw(request.user, request.POST.get("reason", ""))
     except ValidationError as error:

@@ -1,19 +1,22 @@
 """How a status looks: a distinct icon shape for each kind of status (so status is never told
 by colour alone), the tone that colours it, and which badge an outlook is shown with.
 
-Used by the `status_badge` macro (templates/macros/status.html) on web pages and in PDFs. The
-status words are the statuses' own labels (`indicators/status.py`).
+Used by the `status_badge` macro (templates/macros/status.html) on web pages and in PDFs.
+Indicator status words are the council's own (`status_words`: set up on the status wording
+page, defaults from `indicators/status.py`); every page, legend, export and PDF takes them from
+here, by the stored status code, which never changes.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from indicators.risks import RiskBand
-from indicators.status import Outlook
+from indicators.status import RAG_LABELS, Outlook, Rag
 
 from .colours import TONE_COLOURS
 
@@ -36,6 +39,7 @@ _HALF = _RING + '<path d="M8 1.5a6.5 6.5 0 0 1 0 13z" fill="currentColor"/>'
 _SLASH = _RING + '<path d="M3.5 12.5l9-9" stroke="currentColor" stroke-width="1.5"/>'
 _INFO = '<circle cx="8" cy="8" r="7" fill="currentColor"/><path d="M8 7v5M8 4v1.6" stroke="#fff" stroke-width="1.8"/>'
 _DASH = _RING + '<path d="M4.5 8h7" stroke="currentColor" stroke-width="1.8"/>'
+_GAP = '<circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-dasharray="2.5 2"/>'
 _CLOCK = _RING + '<path d="M8 4v4.3l2.8 1.7" stroke="currentColor" stroke-width="1.5" fill="none"/>'
 
 SHAPES = {
@@ -53,6 +57,7 @@ SHAPES = {
     "data_only": _INFO,
     "not_measured": _DASH,
     "not_available": _CLOCK,
+    "missing": _GAP,
 }
 # Constant markup written here, never user input.
 ICONS = {code: Markup(_OPEN + shape + _CLOSE) for code, shape in SHAPES.items()}  # noqa: S704
@@ -67,6 +72,7 @@ TONES = {
     "neglected": "bad",
     "in_progress": "info",
     "not_started": "info",
+    "missing": "warn",
 }
 # An outlook is shown with the badge of the status the projected figure would have.
 OUTLOOK_STATUS_CODES = {
@@ -83,6 +89,34 @@ RISK_BAND_STATUS_CODES = {
     RiskBand.HIGH: "red",
     RiskBand.VERY_HIGH: "red",
 }
+
+
+@dataclass(frozen=True)
+class StatusWords:
+    """The council's words for each indicator status category, and the categories summaries list."""
+
+    labels: dict[str, str]
+    listed: frozenset[str]
+
+    def __getitem__(self, code: str) -> str:
+        return self.labels.get(code) or RAG_LABELS.get(code, code)
+
+    def label(self, rag: Rag | str) -> str:
+        return self[str(rag)]
+
+
+DEFAULT_WORDS = StatusWords({rag.value: label for rag, label in RAG_LABELS.items()}, frozenset(RAG_LABELS))
+
+
+def status_words() -> StatusWords:
+    """The council's current words (one query; the scorecard cache keeps its pages cheap)."""
+    from indicators.models import StatusWording  # noqa: PLC0415 - the models need the app registry
+
+    current = StatusWording.current()
+    return StatusWords(
+        {code: words.label for code, words in current.items()},
+        frozenset(code for code, words in current.items() if words.listed),
+    )
 
 
 def status_icon(code: str) -> Markup:

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from indicators.models import Action, Indicator, Outcome, Plan
 from indicators.periods import Frequency, Period, ReportingPeriods
 from indicators.progress import LatestUpdate, PlanProgress, plan_progress
-from indicators.status import ActionStatus, Rag
+from indicators.status import ActionStatus, Rag, reported_period
+from reports.presentation.status import DEFAULT_WORDS, StatusWords, status_words
 
 from .filters import Filters
 from .load import (
+    PeriodChoices,
     Values,
-    available_periods,
     load_actions,
     load_exception_reports,
     load_indicators,
@@ -30,13 +32,22 @@ from .load import (
     load_targets,
     load_updates,
     load_values,
+    period_choices,
 )
 from .revisions import attach_revisions, frozen_for_scorecard
 from .rows import ActionRow, IndicatorRow, action_row, indicator_row, status_at, walk
 from .scope import Scope
 
 # The order of the summary tables.
-INDICATOR_STATUS_ORDER = [Rag.GREEN, Rag.AMBER, Rag.RED, Rag.DATA_ONLY, Rag.NOT_MEASURED, Rag.NOT_AVAILABLE]
+INDICATOR_STATUS_ORDER = [
+    Rag.GREEN,
+    Rag.AMBER,
+    Rag.RED,
+    Rag.DATA_ONLY,
+    Rag.NOT_MEASURED,
+    Rag.NOT_AVAILABLE,
+    Rag.MISSING,
+]
 ACTION_STATUS_ORDER = [
     ActionStatus.COMPLETED,
     ActionStatus.IN_PROGRESS,
@@ -85,6 +96,26 @@ class StatusCount:
     last_year: int | None
 
 
+@dataclass(frozen=True)
+class Reconciliation:
+    """A plan's measures: how many it declares, how many the scorecard covers, which have no entry."""
+
+    plan_code: str
+    plan_title: str
+    declared: int | None  # `Plan.declared_measures`, if the performance team recorded it
+    covered: int  # the plan's measures on the scorecard for the period, every category
+    no_entry: list[str]  # codes of measures due this period with no entry at all
+
+    @property
+    def gap(self) -> int | None:
+        """Declared minus covered (positive: measures the plan names that perfdash does not hold)."""
+        return None if self.declared is None else self.declared - self.covered
+
+    @property
+    def reconciled(self) -> bool:
+        return not self.gap and not self.no_entry
+
+
 @dataclass
 class Completeness:
     indicators_due: int
@@ -110,12 +141,33 @@ class Scorecard:
     filters: Filters
     owners: list[tuple[int, str]]
     periods: list[Period]
+    open_periods: frozenset[Period] = frozenset()  # open rounds among `periods`
     shown_actions: int = 0
     shown_indicators: int = 0
+    indicators_covered: int = 0  # every measure the summary covers, listed categories or not
+    indicators_covered_last_year: int = 0
+    reconciliation: list[Reconciliation] = field(default_factory=list)
+    words: StatusWords = DEFAULT_WORDS
+    # Every category's counts, listed in summaries or not (exports).
+    indicator_counts: list[StatusCount] = field(default_factory=list)
 
     @property
     def indicator_total(self) -> int:
-        return sum(c.count for c in self.indicator_summary)
+        return self.indicators_covered
+
+    @property
+    def indicators_not_listed(self) -> int:
+        """Measures in categories the council's summaries do not list (still in the total)."""
+        return self.indicators_covered - sum(c.count for c in self.indicator_summary)
+
+    @property
+    def indicators_not_listed_last_year(self) -> int:
+        return self.indicators_covered_last_year - sum(c.last_year or 0 for c in self.indicator_summary)
+
+    def unreconciled(self) -> list[Reconciliation]:
+        """Plans whose declared count differs from the measures covered, or with measures that
+        have no entry for the period: for the scorecard's notice and a report's data check."""
+        return [r for r in self.reconciliation if not r.reconciled]
 
     @property
     def action_total(self) -> int:
@@ -153,20 +205,21 @@ def build_scorecard(
     per-item queries.
     """
     filters = filters or Filters()
-    periods = available_periods(scope)
-    period = period if period is not None else _latest(periods)
+    plans = load_plans(scope)
+    choices = period_choices(scope, plans)
+    period = period if period is not None else _default(choices)
     last_year_period = period.same_period_last_year()
 
-    plans = load_plans(scope)
     plan_ids = [plan.id for plan in plans]
     actions = load_actions(plan_ids)
     updates_now, updates_then = load_updates(plan_ids, [period, last_year_period])
     outcomes = load_outcomes(plan_ids)
 
-    now = _periods_by_frequency(period, history)
-    then = _periods_by_frequency(last_year_period)
-    value_keys, target_keys = _needed_keys(now.values())
     indicators = load_indicators(scope)
+    kinds = {_reporting_kind(ind) for ind in indicators}
+    now = _reporting_periods(period, kinds, history)
+    then = _reporting_periods(last_year_period, kinds)
+    value_keys, target_keys = _needed_keys([*now.values(), *then.values()])
     values = load_values(scope, value_keys)
     targets = load_targets(scope, target_keys)
     indicators = [ind for ind in indicators if _shown(ind, now, values)]
@@ -179,12 +232,13 @@ def build_scorecard(
     action_counts = Counter(node.status for p in progress.values() for node in p.leaf_actions())
     action_counts_last_year = _action_counts_at(plans, actions_by_plan, last_year_period, updates_then)
 
-    indicator_rows = [indicator_row(ind, now[ind.frequency], values, targets, people) for ind in indicators]
+    indicator_rows = [indicator_row(ind, now[_reporting_kind(ind)], values, targets, people) for ind in indicators]
     if with_exceptions:
         _attach_exception_reports(indicator_rows)
     indicator_counts = Counter(row.rag for row in indicator_rows)
+    words = status_words()
     indicator_counts_last_year = Counter(
-        status_at(ind, then[ind.frequency].reported if then[ind.frequency] else None, values, targets).rag
+        status_at(ind, reported.reported if (reported := then[_reporting_kind(ind)]) else None, values, targets).rag
         for ind in indicators
     )
 
@@ -199,26 +253,52 @@ def build_scorecard(
         title=scope.title,
         period=period,
         last_year_period=last_year_period,
-        indicator_summary=_counts(INDICATOR_STATUS_ORDER, indicator_counts, indicator_counts_last_year),
+        indicator_summary=_counts(
+            [rag for rag in INDICATOR_STATUS_ORDER if rag in words.listed],
+            indicator_counts,
+            indicator_counts_last_year,
+            words.label,
+        ),
         action_summary=_counts(ACTION_STATUS_ORDER, action_counts, action_counts_last_year),
         plans=[b for b in blocks if not (filters.active and b.empty)],
         completeness=_completeness(progress.values(), indicator_rows),
         filters=filters,
         owners=sorted(owners.items(), key=lambda item: item[1]),
-        periods=periods,
+        periods=choices.periods,
+        open_periods=choices.open_rounds,
         shown_actions=sum(not row.is_group for b in blocks for s in b.sections for row in s.actions),
         shown_indicators=sum(len(s.indicators) for b in blocks for s in b.sections),
+        indicators_covered=len(indicator_rows),
+        indicator_counts=_counts(INDICATOR_STATUS_ORDER, indicator_counts, indicator_counts_last_year, words.label),
+        indicators_covered_last_year=indicator_counts_last_year.total(),
+        reconciliation=_reconcile(plans, indicators, indicator_rows),
+        words=words,
     )
 
 
-def _latest(periods: Sequence[Period]) -> Period:
-    """The latest period with data, or (with none yet) the quarter we are in."""
-    return periods[0] if periods else Period.containing(dt.date.today(), Frequency.QUARTERLY)
+def _default(choices: PeriodChoices) -> Period:
+    """The latest period with approved data, else the latest open round (`load.period_choices`),
+    or (with neither) the quarter we are in."""
+    return choices.default or Period.containing(dt.date.today(), Frequency.QUARTERLY)
 
 
-def _periods_by_frequency(period: Period, history: int = 0) -> dict[str, ReportingPeriods | None]:
-    """For each frequency, the periods an indicator of that frequency is judged on at `period`."""
-    return {frequency.value: ReportingPeriods.at(period, frequency, history) for frequency in Frequency}
+# What decides which periods an indicator reports: its frequency and its source's publication delay.
+ReportingKind = tuple[str, int | None]
+
+
+def _reporting_kind(indicator: Indicator) -> ReportingKind:
+    return (indicator.frequency, indicator.publication_delay)
+
+
+def _reporting_periods(
+    period: Period, kinds: Iterable[ReportingKind], history: int = 0
+) -> dict[ReportingKind, ReportingPeriods | None]:
+    """For each kind of indicator, the periods it is judged on at `period` (`status.reported_period`)."""
+    found: dict[ReportingKind, ReportingPeriods | None] = {}
+    for frequency, delay in kinds:
+        reported = reported_period(period, Frequency(frequency), delay)
+        found[(frequency, delay)] = ReportingPeriods.at(reported, reported.frequency, history) if reported else None
+    return found
 
 
 def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str], set[str]]:
@@ -227,14 +307,17 @@ def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str],
     target_keys: set[str] = set()
     for c in contexts:
         if c is not None:
-            value_keys.update(p.key for p in (c.previous, c.last_year, *c.year_to_date, *c.history))
-            target_keys.update({c.reported.key, c.last_year.key, c.year.key, *(p.key for p in c.history)})
+            value_keys.update(p.key for p in (c.reported, c.previous, c.last_year, *c.year_to_date, *c.history))
+            judged = (c.reported, c.last_year, c.year, *c.history)
+            # A part of a year without its own target is judged against its year's (`applicable_target`).
+            target_keys.update(p.key for p in judged)
+            target_keys.update(p.financial_year_period().key for p in judged)
     return value_keys, target_keys
 
 
-def _shown(indicator: Indicator, now: dict[str, ReportingPeriods | None], values: Values) -> bool:
+def _shown(indicator: Indicator, now: dict[ReportingKind, ReportingPeriods | None], values: Values) -> bool:
     """Active measures always show; a dropped measure only where it has a value for the period."""
-    reporting = now[indicator.frequency]
+    reporting = now[_reporting_kind(indicator)]
     return indicator.active or bool(reporting and (indicator.id, reporting.reported) in values)
 
 
@@ -265,16 +348,33 @@ def _attach_exception_reports(rows: Sequence[IndicatorRow]) -> None:
         }
 
 
-def _counts(order: Sequence, this_year: Counter, last_year: Counter | None) -> list[StatusCount]:
+def _counts(
+    order: Sequence, this_year: Counter, last_year: Counter | None, label: Callable[[Any], str] | None = None
+) -> list[StatusCount]:
     return [
         StatusCount(
             status.value,
-            status.label,
+            label(status) if label else status.label,
             this_year.get(status, 0),
             None if last_year is None else last_year.get(status, 0),
         )
         for status in order
     ]
+
+
+def _reconcile(
+    plans: Sequence[Plan], indicators: Sequence[Indicator], rows: Sequence[IndicatorRow]
+) -> list[Reconciliation]:
+    """Each plan's declared and covered measures, and those due with no entry (`Reconciliation`)."""
+    by_plan: dict[int, list[IndicatorRow]] = {}
+    for indicator, row in zip(indicators, rows, strict=True):
+        by_plan.setdefault(indicator.plan_id, []).append(row)
+    found = []
+    for plan in plans:
+        mine = by_plan.get(plan.id, [])
+        no_entry = sorted(row.code for row in mine if row.rag != Rag.NOT_MEASURED and not row.has_entry)
+        found.append(Reconciliation(plan.code, plan.title, plan.declared_measures, len(mine), no_entry))
+    return found
 
 
 def _plan_blocks(
@@ -346,10 +446,15 @@ def _outcome_sections(
 def _completeness(progress: Iterable[PlanProgress], indicator_rows: Sequence[IndicatorRow]) -> Completeness:
     """How many actions and indicators due an update this period have none."""
     leaves = [node for p in progress for node in p.leaf_actions()]
-    due = [row for row in indicator_rows if row.rag != Rag.NOT_MEASURED]
+    # A national figure not published yet is not an officer's return that is missing.
+    due = [
+        row
+        for row in indicator_rows
+        if row.rag != Rag.NOT_MEASURED and not (row.published_nationally and not row.has_entry)
+    ]
     return Completeness(
         indicators_due=len(due),
-        indicators_missing=sum(1 for row in due if row.rag == Rag.NOT_AVAILABLE),
+        indicators_missing=sum(1 for row in due if not row.has_entry),
         actions_due=len(leaves),
         actions_missing=sum(1 for node in leaves if node.status in (ActionStatus.NEGLECTED, ActionStatus.UNASSIGNED)),
     )

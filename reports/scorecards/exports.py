@@ -33,6 +33,7 @@ from indicators.formula_guard import guard_text
 from indicators.html import html_to_text
 from indicators.periods import Period
 from reports.presentation.numbers import plain_number
+from reports.presentation.status import DEFAULT_WORDS, StatusWords
 
 from .build import Scorecard
 from .filters import NEEDS_ATTENTION
@@ -90,6 +91,7 @@ INDICATOR_COLUMNS = (
     Column("value", 12),
     Column("unit", 10),
     Column("target", 12),
+    Column("target_set_for", 14),  # the year whose target applied to a part of it, else empty
     Column("status", 22),
     Column("short_trend", 16),
     Column("long_trend", 16),
@@ -115,7 +117,7 @@ ACTION_COLUMNS = (
 )
 
 
-def _indicator_cells(plan, section, row: IndicatorRow) -> list[Cell]:
+def _indicator_cells(plan, section, row: IndicatorRow, words: StatusWords = DEFAULT_WORDS) -> list[Cell]:
     def figure(value: Decimal | None) -> Figure | None:
         return _figure(value, row.decimal_places, row.unit)
 
@@ -128,7 +130,8 @@ def _indicator_cells(plan, section, row: IndicatorRow) -> list[Cell]:
         figure(row.value),
         row.unit,
         figure(row.target),
-        row.status.label,
+        row.target_year.label if row.target_year else "",
+        words.label(row.rag),
         row.short_trend.label,
         row.long_trend.label,
         row.outlook.label,
@@ -161,7 +164,7 @@ def scorecard_sheets(card: Scorecard) -> tuple[Sheet, Sheet]:
     indicators, actions = Sheet("Indicators", INDICATOR_COLUMNS), Sheet("Actions", ACTION_COLUMNS)
     for plan, section, row in card.rows():
         if isinstance(row, IndicatorRow):
-            indicators.rows.append(_indicator_cells(plan, section, row))
+            indicators.rows.append(_indicator_cells(plan, section, row, card.words))
         elif isinstance(row, ActionRow):
             actions.rows.append(_action_cells(plan, section, row))
     return indicators, actions
@@ -323,8 +326,20 @@ def to_xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
+SUMMARY_COLUMNS = (Column("status", 34), Column("this_period", 14), Column("same_period_last_year", 22))
+
+
+def summary_sheet(card: Scorecard) -> Sheet:
+    """The indicators by status, every category apart (in the council's words), and the measures covered."""
+    sheet = Sheet("Summary", SUMMARY_COLUMNS)
+    sheet.rows = [[c.label, c.count, c.last_year] for c in card.indicator_counts]
+    sheet.rows.append(["Measures covered", card.indicators_covered, card.indicators_covered_last_year])
+    return sheet
+
+
 def to_xlsx(card: Scorecard) -> bytes:
-    return to_xlsx_bytes(scorecard_sheets(card))
+    """The indicators and actions, then the summary of indicators by status."""
+    return to_xlsx_bytes([*scorecard_sheets(card), summary_sheet(card)])
 
 
 def to_csv(card: Scorecard) -> bytes:

@@ -13,6 +13,7 @@ NEEDS_ATTENTION = frozenset(
     {
         Rag.RED.value,
         Rag.AMBER.value,
+        Rag.MISSING.value,  # a figure due and not entered, as a neglected action
         ActionStatus.OVERDUE.value,
         ActionStatus.CHECK_PROGRESS.value,
         ActionStatus.NEGLECTED.value,

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from indicators.models import Indicator, IndicatorValue, Target
 from indicators.periods import Period
-from indicators.status import IndicatorStatus, Trend, trend
+from indicators.status import AppliedTarget, IndicatorStatus, Trend, applicable_target, trend
 
 from .load import load_indicator_targets, load_indicator_values
 from .revisions import TARGET, VALUE, Revision, frozen_for_indicator, revision
-from .rows import value_status
+from .rows import target_note, value_status
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,14 @@ class HistoryRow:
     status: IndicatorStatus
     trend: Trend  # against the previous period, as the scorecard's short trend
     amber_edge: Decimal | None  # the far edge of the tolerance band (charts)
+    applied: AppliedTarget | None = None  # the target judged against: the period's own, else its year's
     revisions: dict[str, Revision] = field(default_factory=dict)  # "value", "target" revised since issue
+
+    @property
+    def target_note(self) -> str:
+        """Says when the year's target was applied to this part of it."""
+        from_year = self.applied is not None and self.applied.from_year(self.period)
+        return target_note(self.applied.period, self.applied.share) if from_year else ""
 
 
 @dataclass(frozen=True)
@@ -34,16 +41,17 @@ class IndicatorHistory:
 
     @property
     def latest_target(self) -> Target | None:
-        """The target of the latest period in the history that has one."""
-        return next((row.target for row in reversed(self.rows) if row.target), None)
+        """The target set for the latest period in the history that one applies to (its own or its year's)."""
+        applied = next((row.applied for row in reversed(self.rows) if row.applied), None)
+        return next((t for t in self.targets if applied and t.period == applied.period), None)
 
     def series(self) -> list[tuple[Period, Decimal | None, Decimal | None, Decimal | None]]:
-        """(period, value, target, far edge of the tolerance band), oldest first, for the chart."""
+        """(period, value, target applied, far edge of the tolerance band), oldest first, for the chart."""
         return [
             (
                 row.period,
                 row.value.value if row.value else None,
-                row.target.value if row.target else None,
+                row.applied.value if row.applied else None,
                 row.amber_edge,
             )
             for row in self.rows
@@ -63,14 +71,17 @@ def indicator_history(indicator: Indicator) -> IndicatorHistory:
     periods = sorted(
         p for p in set(values) | set(targets) if p.frequency == own_frequency and latest and p.end <= latest
     )
+    rules = {p: t.as_rule() for p, t in targets.items()}
     rows = []
     for period in periods:
         value, target = values.get(period), targets.get(period)
         previous = values.get(period.previous())
-        rule = target.as_rule() if target else None
+        applied = applicable_target(period, rules.get, indicator.part_of_year)
+        rule = applied.rule if applied else None
         revised = {
             kind: found
-            for kind, current in ((VALUE, value.value if value else None), (TARGET, target.value if target else None))
+            # The target as the scorecard showed it (and froze it): the applied one.
+            for kind, current in ((VALUE, value.value if value else None), (TARGET, applied.value if applied else None))
             if (found := revision(frozen.get((kind, indicator.id, period)), current, indicator.decimal_places))
         }
         rows.append(
@@ -78,9 +89,10 @@ def indicator_history(indicator: Indicator) -> IndicatorHistory:
                 period=period,
                 value=value,
                 target=target,
-                status=value_status(value, rule, polarity),
+                status=value_status(value, rule, polarity, published_nationally=indicator.published_nationally),
                 trend=trend(value.value if value else None, previous.value if previous else None, polarity),
                 amber_edge=rule.amber_edge(polarity) if rule else None,
+                applied=applied,
                 revisions=revised,
             )
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, Value, When
 
 from indicators.models import (
     Action,
@@ -21,6 +22,7 @@ from indicators.models import (
     IndicatorValue,
     Outcome,
     Plan,
+    ReportingRound,
     ReviewState,
     Target,
 )
@@ -42,6 +44,7 @@ INDICATOR_FIELDS = (
     "frequency",
     "aggregation",
     "source",
+    "part_of_year",
     "owner_id",
     "plan_id",
     "outcome_id",
@@ -64,24 +67,69 @@ Values = dict[tuple[int, Period], ValueRecord]
 Targets = dict[tuple[int, Period], TargetRule]
 
 
-def available_periods(scope: Scope) -> list[Period]:
-    """Every period with an indicator value or action update in scope, latest first (two queries)."""
-    value_periods = (
+@dataclass(frozen=True)
+class PeriodChoices:
+    """The periods a scope's scorecard offers, latest first, and the one it opens on."""
+
+    periods: list[Period]
+    default: Period | None  # None: no data and no open round (the caller picks today's quarter)
+    open_rounds: frozenset[Period]
+
+
+_ENTRY, _OPEN_ROUND, _LOCKED_ROUND, _NOT_AVAILABLE = 0, 1, 2, 3
+
+
+def period_choices(scope: Scope, plans: Sequence[Plan]) -> PeriodChoices:
+    """The periods with any approved entry in scope — values ("not available" ones included) and
+    action updates — and the open rounds in the years of the scope's `plans`. One query.
+
+    The scorecard opens on the latest period with approved data (a figure or an action update);
+    with none yet, on the latest open round in its plans' years; else on the latest period with a
+    "not available" entry. Periods ending on the same day are ordered with a round's
+    period first (H1 for a council reporting by half years, Q2 for a quarterly one), then the
+    shorter first.
+    """
+    kind = {"output_field": IntegerField()}
+    entries = (
         IndicatorValue.objects.approved()
-        .filter(indicator__in=scope.indicators, not_available=False)
+        .filter(indicator__in=scope.indicators)
         .order_by()
-        .values_list("period", flat=True)
-        .distinct()
+        .annotate(kind=Case(When(not_available=True, then=Value(_NOT_AVAILABLE)), default=Value(_ENTRY), **kind))
+        .values_list("period", "kind")
     )
-    update_periods = (
+    updates = (
         ActionUpdate.objects.approved()
         .filter(action__plan__in=scope.plans)
         .order_by()
-        .values_list("period", flat=True)
-        .distinct()
+        .annotate(kind=Value(_ENTRY, **kind))
+        .values_list("period", "kind")
     )
-    periods = set(value_periods) | set(update_periods)
-    return sorted(periods, key=lambda p: (p.end, -p.frequency.months), reverse=True)
+    rounds = (
+        ReportingRound.objects.order_by()
+        .annotate(
+            kind=Case(When(locked_at__isnull=True, then=Value(_OPEN_ROUND)), default=Value(_LOCKED_ROUND), **kind)
+        )
+        .values_list("period", "kind")
+    )
+    rows = list(entries.union(updates, rounds))
+    with_data = {period for period, found in rows if found == _ENTRY}
+    not_available = {period for period, found in rows if found == _NOT_AVAILABLE}
+    round_periods = {period for period, found in rows if found in (_OPEN_ROUND, _LOCKED_ROUND)}
+    open_rounds = frozenset(
+        period
+        for period, found in rows
+        if found == _OPEN_ROUND and any(plan.first_year <= period.year <= plan.last_year for plan in plans)
+    )
+
+    def latest_first(period: Period) -> tuple:
+        return (period.end, period in round_periods, -period.frequency.months)
+
+    periods = sorted(with_data | not_available | open_rounds, key=latest_first, reverse=True)
+    # A figure "not available" yet (a national one published later) is listed, but does not make
+    # the scorecard open on a year still to come; only where there is nothing else does it.
+    first_choice = with_data or open_rounds or not_available
+    default = max(first_choice, key=latest_first) if first_choice else None
+    return PeriodChoices(periods, default, open_rounds)
 
 
 def load_plans(scope: Scope) -> list[Plan]:

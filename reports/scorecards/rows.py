@@ -15,13 +15,16 @@ from indicators.periods import Frequency, Period, ReportingPeriods
 from indicators.progress import ActionProgress
 from indicators.status import (
     ActionStatus,
+    AppliedTarget,
     IndicatorStatus,
     Outlook,
     Polarity,
     Rag,
     Trend,
+    applicable_target,
     indicator_status,
     outlook,
+    target_note,
     trend,
 )
 from indicators.status import Target as TargetRule
@@ -84,6 +87,11 @@ class IndicatorRow:
     previous_value: Decimal | None
     commentary: str
     not_available_reason: str = ""
+    # The year whose target applied to a part of it ("against the 2022/23 target"), else None.
+    target_year: Period | None = None
+    target_share: Decimal = Decimal(1)  # the share of the year's target applied (pro rata), else 1
+    published_nationally: bool = False
+    has_entry: bool = False  # an approved entry (a figure or "not available") for the period reported
     # (period label, value, target, far edge of the tolerance band), oldest first; PDFs only.
     series: list[tuple[str, Decimal | None, Decimal | None, Decimal | None]] = field(default_factory=list)
     exception: dict[str, str] | None = None
@@ -93,6 +101,11 @@ class IndicatorRow:
     @property
     def rag(self) -> Rag:
         return self.status.rag
+
+    @property
+    def target_note(self) -> str:
+        """Says when the year's target was applied to a part of it."""
+        return target_note(self.target_year, self.target_share)
 
 
 class RecordedValue(Protocol):
@@ -104,24 +117,44 @@ class RecordedValue(Protocol):
 
 
 def value_status(
-    record: RecordedValue | None, target: TargetRule | None, polarity: Polarity, measured_this_period: bool = True
+    record: RecordedValue | None,
+    target: TargetRule | AppliedTarget | None,
+    polarity: Polarity,
+    measured_this_period: bool = True,
+    published_nationally: bool = False,
 ) -> IndicatorStatus:
     """The status of one period's value: the status rule, except that a value marked "not
     available" is shown as not yet available, with the officer's reason."""
+    rule = target.rule if isinstance(target, AppliedTarget) else target
     status = indicator_status(
-        record.value if record else None, target, polarity, measured_this_period=measured_this_period
+        record.value if record else None,
+        rule,
+        polarity,
+        measured_this_period=measured_this_period,
+        published_nationally=published_nationally,
     )
     if record and record.not_available:
         return IndicatorStatus(Rag.NOT_AVAILABLE, record.not_available_reason or status.reason)
     return status
 
 
+def target_at(indicator: Indicator, period: Period | None, targets: Targets) -> AppliedTarget | None:
+    """The target that applies to the indicator's `period`: its own, else its year's (`status.applicable_target`)."""
+    if period is None:
+        return None
+    return applicable_target(period, lambda p: targets.get((indicator.id, p)), indicator.part_of_year)
+
+
 def status_at(indicator: Indicator, reported: Period | None, values: Values, targets: Targets) -> IndicatorStatus:
     """The indicator's status for its own `reported` period (None: not measured this period)."""
-    key = (indicator.id, reported)
-    record = values.get(key) if reported else None
-    target = targets.get(key) if reported else None
-    return value_status(record, target, indicator.polarity_enum, measured_this_period=reported is not None)
+    record = values.get((indicator.id, reported)) if reported else None
+    return value_status(
+        record,
+        target_at(indicator, reported, targets),
+        indicator.polarity_enum,
+        measured_this_period=reported is not None,
+        published_nationally=indicator.published_nationally,
+    )
 
 
 def indicator_row(
@@ -140,7 +173,7 @@ def indicator_row(
         return found.value if found else None
 
     record = values.get((indicator.id, reported)) if reported else None
-    target = targets.get((indicator.id, reported)) if reported else None
+    target = target_at(indicator, reported, targets)
     short = long = Trend.NO_COMPARISON
     forecast = Outlook.UNKNOWN
     last_year = previous = None
@@ -159,7 +192,8 @@ def indicator_row(
             indicator.aggregation,
         )
         for p in periods.history:
-            rule = targets.get((indicator.id, p))
+            applied = target_at(indicator, p, targets)
+            rule = applied.rule if applied else None
             series.append(
                 (p.label, value_at(p), rule.value if rule else None, rule.amber_edge(polarity) if rule else None)
             )
@@ -186,6 +220,10 @@ def indicator_row(
         previous_value=previous,
         commentary=record.commentary if record else "",
         not_available_reason=record.not_available_reason if record and record.not_available else "",
+        target_year=target.period if target and target.from_year(reported) else None,
+        target_share=target.share if target else Decimal(1),
+        published_nationally=indicator.published_nationally,
+        has_entry=record is not None,
     )
 
 

@@ -18,6 +18,7 @@ from indicators.permissions import is_performance_team
 from indicators.progress import latest_updates, plan_progress
 from indicators.workflow import locked_periods
 from reports.presentation.numbers import format_number
+from reports.presentation.status import status_words
 
 from .build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
 from .cache import cached
@@ -132,6 +133,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
             "correctable": correctable,
+            "words": status_words(),
         },
     )
 

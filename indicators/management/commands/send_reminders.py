@@ -3,6 +3,7 @@
 Officers with items still to hand in hear from us when the deadline is `--days` away or fewer
 (and after it has passed): exactly the outstanding items My updates lists for them, from the same
 rule (`indicators.due`), so finished actions and submitted entries are never reminded about.
+The words are `indicators.reminders`', which the performance team's "chase" sends too.
 Approvers hear about submissions waiting for them.
 """
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from indicators.due import outstanding_by_person, periods_in_round
 from indicators.models import ActionUpdate, IndicatorValue, ReportingRound, Role
+from indicators.reminders import approver_reminder, officer_reminder
 
 
 def waiting_by_approver() -> dict[int, int]:
@@ -52,27 +54,13 @@ class Command(BaseCommand):
         for reporting_round in ReportingRound.objects.open():
             if reporting_round.deadline - today > dt.timedelta(days=days):
                 continue
-            when = "today" if reporting_round.deadline == today else f"by {reporting_round.deadline:%d %B %Y}"
-            if reporting_round.deadline < today:
-                when = f"by {reporting_round.deadline:%d %B %Y}, which has passed"
             for user_id, items in outstanding_by_person(reporting_round).items():
                 user = users.get(user_id)
-                if user is None:
-                    continue
-                lines = [f"- {item.obj.code} {item.obj.title} ({item.state_label.lower()})" for item in items]
-                body = (
-                    f"Dear {user.first_name or user.username},\n\n"
-                    f"These updates for {reporting_round.period.label} are due {when} and have not been "
-                    "submitted yet:\n\n" + "\n".join(lines) + "\n\nThank you.\n"
-                )
-                messages.append((f"Updates due for {reporting_round.period.label}", body, None, [user.email]))
+                if user is not None:
+                    messages.append(officer_reminder(user, reporting_round, items, today))
         for user_id, count in waiting_by_approver().items():
             user = users.get(user_id)
             if user is not None:
-                body = (
-                    f"Dear {user.first_name or user.username},\n\n{count} submitted update"
-                    f"{'s are' if count != 1 else ' is'} waiting for your review.\n\nThank you.\n"
-                )
-                messages.append(("Updates waiting for your review", body, None, [user.email]))
+                messages.append(approver_reminder(user, count))
         sent = send_mass_mail(messages, fail_silently=False) if messages else 0
         self.stdout.write(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")

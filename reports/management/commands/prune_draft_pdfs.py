@@ -1,6 +1,8 @@
 """Delete old draft PDFs: renders finished more than --days ago, except each report's latest.
 
-Issued reports are never touched: they keep their own copy of the PDF (IssuedReport).
+Issued reports are never touched: they keep their own copy of the PDF (IssuedReport), and the
+renders that issued them are kept too (they hold the issue's confirmation, so an old confirmation
+form posted again still finds its issue instead of issuing another version).
 """
 
 import datetime as dt
@@ -20,13 +22,14 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=30)
 
     def handle(self, *args, days: int, **options) -> None:
+        drafts = ReportRender.objects.filter(issue=False)
         latest = (
-            ReportRender.objects.filter(status=ReportRender.Status.DONE)
+            drafts.filter(status=ReportRender.Status.DONE)
             .values("report")
             .annotate(latest=Max("pk"))
             .values_list("latest", flat=True)
         )
-        old = ReportRender.objects.filter(
+        old = drafts.filter(
             status__in=[ReportRender.Status.DONE, ReportRender.Status.FAILED],
             finished_at__lt=timezone.now() - dt.timedelta(days=days),
         ).exclude(pk__in=latest)

@@ -1,0 +1,94 @@
+"""The reminder emails: their words, in one place, for the daily reminders (`send_reminders`)
+and for the performance team's "chase" from a round's progress page, which sends the same
+reminder to the people they choose, now, and records it (`Chase`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .due import DueItem, due_in_round
+from .models import Chase, ReportingRound
+from .workflow import WorkflowError
+
+# (subject, body, from (None: DEFAULT_FROM_EMAIL), recipients), as `send_mass_mail` takes them.
+Message = tuple[str, str, None, list[str]]
+
+
+def due_when(deadline: dt.date, today: dt.date) -> str:
+    """When the updates are due, in the reminder's words: "today", "by 21 October 2022", or
+    "by 21 October 2022, which has passed"."""
+    if deadline == today:
+        return "today"
+    if deadline < today:
+        return f"by {deadline:%d %B %Y}, which has passed"
+    return f"by {deadline:%d %B %Y}"
+
+
+def officer_reminder(user, reporting_round: ReportingRound, items: Sequence[DueItem], today: dt.date) -> Message:
+    """The reminder to `user` of the `items` they have still to hand in for the round."""
+    lines = [f"- {item.obj.code} {item.obj.title} ({item.state_label.lower()})" for item in items]
+    label = reporting_round.period.label
+    body = (
+        f"Dear {user.first_name or user.username},\n\n"
+        f"These updates for {label} are due {due_when(reporting_round.deadline, today)} and have not been "
+        "submitted yet:\n\n" + "\n".join(lines) + "\n\nThank you.\n"
+    )
+    return (f"Updates due for {label}", body, None, [user.email])
+
+
+def approver_reminder(user, count: int) -> Message:
+    """The reminder to an approver of the `count` submissions waiting for their decision."""
+    body = (
+        f"Dear {user.first_name or user.username},\n\n{count} submitted update"
+        f"{'s are' if count != 1 else ' is'} waiting for your review.\n\nThank you.\n"
+    )
+    return ("Updates waiting for your review", body, None, [user.email])
+
+
+def chase(reporting_round: ReportingRound, people: Collection[int], sent_by) -> list[Chase]:
+    """Send the officers' reminder now to each of `people` (user ids) with items outstanding in
+    the round, and record each one sent (who chased whom, when, how many items).
+
+    People with nothing outstanding, or without an email address, are not sent anything; the
+    caller tells the user so. Refused once the round is locked: nothing in it can change.
+    """
+    if reporting_round.is_locked:
+        raise WorkflowError(f"{reporting_round.period.label} is locked: there is nobody to chase.")
+    today = timezone.localdate()
+    outstanding: dict[int, list[DueItem]] = {}
+    for item in due_in_round(reporting_round, people):
+        if item.outstanding and item.person_id in people:
+            outstanding.setdefault(item.person_id, []).append(item)
+    users = get_user_model().objects.filter(is_active=True, pk__in=outstanding).exclude(email="").in_bulk()
+    now = timezone.now()
+    messages: list[Message] = []
+    chases: list[Chase] = []
+    for user_id, items in outstanding.items():
+        user = users.get(user_id)
+        if user is None:
+            continue
+        messages.append(officer_reminder(user, reporting_round, items, today))
+        chases.append(
+            Chase(
+                reporting_round=reporting_round,
+                person=user,
+                sent_by=sent_by,
+                sent_at=now,
+                email=user.email,
+                items=len(items),
+            )
+        )
+    if not messages:
+        return []
+    with transaction.atomic():
+        created = Chase.objects.bulk_create(chases)
+        # Recorded with the mail in one transaction: a mail server that refuses leaves no record
+        # of a chase that never went.
+        send_mass_mail(messages, fail_silently=False)
+    return created
