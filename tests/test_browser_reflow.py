@@ -156,6 +156,10 @@ def test_every_main_page_fits_a_320_px_screen(live_demo):
                 # A lock page and an import preview, with their tables.
                 phone.goto(f"{live_demo}/rounds/{open_round.pk}/lock/")
                 assert_fits(phone, "performance lock round")
+                phone.goto(f"{live_demo}/rounds/{open_round.pk}/progress/")
+                assert_fits(phone, "performance round progress")
+                phone.goto(f"{live_demo}/status-words/")
+                assert_fits(phone, "performance status words")
                 phone.goto(f"{live_demo}/imports/")
                 phone.get_by_label("What the file holds").select_option("values")
                 phone.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(
@@ -174,6 +178,8 @@ def test_every_main_page_fits_a_320_px_screen(live_demo):
                 phone.get_by_label("Reporting period").fill("Q2 2022/23")
                 phone.get_by_role("button", name="Save the report").click()
                 assert_fits(phone, "performance committee report")
+                phone.goto(phone.url.split("?")[0].rstrip("/") + "/readiness/")
+                assert_fits(phone, "performance report readiness")
             # Every page links the favicon that exists, and nothing asked for is missing.
             assert phone.failed == [], username
             assert phone.evaluate("document.querySelector('link[rel=icon]').href").endswith(".svg")
