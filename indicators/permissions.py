@@ -44,6 +44,7 @@ class UserRoles:
     performance: bool = False
     approver_for: frozenset[int] = field(default_factory=frozenset)
     officer_for: frozenset[int] = field(default_factory=frozenset)
+    member: bool = False  # a committee member: reads scorecards and reports
 
     @property
     def edits_for(self) -> frozenset[int]:
@@ -69,6 +70,7 @@ def user_roles(user) -> UserRoles:
             performance=user.is_superuser or any(kind == Role.Kind.PERFORMANCE for kind, _ in rows),
             approver_for=frozenset(s for kind, s in rows if kind == Role.Kind.APPROVER and s),
             officer_for=frozenset(s for kind, s in rows if kind == Role.Kind.OFFICER and s),
+            member=any(kind == Role.Kind.MEMBER for kind, _ in rows),
         )
         user._perfdash_roles = cached
     return cached

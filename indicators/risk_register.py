@@ -78,3 +78,40 @@ def build_register(risks: Iterable[Risk], today: dt.date, sort: str = "score") -
     ]
     rows.sort(key=SORTS.get(sort, SORTS["score"]))
     return Register(rows, heat_map([(risk.likelihood, risk.impact) for risk in risks]))
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """A point in a risk's score history: when its likelihood or impact changed, and who changed it."""
+
+    when: dt.datetime
+    likelihood: int
+    impact: int
+    score: int
+    band: RiskBand
+    by: str
+    reason: str
+
+
+def score_history(risk: Risk) -> list[ScoreChange]:
+    """The risk's current score as it changed over time, newest first, read from its audit history
+    (django-simple-history): edits that left likelihood and impact alone are skipped. One query."""
+    records = risk.history.select_related("history_user").order_by("history_date", "history_id")
+    changes: list[ScoreChange] = []
+    for record in records:
+        if changes and (changes[-1].likelihood, changes[-1].impact) == (record.likelihood, record.impact):
+            continue
+        user = record.history_user
+        changes.append(
+            ScoreChange(
+                when=record.history_date,
+                likelihood=record.likelihood,
+                impact=record.impact,
+                score=record.likelihood * record.impact,
+                band=risk_band(record.likelihood * record.impact),
+                by=(user.get_full_name() or user.username) if user else "",
+                reason=record.history_change_reason or "",
+            )
+        )
+    changes.reverse()
+    return changes

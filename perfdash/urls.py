@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 
-from indicators.views.updates import home
 from perfdash import accounts, health, sso
 from perfdash.sso import local_passwords_only
+from reports.workspace.views import home, search
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -20,6 +20,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", home, name="home"),
     path("favicon.ico", favicon),
+    path("search/", search, name="search"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),

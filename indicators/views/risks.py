@@ -6,40 +6,103 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from reports.trail import trail
+
 from ..models import Committee, Risk, RiskReview, Service
 from ..permissions import can_review_risk, risk_for_review
-from ..risk_register import SORTS, build_register
+from ..risk_register import SORTS, build_register, score_history
+from ..risks import risk_band
 from ..workflow import Conflict, WorkflowError, current_round, editable, recallable, save_entry
 
 SCALE = [(n, f"{n}") for n in range(1, 6)]
 
 
-def _register(request: HttpRequest, title: str, risks) -> HttpResponse:
+def _scale_param(request: HttpRequest, name: str) -> int | None:
+    """A likelihood or impact from the query string (1-5), or None for any."""
+    text = request.GET.get(name, "")
+    return int(text) if text in {str(n) for n, _ in SCALE} else None
+
+
+def _register(request: HttpRequest, title: str, risks, trail) -> HttpResponse:
     risks = list(risks.select_related("service", "owner").order_by("reference"))
     sort = request.GET.get("sort", "score")
     register = build_register(risks, timezone.localdate(), sort if sort in SORTS else "score")
+    # A heat-map cell links here with its likelihood and impact: the rows narrow, the map stays whole.
+    likelihood, impact = _scale_param(request, "likelihood"), _scale_param(request, "impact")
+    rows = [
+        row
+        for row in register.rows
+        if (likelihood is None or row.likelihood == likelihood) and (impact is None or row.impact == impact)
+    ]
     reviewable = {risk.id for risk in risks if can_review_risk(request.user, risk)}
     return render(
         request,
         "indicators/risk_register.html",
-        {"title": title, "register": register, "reviewable": reviewable, "sort": sort},
+        {
+            "title": title,
+            "register": register,
+            "rows": rows,
+            "likelihood": likelihood,
+            "impact": impact,
+            "reviewable": reviewable,
+            "sort": sort,
+            "trail": trail,
+        },
+    )
+
+
+@login_required
+def registers(request: HttpRequest) -> HttpResponse:
+    """Every committee's and service's risk register, with how many risks each holds (two queries)."""
+    committees = Committee.objects.annotate(risk_count=Count("services__risks")).order_by("name")
+    services = Service.objects.annotate(risk_count=Count("risks")).order_by("name")
+    return render(
+        request,
+        "indicators/risk_registers.html",
+        {"committees": committees, "services": services, "trail": trail(None, "Risk registers")},
     )
 
 
 @login_required
 def service_register(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(Service, slug=slug)
-    return _register(request, service.name, Risk.objects.filter(service=service))
+    return _register(request, service.name, Risk.objects.filter(service=service), trail(service, "Risk register"))
 
 
 @login_required
 def committee_register(request: HttpRequest, slug: str) -> HttpResponse:
     committee = get_object_or_404(Committee, slug=slug)
-    return _register(request, committee.name, Risk.objects.filter(service__in=committee.services.all()))
+    return _register(
+        request,
+        committee.name,
+        Risk.objects.filter(service__in=committee.services.all()),
+        trail(committee, "Risk register"),
+    )
+
+
+@login_required
+def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A risk for anyone signed in (members included): its score over time from the audit
+    history, controls, further and linked plan actions, and its approved reviews."""
+    risk = get_object_or_404(Risk.objects.select_related("service", "owner", "plan", "plan__service"), pk=pk)
+    return render(
+        request,
+        "indicators/risk.html",
+        {
+            "risk": risk,
+            "band": risk_band(risk.score),
+            "scores": score_history(risk),
+            "mitigating": list(risk.mitigating_actions.select_related("plan").order_by("code")),
+            "reviews": list(risk.reviews.approved().select_related("reviewed_by").order_by("-period")),
+            "can_review": can_review_risk(request.user, risk),
+            "trail": trail(risk),
+        },
+    )
 
 
 class RiskReviewForm(forms.Form):
@@ -134,5 +197,6 @@ def review_risk(request: HttpRequest, pk: int) -> HttpResponse:
             "recallable": recallable(period, entry),
             "period": period,
             "mitigating": list(risk.mitigating_actions.order_by("code")),
+            "trail": trail(risk, f"Review for {period.label}"),
         },
     )

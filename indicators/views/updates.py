@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,15 +16,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from reports.trail import trail
+
 from ..due import NOT_STARTED, DueItem, due_in_round
 from ..forms import ActionUpdateForm, IndicatorValueForm
 from ..models import (
     ActionUpdate,
-    Committee,
     ExceptionReport,
     Indicator,
     IndicatorValue,
-    Plan,
     ReportingRound,
     ReviewState,
     Service,
@@ -60,17 +59,6 @@ from .redirects import next_url
 
 # Late and returned items first, then what has not been started, drafts, and what is handed in.
 _ORDER = {ReviewState.RETURNED: 0, NOT_STARTED: 1, ReviewState.DRAFT: 2, ReviewState.SUBMITTED: 3}
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.select_related("service").annotate(
-        action_count=Count("actions", distinct=True), indicator_count=Count("indicators", distinct=True)
-    )
-    committees = Committee.objects.prefetch_related(
-        Prefetch("services__plans", queryset=plans.order_by("title"))
-    ).order_by("name")
-    return render(request, "indicators/home.html", {"committees": committees, "roles": user_roles(request.user)})
 
 
 def _period_from_url(token: str) -> Period:
@@ -222,6 +210,7 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
         "indicators/action_update.html",
         {
             "action": action,
+            "trail": trail(action, f"Update for {period_obj.label}"),
             "period": period_obj,
             "form": form,
             "entry": entry,
@@ -314,6 +303,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
         "indicators/indicator_update.html",
         {
             "indicator": indicator,
+            "trail": trail(indicator, f"Value for {period_obj.label}"),
             "period": period_obj,
             "form": form,
             "entry": entry,

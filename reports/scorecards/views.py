@@ -19,6 +19,7 @@ from indicators.progress import latest_updates, plan_progress
 from indicators.workflow import locked_periods
 from reports.presentation.numbers import format_number
 from reports.presentation.status import status_words
+from reports.trail import Trail, trail
 
 from .build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
 from .cache import cached
@@ -48,7 +49,7 @@ def _period_param(request: HttpRequest) -> Period | None:
         raise Http404(str(error)) from error
 
 
-def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
+def _scorecard(request: HttpRequest, scope: Scope, crumbs: Trail) -> HttpResponse:
     period = _period_param(request)
     filters = parse_filters(request.GET)
     export = request.GET.get("format")
@@ -74,7 +75,7 @@ def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
         filters.query,
     ]
     title, body = cached(key, build)
-    return render(request, "reports/scorecard.html", {"title": title, "body": body})
+    return render(request, "reports/scorecard.html", {"title": title, "body": body, "trail": crumbs})
 
 
 def _download(content: bytes, kind: str, name: str) -> HttpResponse:
@@ -85,27 +86,32 @@ def _download(content: bytes, kind: str, name: str) -> HttpResponse:
 
 @login_required
 def council_scorecard(request: HttpRequest) -> HttpResponse:
-    return _scorecard(request, council_scope())
+    return _scorecard(request, council_scope(), trail(None))
 
 
 @login_required
 def committee_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
-    return _scorecard(request, committee_scope(get_object_or_404(Committee, slug=slug)))
+    committee = get_object_or_404(Committee, slug=slug)
+    return _scorecard(request, committee_scope(committee), trail(committee))
 
 
 @login_required
 def service_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
-    return _scorecard(request, service_scope(get_object_or_404(Service, slug=slug)))
+    service = get_object_or_404(Service, slug=slug)
+    return _scorecard(request, service_scope(service), trail(service))
 
 
 @login_required
 def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
-    return _scorecard(request, plan_scope(get_object_or_404(Plan, pk=pk)))
+    plan = get_object_or_404(Plan.objects.select_related("service"), pk=pk)
+    return _scorecard(request, plan_scope(plan), trail(plan))
 
 
 @login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(Indicator.objects.select_related("service", "plan", "outcome", "owner"), pk=pk)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("service", "plan", "plan__service", "outcome", "owner"), pk=pk
+    )
     history = indicator_history(indicator)
     timeline = list(
         IndicatorValue.history.filter(indicator_id=indicator.id)
@@ -134,6 +140,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
             "correctable": correctable,
             "words": status_words(),
+            "trail": trail(indicator),
         },
     )
 
@@ -231,5 +238,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "timeline": timeline,
             "correctable": correctable,
+            "trail": trail(action),
         },
     )
