@@ -9,7 +9,15 @@ from django import forms
 
 from .html import text_to_html
 from .models import Action, Indicator
-from .numbers import NumberError, parse_number, storable, value_from_ratio
+from .numbers import (
+    NumberError,
+    check_decimal_places,
+    counted_in_whole_numbers,
+    parse_number,
+    storable,
+    typed_figure,
+    value_from_ratio,
+)
 from .workflow import CORRECTION_REASON_MAX
 
 
@@ -21,8 +29,12 @@ class NumberField(forms.CharField):
     """A number as officers type it: "1,234", "41.8%", " 12 ", that fits where it is stored
     (`numbers.storable`): anything else is an error beside the field, with what was typed kept."""
 
-    def __init__(self, *args, minimum: Decimal | None = None, maximum: Decimal | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, minimum: Decimal | None = None, maximum: Decimal | None = None, places: int = 0, **kwargs
+    ) -> None:
         self.minimum, self.maximum = minimum, maximum
+        # The decimal places a stored figure is shown with in the box (`numbers.typed_figure`).
+        self.places = places
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         super().__init__(*args, **kwargs)
@@ -41,6 +53,10 @@ class NumberField(forms.CharField):
             if self.maximum is not None and number > self.maximum:
                 raise forms.ValidationError(f"Enter {self.maximum} or less.", code="max")
         return number
+
+    def prepare_value(self, value):
+        # A stored figure comes back as 1234.0000: shown as the officer would type it, "1234".
+        return typed_figure(value, self.places) if isinstance(value, Decimal) else value
 
 
 # How officers format narrative text (plain text, as in an email: see `indicators.html`).
@@ -178,6 +194,9 @@ class IndicatorValueForm(forms.Form):
             add_correction_reason(self)
         if indicator.unit == "%":
             self.fields["numerator"].help_text = "Enter both to have the percentage worked out."
+        self.fields["value"].places = indicator.decimal_places
+        if counted_in_whole_numbers(indicator.decimal_places, indicator.unit):
+            self.fields["value"].help_text = "A whole number, for example 1,234."
 
     def clean(self):
         cleaned = super().clean()
@@ -186,6 +205,11 @@ class IndicatorValueForm(forms.Form):
                 self.add_error("not_available_reason", "Say why the value is not available.")
             cleaned["value"] = None
             return cleaned
+        if cleaned.get("value") is not None:
+            try:
+                check_decimal_places(cleaned["value"], self.indicator.decimal_places, self.indicator.unit)
+            except NumberError as error:
+                self.add_error("value", str(error))
         numerator, denominator = cleaned.get("numerator"), cleaned.get("denominator")
         if (numerator is None) != (denominator is None) and not self.has_error("numerator"):
             missing = "denominator" if denominator is None else "numerator"

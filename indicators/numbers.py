@@ -94,3 +94,34 @@ def value_from_ratio(
     if abs(ratio) >= LARGEST:
         raise NumberError(f"The value worked out from {numerator:,f} ÷ {denominator:,f} is too large to store.")
     return ratio.quantize(Decimal(1).scaleb(-max(decimal_places, 2)))
+
+
+def counted_in_whole_numbers(places: int, unit: str) -> bool:
+    """Whether an indicator's figures are whole numbers: no decimal places, and a unit that counts things."""
+    return places == 0 and bool(unit.strip()) and unit_scale(unit) == 1
+
+
+def check_decimal_places(number: Decimal, places: int, unit: str = "") -> Decimal:
+    """`number` as an indicator with `places` decimal places (`Indicator.decimal_places`) and `unit` takes it.
+
+    A count (no decimal places and a counted unit: children, households, days) refuses a fraction:
+    1234.5 is a typing slip there, and rounding it would store a figure nobody typed. Percentages
+    and rates ("%", "per 1,000": `unit_scale`) are ratios, not counts, and an indicator without a
+    unit says nothing of what it counts: like indicators with decimal places they keep finer
+    figures as typed (to the four places `storable` keeps), which pages show rounded to their
+    places. Forms, the bulk page and imports all check here.
+    """
+    if counted_in_whole_numbers(places, unit) and number != number.to_integral_value():
+        raise NumberError(
+            f"{number:,f} is not a whole number. This indicator is counted in whole numbers: "
+            f"enter, for example, {number.quantize(Decimal(1), rounding=ROUND_HALF_UP):,f}."
+        )
+    return number
+
+
+def typed_figure(value: Decimal, places: int = 0) -> str:
+    """A stored figure as it goes back into a form's box: with the indicator's decimal places,
+    not the four the database keeps (1234.0000 -> "1234", 41.8000 -> "41.8" for one place), and
+    never fewer digits than are stored (41.8333 stays "41.8333"), so saving again changes nothing."""
+    exact = value.quantize(Decimal(1).scaleb(-places))
+    return format(exact if exact == value else value.normalize(), "f")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -16,7 +17,7 @@ from indicators.permissions import user_roles
 from perfdash.sso import sign_in_options
 from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
 from reports.presentation.colours import print_palette_css
-from reports.presentation.numbers import format_number, plural
+from reports.presentation.numbers import NO_FIGURE, format_number, plain_number, plural
 from reports.presentation.status import (
     OUTLOOK_STATUS_CODES,
     RISK_BAND_STATUS_CODES,
@@ -68,6 +69,14 @@ def float_or_none(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def as_typed(value: Any) -> str:
+    """A field's value as a person would type it: figures without the database's trailing zeros
+    (29.0000 -> "29", as `plain_number` writes them), anything else as text, nothing as "–"."""
+    if value is None:
+        return NO_FIGURE
+    return plain_number(value) if isinstance(value, Decimal) else str(value)
+
+
 def combine(first: dict, second: dict) -> dict:
     return {**first, **second}
 
@@ -111,6 +120,7 @@ def environment(**options: Any) -> Environment:
             "combine": combine,
             "float_or_none": float_or_none,
             "plural": plural,
+            "as_typed": as_typed,
         }
     )
     return env

@@ -1,14 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import include, path
 
 from perfdash import accounts, health, sso
 from perfdash.sso import local_passwords_only
 from reports.workspace.views import home, search
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that link no icon (the admin, a report's preview):
+    the icon every page of ours links. Not permanent: its address changes with its content."""
+    return redirect(staticfiles_storage.url("favicon.svg"))
+
+
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", favicon),
     path("search/", search, name="search"),
     path(
         "accounts/login/",

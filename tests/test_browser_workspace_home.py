@@ -138,7 +138,7 @@ def test_heat_map_cell_to_register_to_risk_page(live_demo):
         cell.click()
         assert "Showing" in page.get_by_role("status").first.inner_text()
         assert serious_accessibility_violations(page) == []
-        page.locator("#risks ~ table tbody th a").first.click()
+        page.get_by_role("region", name="Risks", exact=True).locator("tbody th a").first.click()
         assert page.get_by_role("heading", name="Score history").is_visible()
         assert page.get_by_role("heading", name="Controls in place").is_visible()
         assert serious_accessibility_violations(page) == []

@@ -112,3 +112,31 @@ def test_saving_with_an_offsite_next_goes_to_my_updates(client, world):
         IndicatorValue.objects.all().delete()
         response = client.post(indicator_url(world["kin"]), {"value": "31", "version": "0", "save": "1", "next": given})
         assert response.status_code == 302 and response["Location"] == expected
+
+
+def test_a_count_refuses_a_fraction_on_the_bulk_page_naming_the_indicator_and_shows_whole_numbers(client, world):
+    count = make_indicator(world["kin"].service, code="KIN3", unit="children", owner=world["officer"])
+    client.force_login(world["officer"])
+    url = reverse("bulk_values", args=[Q2.slug])
+    data = {f"i{count.id}-value": "1234.5", f"i{count.id}-version": "0", "save_row": str(count.id)}
+    body = client.post(url, data).content.decode()
+    assert "Value for KIN3: 1,234.5 is not a whole number" in body  # the summary names the indicator
+    assert f'id="id_i{count.id}-value-error"' in body and 'value="1234.5"' in body  # beside the field, kept
+    assert not IndicatorValue.objects.filter(indicator=count).exists()
+
+    client.post(url, data | {f"i{count.id}-value": "1,234"})
+    assert IndicatorValue.objects.get(indicator=count).value == 1234
+    body = client.get(url).content.decode()
+    assert 'value="1234"' in body and "1234.0000" not in body
+
+
+def test_the_update_form_refuses_a_fraction_for_a_count_and_keeps_it_for_a_percentage(client, world):
+    count = make_indicator(world["kin"].service, code="KIN4", unit="households", owner=world["officer"])
+    form = IndicatorValueForm({"value": "12.5", "version": "0"}, indicator=count)
+    assert not form.is_valid() and "is not a whole number" in form.errors["value"][0]
+    assert IndicatorValueForm({"value": "12", "version": "0"}, indicator=count).is_valid()
+    form = IndicatorValueForm({"value": "41.85", "version": "0"}, indicator=world["kin"])
+    assert form.is_valid() and form.cleaned_data["value"] == Decimal("41.85")
+    # A stored figure comes back into the box with the indicator's places.
+    form = IndicatorValueForm(initial={"value": Decimal("41.8000"), "version": 0}, indicator=world["kin"])
+    assert 'value="41.8"' in str(form["value"])

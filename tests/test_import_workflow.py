@@ -481,7 +481,7 @@ def test_command_refuses_work_in_progress_and_locked_periods_unless_told(tmp_pat
         "import_data", "values", str(path), "--commit", "--user", "admin", "--replace-in-progress",
         "--correction-reason", REASON, stdout=out,
     )  # fmt: skip
-    assert "Corrects Q1 2022/23" in out.getvalue() and "1 entries still in progress are replaced" in out.getvalue()
+    assert "Corrects Q1 2022/23" in out.getvalue() and "1 entry still in progress is replaced" in out.getvalue()
     assert sorted(IndicatorValue.objects.values_list("value", flat=True)) == [27, 31]
     assert set(IndicatorValue.objects.values_list("state", flat=True)) == {ReviewState.APPROVED}
 

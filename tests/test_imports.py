@@ -57,6 +57,23 @@ def test_each_validation_error_names_row_and_column(indicators, row, column, mes
     assert message in error.message
 
 
+def test_a_fraction_for_a_count_is_refused_as_the_form_refuses_it(indicators):
+    make_indicator(indicators["kin"].service, code="CNT1", unit="children")
+    plan = plan_import("values", csv(HEADER + "CNT1,Q2 2022/23,1234.5,,,,\nKIN1,Q2 2022/23,41.85,,,,"), "values.csv")
+    [error] = plan.errors
+    assert (error.row, error.column) == (2, "value")
+    assert "1,234.5 is not a whole number" in error.message
+    assert plan_import("values", csv(HEADER + 'CNT1,Q2 2022/23,"1,234",,,,'), "values.csv").valid
+
+
+def test_the_preview_shows_changed_figures_as_typed_not_as_stored(client, indicators):
+    make_value(indicators["kin"], "Q1 2022/23", "29")
+    client.force_login(make_user("perf", Role.Kind.PERFORMANCE))
+    upload = SimpleUploadedFile("q1.csv", csv(HEADER + "KIN1,Q1 2022/23,31.5,,,,"), content_type="text/csv")
+    preview = client.post(reverse("imports"), {"kind": "values", "file": upload}).content.decode()
+    assert "<td>value</td><td>29</td><td>31.5</td>" in preview and "29.0000" not in preview
+
+
 def test_duplicate_rows_are_reported_with_the_first_row(indicators):
     plan = plan_import("values", csv(HEADER + "KIN1,Q2 2022/23,4,,,,\nKIN1,2022/23 Q2,5,,,,"), "v.csv")
     [error] = plan.errors

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicators.numbers import NumberError, storable, unit_scale, value_from_ratio
+from indicators.numbers import NumberError, check_decimal_places, storable, typed_figure, unit_scale, value_from_ratio
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,49 @@ def test_storable_refuses_figures_of_ten_to_the_twelve_or_more(number):
 def test_a_ratio_too_large_to_store_is_refused():
     with pytest.raises(NumberError, match="too large to store"):
         value_from_ratio(D("999999999999"), D("0.001"), "%")
+
+
+@pytest.mark.parametrize(
+    ("number", "places", "unit", "refused"),
+    [
+        (D("1234.5"), 0, "children", True),  # a count cannot be half a child
+        (D("1234"), 0, "children", False),
+        (D("1234.0000"), 0, "households", False),  # as the database keeps a whole number
+        (D("-3.25"), 0, "days", True),
+        (D("41.8"), 0, "%", False),  # a percentage is a ratio: kept as typed, shown rounded
+        (D("2.75"), 0, "per 1,000 population", False),
+        (D("12.5"), 0, "", False),  # no unit: nothing says it is a count
+        (D("1234.5"), 1, "children", False),  # the indicator has a decimal place
+        (D("41.8333"), 1, "%", False),
+    ],
+)
+def test_whole_number_indicators_refuse_fractions(number, places, unit, refused):
+    if refused:
+        with pytest.raises(NumberError, match="is not a whole number"):
+            check_decimal_places(number, places, unit)
+    else:
+        assert check_decimal_places(number, places, unit) == number
+
+
+def test_the_refusal_says_what_to_type_instead():
+    with pytest.raises(NumberError) as error:
+        check_decimal_places(D("1234.5"), 0, "children")
+    assert str(error.value) == (
+        "1,234.5 is not a whole number. This indicator is counted in whole numbers: enter, for example, 1,235."
+    )
+
+
+@pytest.mark.parametrize(
+    ("stored", "places", "typed"),
+    [
+        (D("1234.0000"), 0, "1234"),
+        (D("1234.5000"), 0, "1234.5"),  # never fewer digits than are stored
+        (D("41.8000"), 1, "41.8"),
+        (D("41.0000"), 1, "41.0"),
+        (D("41.8333"), 1, "41.8333"),
+        (D("1000.0000"), 0, "1000"),  # not "1E+3"
+        (D("-0.5000"), 2, "-0.50"),
+    ],
+)
+def test_stored_figures_go_back_into_a_box_with_the_indicators_places(stored, places, typed):
+    assert typed_figure(stored, places) == typed

@@ -55,3 +55,14 @@ def test_sign_out_needs_post(client, people):
     client.force_login(people["member"])
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_every_page_links_the_favicon_and_favicon_ico_leads_to_it(client, people):
+    client.force_login(people["member"])
+    assert (
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+        in client.get(reverse("home")).content.decode()
+    )
+    client.logout()
+    response = client.get("/favicon.ico")  # asked for by pages without the link, signed in or not
+    assert response.status_code == 302 and response["Location"] == "/static/favicon.svg"

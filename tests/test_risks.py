@@ -111,6 +111,8 @@ def test_officer_lowers_likelihood_approver_approves_heat_map_and_arrow_change(c
     grid = heat_map([(r.likelihood, r.impact) for r in Risk.objects.all()])
     assert grid[5 - 3][4 - 1].count == 1 and grid[5 - 4][4 - 1].count == 0
     assert page.count('<span class="count">1</span>') == 2  # R1 at 3x4 and R2 at 1x2
+    assert page.count('<span class="visually-hidden"> 1 risk with likelihood') == 2  # "1 risk", not "1 risks"
+    assert '<span class="visually-hidden">0 risks,</span>' in page
 
 
 def test_overdue_reviews_are_flagged_and_rows_sort_by_score(client, world):

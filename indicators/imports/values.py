@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ..bulk import write_with_history
 from ..models import ExceptionReport, Indicator, IndicatorValue, ReviewState, Target
-from ..numbers import NumberError, value_from_ratio
+from ..numbers import NumberError, check_decimal_places, value_from_ratio
 from ..status import Target as TargetRule
 from ..status import ToleranceType, applicable_target, indicator_status
 from ..workflow import EXCEPTION_REPORT_PARTS, missing_exception_report
@@ -37,6 +37,11 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     """A value given wins; otherwise it is worked out from numerator and denominator, as the form does."""
     already = len(errors)
     value = number(errors, row, "value", cells["value"])
+    if value is not None and indicator is not None:
+        try:
+            check_decimal_places(value, indicator.decimal_places, indicator.unit)
+        except NumberError as error:
+            errors.append(RowError(row, "value", str(error)))
     numerator = number(errors, row, "numerator", cells["numerator"])
     denominator = number(errors, row, "denominator", cells["denominator"])
     reason = text(

@@ -86,6 +86,8 @@ def family_group(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = FamilyGroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
-        messages.success(request, f"Family group “{saved.name}” saved with {saved.members.count()} councils.")
+        members = saved.members.count()
+        councils = "council" if members == 1 else "councils"
+        messages.success(request, f"Family group “{saved.name}” saved with {members} {councils}.")
         return redirect("benchmark_settings")
     return render(request, "indicators/family_group.html", {"form": form, "group": group})

@@ -355,9 +355,23 @@ def recall(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect(_entry_page(kind, entry))
 
 
-# Rows on one page of bulk entry. Each row posts three fields (value, commentary, version), so a
-# page stays far below Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) whatever the council's size.
+# Rows on one page of bulk entry. Each row posts at most five fields (`BULK_FIELDS`), so a page
+# stays well below Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) whatever the council's size.
 BULK_PAGE_SIZE = 100
+
+
+# What the bulk page shows of each row's form; the rest (numerator, exception report) is on the
+# indicator's own page.
+BULK_FIELDS = ("value", "commentary", "version", "not_available", "not_available_reason")
+
+
+def bulk_initial(entry: IndicatorValue) -> dict:
+    return {
+        "value": entry.value,
+        "commentary": entry.commentary,
+        "not_available": entry.not_available,
+        "not_available_reason": entry.not_available_reason,
+    }
 
 
 @login_required
@@ -406,9 +420,13 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
         row_editable = not closed_reason and (entry is None or entry.is_editable)
         initial = {"version": entry.version if entry else 0}
         if entry:
-            initial |= {"value": entry.value, "commentary": entry.commentary}
+            initial |= bulk_initial(entry)
         form = IndicatorValueForm(initial=initial, prefix=prefix, indicator=indicator)
-        typed = request.POST.get(f"{prefix}-value", "").strip() if chosen else ""
+        typed = (
+            request.POST.get(f"{prefix}-value", "").strip() or request.POST.get(f"{prefix}-not_available", "")
+            if chosen
+            else ""
+        )
         if chosen and row_editable and (chosen == str(indicator.id) or (chosen == "all" and typed)):
             form = IndicatorValueForm(request.POST, prefix=prefix, indicator=indicator)
             if form.is_valid():
@@ -417,7 +435,7 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
                         indicator,
                         own[indicator.id],
                         form.cleaned_data["version"],
-                        form.entry_fields() | ({"not_available": False} if not entry else {}),
+                        form.entry_fields(),
                         request.user,
                         submit=False,
                     )
@@ -427,11 +445,11 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
                     form.add_error("value", str(error))
                 else:
                     saved.append(indicator.code)
-                    initial = {"version": entry.version, "value": entry.value, "commentary": entry.commentary}
+                    initial = {"version": entry.version} | bulk_initial(entry)
                     form = IndicatorValueForm(initial=initial, prefix=prefix, indicator=indicator)
         elif chosen:
             # Keep what was typed in rows that were not saved this time.
-            kept = {name: request.POST.get(f"{prefix}-{name}", "") for name in ("value", "commentary", "version")}
+            kept = {name: request.POST.get(f"{prefix}-{name}", "") for name in BULK_FIELDS}
             form = IndicatorValueForm(initial=kept, prefix=prefix, indicator=indicator)
         target = applicable_target(
             own[indicator.id], lambda p, i=indicator.id: targets.get((i, p)), indicator.part_of_year
@@ -442,6 +460,8 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
         previous = existing.get((indicator.id, own[indicator.id].previous()))
         form.fields["value"].label = f"Value for {indicator.code}"
         form.fields["commentary"].label = f"Commentary for {indicator.code}"
+        form.fields["not_available"].label = f"Value not available for {indicator.code}"
+        form.fields["not_available_reason"].label = f"Why the value for {indicator.code} is not available"
         form.fields["commentary"].widget.attrs["rows"] = 2
         rows.append(
             {

@@ -24,11 +24,15 @@ INFO = "#1d4f91"
 # The colour of each status tone (`presentation.status.TONES`).
 TONE_COLOURS = {"good": GREEN, "warn": AMBER, "bad": RED, "info": INFO, "neutral": MUTED}
 
-# Charts on the web pages (plotly).
+# Charts on the web pages (plotly), drawn on a white plot (CHART_BACKGROUND). Every series, and the
+# edges of the tolerance band, meet 3:1 against it (WCAG 1.4.11; tests/test_charts.py measures them).
+CHART_BACKGROUND = "#ffffff"
+CHART_GRID = "#dcdedf"  # decoration only: the figures are in the table beside each chart
 CHART_TARGET = LINK
-CHART_BAND = "rgba(244, 119, 56, 0.18)"  # the tolerance band, see-through over the grid lines
+CHART_BAND = "rgba(244, 119, 56, 0.18)"  # the band's fill, see-through over the grid lines
+CHART_BAND_EDGE = AMBER  # the band's edges, dotted: what shows where the band is
 OWN_COUNCIL = LINK
-OTHER_COUNCILS = LINE
+OTHER_COUNCILS = "#6f777b"
 FAMILY_AVERAGE = INK
 NATIONAL_AVERAGE = "#d4351c"
 

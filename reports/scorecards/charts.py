@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,7 +11,10 @@ import plotly.graph_objects as go
 
 from indicators.periods import Period
 from reports.presentation.colours import (
+    CHART_BACKGROUND,
     CHART_BAND,
+    CHART_BAND_EDGE,
+    CHART_GRID,
     CHART_TARGET,
     FAMILY_AVERAGE,
     INK,
@@ -37,11 +40,38 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def value_axis_range(values: Sequence[float | None]) -> list[float] | None:
+    """The value axis of a benchmark chart, so that differences between councils show.
+
+    From zero when zero is near (the smallest figure is at most half the largest), so bar lengths
+    compare truly; otherwise from below the smallest figure by half the spread, so that figures of
+    86.9%, 87.8% and 92.6% are not three bars of nearly the same length. Below zero when a figure
+    is. A fifth of the width is left past the largest figure. None when there is no figure.
+    """
+    figures = [v for v in values if v is not None]
+    if not figures:
+        return None
+    low, high = min(figures), max(figures)
+    spread = high - low or max(abs(high) / 10, 1.0)
+    if low >= 0 and low <= high / 2:
+        start = 0.0
+    elif low >= 0:
+        start = max(low - spread / 2, 0.0)
+    else:
+        start = low - spread / 10
+    end = max(high, 0.0) + (max(high, 0.0) - start) / 5
+    return [start, end if end > start else start + 1]
+
+
 def _layout(title: str, y_title: str) -> dict:
+    # A white plot, not plotly's blue-grey: the colours (colours.py) are chosen to stand out on white.
+    axis = {"gridcolor": CHART_GRID, "zerolinecolor": CHART_GRID, "linecolor": INK}
     return {
         "title": {"text": title},
-        "xaxis": {"type": "category", "title": {"text": "Period"}},
-        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+        "plot_bgcolor": CHART_BACKGROUND,
+        "paper_bgcolor": CHART_BACKGROUND,
+        "xaxis": {"type": "category", "title": {"text": "Period"}, **axis},
+        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", **axis},
         "legend": {"orientation": "h", "y": -0.25},
         "margin": {"l": 60, "r": 20, "t": 50, "b": 80},
         "font": {"family": "system-ui, Arial, sans-serif", "size": 14, "color": INK},
@@ -63,6 +93,7 @@ def indicator_history_chart(
     edges = [_float(edge) for *_, edge in history]
     figure = go.Figure()
     if any(e is not None for e in edges):
+        # The fill is pale; the band's far edge is a dotted line that stands out on white (1.4.11).
         figure.add_trace(
             go.Scatter(x=labels, y=targets, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
         )
@@ -71,7 +102,7 @@ def indicator_history_chart(
                 x=labels,
                 y=edges,
                 mode="lines",
-                line={"width": 0},
+                line={"color": CHART_BAND_EDGE, "width": 2, "dash": "dot"},
                 fill="tonexty",
                 fillcolor=CHART_BAND,
                 name="Tolerance band",
@@ -120,9 +151,11 @@ def benchmark_chart(title: str, unit: str, comparison, format_value) -> Chart:
     """Each family-group council's figure, best first, with the family and national averages.
 
     Our council's bar is labelled "(our council)" as well as coloured, so colour is not the only cue.
+    Each figure is written beside its council's name, not at the end of its bar, where the average
+    lines would run through it. The value axis shows differences (`value_axis_range`).
     """
     figures = list(reversed(comparison.figures))  # plotly draws the first bar at the bottom
-    labels = [f"{f.council} (our council)" if f.is_own else f.council for f in figures]
+    labels = [f"{f.council}{' (our council)' if f.is_own else ''}: {format_value(f.value)}" for f in figures]
     figure = go.Figure(
         go.Bar(
             x=[float(f.value) for f in figures],
@@ -132,11 +165,9 @@ def benchmark_chart(title: str, unit: str, comparison, format_value) -> Chart:
                 "color": [OWN_COUNCIL if f.is_own else OTHER_COUNCILS for f in figures],
                 "pattern": {"shape": ["/" if f.is_own else "" for f in figures]},
             },
-            text=[format_value(f.value) for f in figures],
-            textposition="outside",
             name=comparison.period.label,
             showlegend=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            hovertemplate="%{y}<extra></extra>",
         )
     )
     for average, name, colour, dash in (
@@ -156,8 +187,13 @@ def benchmark_chart(title: str, unit: str, comparison, format_value) -> Chart:
             )
         )
     layout = _layout(title, "")
-    layout["xaxis"] = {"title": {"text": unit or "Value"}, "rangemode": "tozero"}
-    layout["yaxis"] = {"type": "category", "automargin": True}
+    averages = [_float(comparison.family_average), _float(comparison.national_average)]
+    value_range = value_axis_range([float(f.value) for f in figures] + averages)
+    layout["xaxis"] = {**layout["xaxis"], "title": {"text": unit or "Value"}} | (
+        {"type": "linear", "range": value_range} if value_range else {"type": "linear", "rangemode": "tozero"}
+    )
+    layout["yaxis"] = {**layout["yaxis"], "type": "category", "automargin": True, "title": {"text": ""}}
+    layout["yaxis"].pop("rangemode", None)
     layout["hovermode"] = "closest"
     layout["height"] = 200 + 34 * max(len(figures), 1)
     layout["legend"] = {"orientation": "h", "y": -0.12, "yanchor": "top"}
@@ -200,6 +236,13 @@ def benchmark_trend_chart(title: str, unit: str, comparisons, format_value) -> C
         )
     layout = _layout(title, unit or "Value")
     layout["xaxis"]["title"] = {"text": "Year"}
+    # Lines, so the axis need not start at zero: it shows the years' differences.
+    value_range = value_axis_range(
+        [_float(v) for c in years for v in (c.own_value, c.family_average, c.national_average)]
+    )
+    if value_range:
+        layout["yaxis"] = {key: value for key, value in layout["yaxis"].items() if key != "rangemode"}
+        layout["yaxis"]["range"] = value_range
     figure.update_layout(**layout)
     rows = [
         [c.period.label, format_value(c.own_value), format_value(c.family_average), format_value(c.national_average)]

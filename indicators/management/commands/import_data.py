@@ -58,8 +58,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
             count = len(plan.errors)
             raise CommandError(f"{count} {'problem' if count == 1 else 'problems'} found; nothing was written.")
+        rows = "row" if plan.rows == 1 else "rows"
         self.stdout.write(
-            f"{plan.rows} rows: {len(plan.new)} new, {len(plan.changed)} changed, {plan.unchanged} unchanged, "
+            f"{plan.rows} {rows}: {len(plan.new)} new, {len(plan.changed)} changed, {plan.unchanged} unchanged, "
             f"{plan.skipped} without a figure."
         )
         for change in plan.changes:
@@ -68,7 +69,9 @@ class Command(BaseCommand):
         if plan.ignored_columns:
             self.stdout.write(f"Columns not imported: {', '.join(plan.ignored_columns)}")
         if plan.replaced:
-            self.stdout.write(f"{len(plan.replaced)} entries still in progress are replaced.")
+            replaced = len(plan.replaced)
+            entries = "entry still in progress is" if replaced == 1 else "entries still in progress are"
+            self.stdout.write(f"{replaced} {entries} replaced.")
         if plan.corrected:
             labels = ", ".join(p.label for p in sorted(plan.corrected))
             self.stdout.write(f"Corrects {labels}, whose report has been issued.")

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from reports.models import ReportRender
+from reports.presentation.numbers import plural
 
 
 class Command(BaseCommand):
@@ -33,4 +34,6 @@ class Command(BaseCommand):
             finished_at__lt=timezone.now() - dt.timedelta(days=days),
         ).exclude(pk__in=latest)
         deleted, _ = old.delete()
-        self.stdout.write(f"Deleted {deleted} draft PDFs finished more than {days} days ago.")
+        self.stdout.write(
+            f"Deleted {deleted} draft {plural('PDF', deleted)} finished more than {days} {plural('day', days)} ago."
+        )
