@@ -81,7 +81,7 @@ def world(client):
     rate = make_indicator(service, plan=plan, code="JUS1", unit="%", decimal_places=1, polarity="lower", owner=owner)
     make_target(rate, "Q2 2022/23", 10, 1)
     make_value(rate, "Q2 2022/23", "9.94", commentary=ATTACK)
-    count = make_indicator(service, plan=plan, code="JUS2", unit="orders", title="-Orders made")
+    count = make_indicator(service, plan=plan, code="JUS2", unit="orders", decimal_places=1, title="-Orders made")
     make_value(count, "Q2 2022/23", "-3.5", commentary="-3 on last year")
     action = make_action(plan, code="JS1", assigned_to=owner, due_date=dt.date(2023, 3, 31))
     make_update(action, "Q2 2022/23", 40, narrative=LONG_UPDATE, revised_due_date=dt.date(2023, 6, 30))
@@ -140,7 +140,7 @@ def test_excel_figures_are_numbers_with_the_indicators_format_and_dates_are_date
     assert target.value == 10 and target.number_format == '#,##0.0"%"'
     assert (
         indicators["JUS2"]["value"].value == pytest.approx(-3.5)
-        and indicators["JUS2"]["value"].number_format == "#,##0"
+        and indicators["JUS2"]["value"].number_format == "#,##0.0"
     )
     assert indicators["JUS1"]["status"].value == "On target"
     assert indicators["JUS1"]["last_year_value"].value is None
