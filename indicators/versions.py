@@ -1,0 +1,98 @@
+"""Data versions: counters that move on every write, so caches are keyed on exactly what they show.
+
+Every write to the performance data leaves an audit-history row: a save or delete through the
+ORM (forms, approvals and returns, corrections, the admin) sends simple-history's
+`post_create_historical_record`, and the bulk writer of imports (`bulk.write_with_history`,
+COPY on PostgreSQL) calls `note_writes` itself. Either way the counters move in the same
+transaction as the data:
+
+- a plan's own data (its actions' updates, its indicators' values, targets and exception
+  reports) moves "plan:<id>" ("plan:none" for indicators in no plan) and "indicator:<id>";
+- anything else a scorecard shows (plans, actions, indicators, outcomes, services, committees,
+  rounds, status words, issued reports: `track_globally`) moves "all", which every cache
+  includes.
+
+Reading the counters a page needs is one small query (`versions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, models
+
+from .models import Action, ActionUpdate, DataVersion, ExceptionReport, Indicator, IndicatorValue, Target
+
+EVERYTHING = "all"
+NO_PLAN = "plan:none"
+PER_INDICATOR = (IndicatorValue, Target, ExceptionReport)
+_GLOBAL: set[type[models.Model]] = set()
+
+
+def plan_key(plan_id: int | None) -> str:
+    return NO_PLAN if plan_id is None else f"plan:{plan_id}"
+
+
+def indicator_key(indicator_id: int) -> str:
+    return f"indicator:{indicator_id}"
+
+
+def track_globally(*tracked: type[models.Model]) -> None:
+    """Writes to these models move every version (apps register what their pages show)."""
+    _GLOBAL.update(tracked)
+
+
+def keys_for(model: type[models.Model], objs: Sequence[models.Model]) -> set[str]:
+    """The versions a write of `objs` (instances of `model`) moves (one query at most)."""
+    if model is ActionUpdate:
+        action_ids = {obj.action_id for obj in objs}
+        plans = Action.objects.filter(id__in=action_ids).values_list("plan_id", flat=True).distinct()
+        return {plan_key(plan_id) for plan_id in plans}
+    if model in PER_INDICATOR:
+        indicator_ids = {obj.indicator_id for obj in objs}
+        plans = Indicator.objects.filter(id__in=indicator_ids).values_list("plan_id", flat=True).distinct()
+        return {plan_key(plan_id) for plan_id in plans} | {indicator_key(i) for i in indicator_ids}
+    if model in _GLOBAL:
+        return {EVERYTHING}
+    return set()
+
+
+def bump(keys: Iterable[str]) -> None:
+    """Move each of these versions on by one (one statement)."""
+    keys = sorted(set(keys))  # a fixed order, so concurrent writers lock rows in the same order
+    if not keys:
+        return
+    quote = connection.ops.quote_name
+    table, key, version = quote(DataVersion._meta.db_table), quote("key"), quote("version")
+    rows = ", ".join(["(%s, 1)"] * len(keys))
+    # Names are our model's; the keys are parameters.
+    sql = (
+        f"INSERT INTO {table} ({key}, {version}) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET {version} = {table}.{version} + 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, keys)
+
+
+def note_writes(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """Record that `objs` of `model` were written (or deleted)."""
+    if objs:
+        bump(keys_for(model, objs))
+
+
+def versions(keys: Iterable[str]) -> dict[str, int]:
+    """The current value of each of `keys` (0 for one never written); one query."""
+    keys = list(keys)
+    found = dict(DataVersion.objects.filter(key__in=keys).values_list("key", "version"))
+    return {key: found.get(key, 0) for key in keys}
+
+
+def on_history_row(sender, instance: models.Model, **kwargs) -> None:
+    """simple-history's `post_create_historical_record`: a save or delete through the ORM."""
+    note_writes(type(instance), [instance])
+
+
+def on_m2m_change(sender, instance: models.Model, action: str, **kwargs) -> None:
+    """A committee's services changed (`m2m_changed`): every scope built from them may change."""
+    if action.startswith("post_"):
+        bump([EVERYTHING])
