@@ -17,6 +17,7 @@ Reading the counters a page needs is one small query (`versions`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
@@ -58,20 +59,25 @@ def keys_for(model: type[models.Model], objs: Sequence[models.Model]) -> set[str
 
 
 def bump(keys: Iterable[str]) -> None:
-    """Move each of these versions on by one (one statement)."""
+    """Move each of these versions on (one statement)."""
     keys = sorted(set(keys))  # a fixed order, so concurrent writers lock rows in the same order
     if not keys:
         return
     quote = connection.ops.quote_name
     table, key, version = quote(DataVersion._meta.db_table), quote("key"), quote("version")
-    rows = ", ".join(["(%s, 1)"] * len(keys))
-    # Names are our model's; the keys are parameters.
+    # A counter goes up by one, and never below the time in milliseconds: should the data be
+    # reset (a restored backup, the demo reloaded) while a shared cache lives on, its counters
+    # start above any they had before, so no old page is taken for the new data.
+    now = time.time_ns() // 1_000_000
+    rows = ", ".join(["(%s, %s)"] * len(keys))
+    # Names are our model's; the keys and the time are parameters.
     sql = (
         f"INSERT INTO {table} ({key}, {version}) VALUES {rows} "  # noqa: S608
-        f"ON CONFLICT ({key}) DO UPDATE SET {version} = {table}.{version} + 1"
+        f"ON CONFLICT ({key}) DO UPDATE SET {version} = CASE WHEN {table}.{version} + 1 > %s "
+        f"THEN {table}.{version} + 1 ELSE %s END"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, keys)
+        cursor.execute(sql, [value for k in keys for value in (k, now)] + [now, now])
 
 
 def note_writes(model: type[models.Model], objs: Sequence[models.Model]) -> None:

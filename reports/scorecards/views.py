@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 
 from indicators.benchmarking import Comparison, load_benchmark_data
 from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, ReviewState, Service
@@ -20,8 +19,7 @@ from indicators.workflow import locked_periods
 from reports.presentation.numbers import format_number
 from reports.presentation.status import status_words
 
-from .build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
-from .cache import cached
+from .build import build_scorecard
 from .charts import Chart, benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
 from .exports import (
     CSV_TYPE,
@@ -35,6 +33,7 @@ from .exports import (
 )
 from .filters import parse_filters
 from .history import indicator_history
+from .page import scorecard_page
 from .scope import Scope, committee_scope, council_scope, plan_scope, service_scope
 
 
@@ -57,23 +56,7 @@ def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
         content, kind = (to_csv(card), CSV_TYPE) if export == "csv" else (to_xlsx(card), XLSX_TYPE)
         return _download(content, kind, file_name(card, export))
 
-    def build() -> tuple[str, str]:
-        card = build_scorecard(scope, period, filters, with_revisions=True)
-        body = render_to_string(
-            "reports/scorecard_body.html",
-            {"card": card, "indicator_statuses": INDICATOR_STATUS_ORDER, "action_statuses": ACTION_STATUS_ORDER},
-        )
-        return f"{card.title} – {card.period.label}", body
-
-    key = [
-        scope.kind,
-        scope.slug,
-        period.key if period else "",
-        *sorted(filters.statuses),
-        str(filters.owner),
-        filters.query,
-    ]
-    title, body = cached(key, build)
+    title, body = scorecard_page(scope, period, filters)
     return render(request, "reports/scorecard.html", {"title": title, "body": body})
 
 

@@ -1,0 +1,165 @@
+"""The scorecard cache (`reports/scorecards/cache.py`, `page.py`): pages assembled from blocks
+cached per plan, each rebuilt only when its own plan's data (or something every page shows)
+changes, and never a stale figure after any kind of write."""
+
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from indicators.bulk import write_with_history
+from indicators.models import ActionUpdate, Committee, IndicatorValue, Plan, ReportingRound, StatusWording
+from indicators.periods import Period
+from indicators.versions import versions
+from reports.scorecards import page
+from reports.scorecards.build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
+from reports.scorecards.filters import Filters
+from reports.scorecards.scope import committee_scope, council_scope
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+Q2 = Period.parse("Q2 2022/23")
+
+
+@pytest.fixture
+def demo(demo_db):
+    return Committee.objects.get(slug="ecod")
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The plans of each block build, in order (a build with no plans rebuilt only the indicators
+    in no plan)."""
+    found: list[list[str]] = []
+    real = page.build_blocks
+
+    def spy(scope, plans, *args, **kwargs):
+        found.append(sorted(plan.code for plan in plans))
+        return real(scope, plans, *args, **kwargs)
+
+    monkeypatch.setattr(page, "build_blocks", spy)
+    return found
+
+
+def whole(scope, period=Q2, filters=None) -> str:
+    """The page body built and rendered in one piece, with no cache."""
+    card = build_scorecard(scope, period, filters, with_revisions=True)
+    return render_to_string(
+        "reports/scorecard_body.html",
+        {"card": card, "indicator_statuses": INDICATOR_STATUS_ORDER, "action_statuses": ACTION_STATUS_ORDER},
+    )
+
+
+def cached(scope, period=Q2, filters=None) -> str:
+    return page.scorecard_page(scope, period, filters or Filters())[1]
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(statuses=frozenset({"red", "amber"}))])
+def test_a_page_from_blocks_is_the_page_built_whole(demo, filters):
+    for scope in (council_scope(), committee_scope(demo)):
+        assert cached(scope, filters=filters) == whole(scope, filters=filters)
+
+
+def test_a_change_to_one_plan_rebuilds_only_that_plans_block(demo, builds):
+    scope = council_scope()
+    cached(scope)
+    assert len(builds) == 1 and len(builds[0]) == Plan.objects.count()
+    cached(scope)
+    assert len(builds) == 1  # served whole from the cache
+
+    value = IndicatorValue.objects.filter(period=Q2, indicator__plan__isnull=False).select_related("indicator").first()
+    value.value += 1
+    value.save()
+    assert cached(scope) == whole(scope)
+    assert builds[1] == [value.indicator.plan.code]
+
+    update = ActionUpdate.objects.approved().select_related("action__plan").first()
+    update.progress = (update.progress or 0) // 2
+    update.save()
+    assert cached(scope) == whole(scope)
+    assert builds[2] == [update.action.plan.code]
+
+
+def test_what_every_page_shows_rebuilds_every_block(demo, builds):
+    scope = council_scope()
+    cached(scope)
+    wording = StatusWording.objects.get(code="red") if StatusWording.objects.filter(code="red").exists() else None
+    if wording is None:
+        StatusWording.objects.create(code="red", label="Off track")
+    else:
+        wording.label = "Off track"
+        wording.save()
+    body = cached(scope)
+    assert "Off track" in body and body == whole(scope)
+    assert len(builds[-1]) == Plan.objects.count()
+
+
+def _value(demo) -> IndicatorValue:
+    return IndicatorValue.objects.filter(period=Q2, indicator__service__committees=demo, value__isnull=False).first()
+
+
+def _form_save(demo):
+    value = _value(demo)
+    value.value = Decimal("987.6")
+    value.save()
+
+
+def _approval(demo):
+    value = _value(demo)
+    value.state = "submitted"
+    value.save()
+
+
+def _import(demo):
+    value = _value(demo)
+    value.value = Decimal("123.4")
+    write_with_history(IndicatorValue, [], [value], ["value"], None, "Imported")
+
+
+def _delete(demo):
+    _value(demo).delete()
+
+
+def _admin(client, demo):
+    client.force_login(make_user("perf", "performance", is_staff=True, is_superuser=True))
+    value = _value(demo)
+    url = f"/admin/indicators/indicatorvalue/{value.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update({"value": "55.5", "period": value.period.label, "correction_reason": "The published figure was wrong"})
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def _round(demo):
+    """A round locked, or reopened: the period picker marks the open ones."""
+    reporting_round = ReportingRound.objects.order_by("-period").first()
+    reporting_round.locked_at = None if reporting_round.locked_at else timezone.now()
+    reporting_round.save()
+
+
+@pytest.mark.parametrize("write", [_form_save, _approval, _import, _delete, _round])
+def test_no_stale_figure_after_any_kind_of_write(demo, write):
+    scopes = [council_scope(), committee_scope(demo)]
+    for scope in scopes:
+        cached(scope)
+        cached(scope, None)
+    before = versions(["all"])
+    write(demo)
+    for scope in scopes:
+        assert cached(scope) == whole(scope)
+        assert cached(scope, None) == whole(scope, None)
+    assert write is not _round or versions(["all"]) != before
+
+
+def test_no_stale_figure_after_an_admin_correction(client, demo):
+    """The admin change form, correcting a figure of a locked (issued) period with a reason."""
+    scope = committee_scope(demo)
+    before = cached(scope)
+    value = _value(demo)
+    _admin(client, demo)
+    value.refresh_from_db()
+    assert value.value == Decimal("55.5")
+    assert cached(scope) == whole(scope) != before
