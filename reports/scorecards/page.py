@@ -9,8 +9,7 @@ on a scope narrowed to them) and rendered, and the page's summaries are the sums
 from __future__ import annotations
 
 import datetime as dt
-import pickle
-import zlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +37,7 @@ from .load import load_plans, period_choices
 from .scope import Scope
 
 BODY = "reports/scorecard_body.html"
+MARKER = re.compile("\x00perfdash-block:(\\w+)\x00")
 
 
 @dataclass
@@ -53,18 +53,34 @@ class CachedBlock:
     present: bool = True  # False: the scope has no indicators outside its plans
 
 
+@dataclass
+class Entry:
+    """A cached page: the versions it was built from, its title, and its body as the pieces
+    between its blocks (`order`) and the blocks, each with the period and stamp it was built for."""
+
+    stamp: str
+    title: str
+    pieces: list[str]
+    order: list[int | None]
+    blocks: dict[int | None, tuple[str, str, CachedBlock]]
+
+    def body(self) -> str:
+        parts = [self.pieces[0]]
+        for block_id, piece in zip(self.order, self.pieces[1:], strict=True):
+            parts += (self.blocks[block_id][2].html, piece)
+        return "".join(parts)
+
+
 def scorecard_page(scope: Scope, period: Period | None, filters: Filters) -> tuple[str, str]:
     """(title, body) of the scorecard page of `scope` at `period` (None: its default) with `filters`."""
     choice = [*sorted(filters.statuses), str(filters.owner), filters.query]
     key = cache.page_key([scope.kind, scope.slug, period.key if period else "", *choice])
     versions = cache.scope_versions(scope)
     stamp = cache.version_text(versions)
-    entry = cache.get(key)
-    if entry is not None and entry[0] == stamp:
-        return entry[1], entry[2]
-    previous: dict[int | None, tuple[str, str, CachedBlock]] = {}
-    if entry is not None:
-        previous = pickle.loads(zlib.decompress(entry[3]))  # noqa: S301 - written below only
+    entry: Entry | None = cache.get(key)
+    if entry is not None and entry.stamp == stamp:
+        return entry.title, entry.body()
+    previous = entry.blocks if entry is not None else {}
 
     plans = load_plans(scope)
     choices = period_choices(scope, plans)
@@ -90,26 +106,38 @@ def scorecard_page(scope: Scope, period: Period | None, filters: Filters) -> tup
         blocks.append(orphans)
     words = status_words()
     card = assemble(scope, period, choices, blocks, filters, words)  # type: ignore[arg-type]
-    html = {block_id: Markup(block.html) for block_id, block in kept.items()}  # noqa: S704 - our own markup
     for block in fresh:
-        html[block.id] = _render_block(block, card)
         kept[block.id] = CachedBlock(
-            block.id, block.summary, block.empty, block.shown_actions, block.shown_indicators, str(html[block.id])
+            block.id,
+            block.summary,
+            block.empty,
+            block.shown_actions,
+            block.shown_indicators,
+            _render_block(block, card),
         )
+    # The body is rendered with a marker in place of each block, and kept as the pieces between
+    # them: the cache holds each block's markup once, and the page is the pieces and blocks joined.
+    markers = {block_id: Markup(f"\x00perfdash-block:{block_id}\x00") for block_id in kept}  # noqa: S704
     body = render_to_string(
         BODY,
         {
             "card": card,
-            "plan_html": html,
+            "plan_html": markers,
             "indicator_statuses": INDICATOR_STATUS_ORDER,
             "action_statuses": ACTION_STATUS_ORDER,
         },
     )
-    title = f"{card.title} – {card.period.label}"
-    store = {block_id: (period.key, wanted[block_id], block) for block_id, block in kept.items()}
-    blob = zlib.compress(pickle.dumps(store, pickle.HIGHEST_PROTOCOL), 1)
-    cache.put(key, (stamp, title, body, blob))
-    return title, body
+    pieces = MARKER.split(body)
+    blocks_in_order = [kept[None if text == "None" else int(text)] for text in pieces[1::2]]
+    entry = Entry(
+        stamp,
+        f"{card.title} – {card.period.label}",
+        pieces[::2],
+        [block.id for block in blocks_in_order],
+        {block_id: (period.key, wanted[block_id], block) for block_id, block in kept.items()},
+    )
+    cache.put(key, entry)
+    return entry.title, entry.body()
 
 
 def _narrowed(scope: Scope, plans: Sequence[Plan], stale: Sequence[Plan], *, orphans: bool) -> Scope:
@@ -123,8 +151,8 @@ def _narrowed(scope: Scope, plans: Sequence[Plan], stale: Sequence[Plan], *, orp
     )
 
 
-def _render_block(block: PlanBlock, card: Scorecard) -> Markup:
+def _render_block(block: PlanBlock, card: Scorecard) -> str:
     """One plan's section of the page: the body template's `plan_section` block, alone."""
     template = engines["jinja2"].env.get_template(BODY)
     context = template.new_context({"card": card, "plan": block})
-    return Markup("".join(template.blocks["plan_section"](context)))  # noqa: S704 - autoescaped template output
+    return "".join(template.blocks["plan_section"](context))
