@@ -10,7 +10,8 @@ transaction as the data:
   reports) moves "plan:<id>" ("plan:none" for indicators in no plan) and "indicator:<id>";
 - anything else a scorecard shows (plans, actions, indicators, outcomes, services, committees,
   rounds, status words, issued reports: `track_globally`) moves "all", which every cache
-  includes.
+  includes;
+- published comparator figures move "benchmarks".
 
 Reading the counters a page needs is one small query (`versions`).
 """
@@ -22,12 +23,25 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
-from .models import Action, ActionUpdate, DataVersion, ExceptionReport, Indicator, IndicatorValue, Target
+from .models import (
+    Action,
+    ActionUpdate,
+    ComparatorCouncil,
+    ComparatorValue,
+    DataVersion,
+    ExceptionReport,
+    FamilyGroup,
+    Indicator,
+    IndicatorValue,
+    Target,
+)
 
 EVERYTHING = "all"
 NO_PLAN = "plan:none"
+BENCHMARKS = "benchmarks"  # published comparator figures (indicator and benchmarking pages)
 PER_INDICATOR = (IndicatorValue, Target, ExceptionReport)
 _GLOBAL: set[type[models.Model]] = set()
+_BENCHMARKS = (ComparatorCouncil, ComparatorValue, FamilyGroup)
 
 
 def plan_key(plan_id: int | None) -> str:
@@ -55,6 +69,8 @@ def keys_for(model: type[models.Model], objs: Sequence[models.Model]) -> set[str
         return {plan_key(plan_id) for plan_id in plans} | {indicator_key(i) for i in indicator_ids}
     if model in _GLOBAL:
         return {EVERYTHING}
+    if model in _BENCHMARKS:
+        return {BENCHMARKS}
     return set()
 
 

@@ -163,3 +163,34 @@ def test_no_stale_figure_after_an_admin_correction(client, demo):
     value.refresh_from_db()
     assert value.value == Decimal("55.5")
     assert cached(scope) == whole(scope) != before
+
+
+def test_the_indicator_page_is_cached_on_its_own_data(client, demo, monkeypatch):
+    from django.urls import reverse
+
+    from reports.scorecards import views
+
+    builds = []
+    real = views._indicator_data
+    monkeypatch.setattr(views, "_indicator_data", lambda indicator: builds.append(indicator.code) or real(indicator))
+    client.force_login(make_user("cllr", "member"))
+    value = _value(demo)
+    url = reverse("reports:indicator", args=[value.indicator_id])
+    assert client.get(url).status_code == 200
+    client.get(url)
+    assert builds == [value.indicator.code]
+
+    other = IndicatorValue.objects.exclude(indicator=value.indicator).filter(value__isnull=False).first()
+    other.value += 1
+    other.save()
+    client.get(url)
+    assert len(builds) == 1  # another indicator's change leaves this page's data cached
+
+    value.value = Decimal("4321")
+    value.save()
+    assert "4,321" in client.get(url).content.decode()
+    assert len(builds) == 2
+
+    value.value = Decimal("1234")
+    write_with_history(IndicatorValue, [], [value], ["value"], None, "Imported")
+    assert "1,234" in client.get(url).content.decode()

@@ -32,7 +32,7 @@ from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
 
 from indicators.models import DataVersion
-from indicators.versions import EVERYTHING, NO_PLAN, plan_key
+from indicators.versions import EVERYTHING, NO_PLAN, plan_key, versions
 
 from .scope import Scope
 
@@ -95,3 +95,15 @@ def get(key: str) -> Any:
 
 def put(key: str, value: Any) -> None:
     cache.set(key, pack(value), TIMEOUT)
+
+
+def cached_on(name: str, keys: list[str], build) -> Any:
+    """`build()`'s result, cached under `name` and the current values of the data versions
+    `keys` (one query to read them): built again whenever one of them moves."""
+    current = versions(keys)
+    key = "cached:" + hashlib.sha256(f"{name}|{version_text(current)}".encode()).hexdigest()
+    found = get(key)
+    if found is None:
+        found = build()
+        put(key, found)
+    return found

@@ -15,11 +15,13 @@ from indicators.models import Action, ActionUpdate, Committee, Indicator, Indica
 from indicators.periods import Period, PeriodError
 from indicators.permissions import is_performance_team
 from indicators.progress import latest_updates, plan_progress
+from indicators.versions import BENCHMARKS, EVERYTHING, indicator_key
 from indicators.workflow import locked_periods
 from reports.presentation.numbers import format_number
 from reports.presentation.status import status_words
 
 from .build import build_scorecard
+from .cache import cached_on
 from .charts import Chart, benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
 from .exports import (
     CSV_TYPE,
@@ -97,19 +99,12 @@ def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("service", "plan", "outcome", "owner"), pk=pk)
-    history = indicator_history(indicator)
-    timeline = list(
-        IndicatorValue.history.filter(indicator_id=indicator.id)
-        .select_related("history_user")
-        .order_by("-history_date")
+    data = cached_on(
+        f"indicator-page:{indicator.pk}",
+        [EVERYTHING, indicator_key(indicator.pk), BENCHMARKS],
+        lambda: _indicator_data(indicator),
     )
-    exceptions = list(indicator.exception_reports.select_related("author").order_by("-period"))
-    benchmarks = load_benchmark_data([indicator.id])
-    years = benchmarks.years(indicator.id)
-    comparison = benchmarks.comparison(indicator, years[0]) if years else None
-    chart = indicator_history_chart(
-        f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
-    )
+    history = data["history"]
     # The performance team may correct a locked period's value, with a reason (one query).
     correctable = locked_periods(row.period for row in history.rows) if is_performance_team(request.user) else set()
     return render(
@@ -117,16 +112,34 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/indicator.html",
         {
             "indicator": indicator,
-            "history": history,
-            "chart": chart,
-            "exceptions": exceptions,
-            "timeline": timeline,
-            "comparison": comparison,
-            "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
+            **data,
             "correctable": correctable,
-            "words": status_words(),
         },
     )
+
+
+def _indicator_data(indicator: Indicator) -> dict:
+    """What the indicator page shows of the data, the same for everyone: cached on the
+    indicator's own data version, "all" and the benchmarks' (`cache.cached_on`)."""
+    history = indicator_history(indicator)
+    benchmarks = load_benchmark_data([indicator.id])
+    years = benchmarks.years(indicator.id)
+    comparison = benchmarks.comparison(indicator, years[0]) if years else None
+    return {
+        "history": history,
+        "chart": indicator_history_chart(
+            f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
+        ),
+        "exceptions": list(indicator.exception_reports.select_related("author").order_by("-period")),
+        "timeline": list(
+            IndicatorValue.history.filter(indicator_id=indicator.id)
+            .select_related("history_user")
+            .order_by("-history_date")
+        ),
+        "comparison": comparison,
+        "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
+        "words": status_words(),
+    }
 
 
 def _formatter(indicator: Indicator) -> Callable[[Decimal | None], str]:
