@@ -30,6 +30,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from indicators.periods import Period
 from perfdash.logging import JsonFormatter
 from reports.models import CommitteeReport, IssuedReport, ReportRender
+from reports.scorecards.cache import pack, unpack
 from tests.factories import PASSWORD, make_committee, make_performance_user
 from tests.servers import GUNICORN, PRODUCTION, ROOT, environment, gunicorn
 
@@ -319,8 +320,9 @@ def test_two_app_servers_share_sessions_data_and_cache(cache, server_database_ur
             browser.get(f"{one}/scorecards/")
             keys = cached_scorecard_keys(shared, prefix)
             assert len(keys) == 1
-            title, body = shared.get(keys[0])
-            shared.set(keys[0], (title, body + "<p>Built by the other server</p>"), 60)
+            entry = unpack(shared.get(keys[0]))
+            entry.pieces[-1] += b"<p>Built by the other server</p>"
+            shared.set(keys[0], pack(entry), 60)
             assert "Built by the other server" in browser.get(f"{two}/scorecards/")[1]
             assert cached_scorecard_keys(shared, prefix) == keys
     finally:
