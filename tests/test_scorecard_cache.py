@@ -194,3 +194,33 @@ def test_the_indicator_page_is_cached_on_its_own_data(client, demo, monkeypatch)
     value.value = Decimal("1234")
     write_with_history(IndicatorValue, [], [value], ["value"], None, "Imported")
     assert "1,234" in client.get(url).content.decode()
+
+
+def test_latest_updates_picks_each_actions_latest_by_period_dates():
+    """`progress.latest_updates`: for each period, each action's update whose period ends latest
+    by then (then starts latest, then was written last), across cycles of different lengths."""
+    from indicators.progress import latest_updates
+    from tests.factories import make_action, make_plan, make_update
+
+    plan = make_plan(first_year=2021, last_year=2024)
+    first, second, third = make_action(plan), make_action(plan), make_action(plan)
+    for action, period, progress in [
+        (first, "Q1 2022/23", 10),
+        (first, "H1 2022/23", 20),  # ends with Q2, starts earlier than Q2
+        (first, "Q2 2022/23", 30),
+        (first, "2022/23", 40),
+        (second, "Sep 2022", 15),
+        (second, "Q3 2021/22", 5),
+        (third, "Q4 2022/23", 99),
+    ]:
+        make_update(action, period, progress)
+    periods = [Period.parse(text) for text in ("Q1 2022/23", "Q2 2022/23", "Q3 2022/23", "2022/23", "Q4 2021/22")]
+    found = latest_updates(periods, action__plan=plan)
+    progress = [{action_id: update.progress for action_id, update in best.items()} for best in found]
+    assert progress == [
+        {first.id: 10, second.id: 5},
+        {first.id: 30, second.id: 15},
+        {first.id: 30, second.id: 15},
+        {first.id: 40, second.id: 15, third.id: 99},
+        {second.id: 5},
+    ]
