@@ -27,15 +27,24 @@ def demo(demo_db):
     return Committee.objects.get(slug="ecod")
 
 
+class Builds(list):
+    """The plans of each block build, and the plans of the indicators it read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.indicator_plans: list[set[int | None]] = []
+
+
 @pytest.fixture
 def builds(monkeypatch):
     """The plans of each block build, in order (a build with no plans rebuilt only the indicators
     in no plan)."""
-    found: list[list[str]] = []
+    found = Builds()
     real = page.build_blocks
 
     def spy(scope, plans, *args, **kwargs):
         found.append(sorted(plan.code for plan in plans))
+        found.indicator_plans.append({indicator.plan_id for indicator in scope.indicators})
         return real(scope, plans, *args, **kwargs)
 
     monkeypatch.setattr(page, "build_blocks", spy)
@@ -73,6 +82,8 @@ def test_a_change_to_one_plan_rebuilds_only_that_plans_block(demo, builds):
     value.save()
     assert cached(scope) == whole(scope)
     assert builds[1] == [value.indicator.plan.code]
+    # Only that plan's indicators were read: the block of indicators in no plan stood too.
+    assert builds.indicator_plans[1] == {value.indicator.plan_id}
 
     update = ActionUpdate.objects.approved().select_related("action__plan").first()
     update.progress = (update.progress or 0) // 2

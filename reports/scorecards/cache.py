@@ -10,7 +10,7 @@ outcomes, services, committees, rounds, status words, issued reports). So:
 - beside it, each plan's block with its share of the summaries, stamped with its plan's version
   and "all" (`block_stamp`): when versions move, only the blocks whose stamp no longer holds are
   built again (`page.scorecard_page`). The block of indicators in no plan of the scope depends on
-  every version of the scope.
+  the versions of "all", "plan:none" and the plans outside the scope its indicators belong to.
 
 One cache entry per page, not one per block: the database cache (used where there is no Redis)
 costs a few queries per key written.
@@ -63,12 +63,15 @@ def version_text(versions: dict[str, int]) -> str:
     return ",".join(f"{key}={value}" for key, value in sorted(versions.items()))
 
 
-def block_stamp(plan_id: int | None, versions: dict[str, int]) -> str:
-    """What one block depends on: its plan's version and "all" (`plan_id` None: the indicators in
-    no plan of the scope, which depend on every version in `versions`)."""
-    if plan_id is None:
-        return version_text(versions)
-    return f"{versions.get(EVERYTHING, 0)}:{versions.get(plan_key(plan_id), 0)}"
+def block_stamp(plan_id: int | None, versions: dict[str, int], scope_plan_ids: Iterable[int]) -> str:
+    """What one block depends on: its plan's version and "all". The block of indicators in no
+    plan of the scope (`plan_id` None) depends on "all", "plan:none" and the versions of the
+    plans outside the scope that its indicators belong to (those of `versions` not in
+    `scope_plan_ids`), so a change to a plan in scope leaves it standing."""
+    if plan_id is not None:
+        return f"{versions.get(EVERYTHING, 0)}:{versions.get(plan_key(plan_id), 0)}"
+    inside = {plan_key(i) for i in scope_plan_ids}
+    return version_text({key: value for key, value in versions.items() if key not in inside})
 
 
 def page_key(parts: Iterable[str]) -> str:

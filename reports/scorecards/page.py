@@ -87,7 +87,8 @@ def scorecard_page(scope: Scope, period: Period | None, filters: Filters) -> tup
     choices = period_choices(scope, plans)
     if period is None:
         period = choices.default or Period.containing(dt.date.today(), Frequency.QUARTERLY)
-    wanted = {block_id: cache.block_stamp(block_id, versions) for block_id in [*(plan.id for plan in plans), None]}
+    plan_ids = [plan.id for plan in plans]
+    wanted = {block_id: cache.block_stamp(block_id, versions, plan_ids) for block_id in [*plan_ids, None]}
     kept: dict[int | None, CachedBlock] = {}
     for block_id, (period_key, block_stamp, block) in previous.items():
         if period_key == period.key and wanted.get(block_id) == block_stamp:
