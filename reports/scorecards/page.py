@@ -9,13 +9,16 @@ on a scope narrowed to them) and rendered, and the page's summaries are the sums
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.template import engines
 from django.template.loader import render_to_string
+from jinja2 import nodes
 from markupsafe import Markup
 
 from indicators.models import Plan
@@ -154,7 +157,26 @@ def _narrowed(scope: Scope, plans: Sequence[Plan], stale: Sequence[Plan], *, orp
 
 
 def _render_block(block: PlanBlock, card: Scorecard) -> str:
-    """One plan's section of the page: the body template's `plan_section` block, alone."""
-    template = engines["jinja2"].env.get_template(BODY)
-    context = template.new_context({"card": card, "plan": block})
+    """One plan's section of the page: the body template's `plan_section` block, alone, with the
+    macros the template imports at its top."""
+    env = engines["jinja2"].env
+    template = env.get_template(BODY)
+    context = template.new_context({**_imported(BODY), "card": card, "plan": block})
     return "".join(template.blocks["plan_section"](context))
+
+
+@functools.cache
+def _imported(name: str) -> dict[str, Any]:
+    """What the template `name` imports at its top level (`{% from ... import ... %}` and
+    `{% import ... as ... %}`): a block rendered alone does not run those statements."""
+    env = engines["jinja2"].env
+    found: dict[str, Any] = {}
+    for node in env.parse(env.loader.get_source(env, name)[0]).body:
+        if isinstance(node, nodes.FromImport) and isinstance(node.template, nodes.Const):
+            module = env.get_template(node.template.value).module
+            for item in node.names:
+                imported, alias = item if isinstance(item, tuple) else (item, item)
+                found[alias] = getattr(module, imported)
+        elif isinstance(node, nodes.Import) and isinstance(node.template, nodes.Const):
+            found[node.target] = env.get_template(node.template.value).module
+    return found
