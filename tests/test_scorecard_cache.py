@@ -2,6 +2,7 @@
 cached per plan, each rebuilt only when its own plan's data (or something every page shows)
 changes, and never a stale figure after any kind of write."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -235,3 +236,30 @@ def test_latest_updates_picks_each_actions_latest_by_period_dates():
         {first.id: 40, second.id: 15, third.id: 99},
         {second.id: 5},
     ]
+
+
+def test_no_stale_revised_mark_after_a_report_is_issued_or_withdrawn(demo):
+    """Issuing a report freezes its figures and withdrawing it drops them: the "revised since"
+    marks of every cached scorecard follow at once."""
+    from reports.models import CommitteeReport
+    from tests.factories import make_performance_user
+    from tests.test_corrections import issue_quickly
+
+    scope = committee_scope(demo)
+    cached(scope)
+    report = CommitteeReport.objects.create(
+        title="Quarter 2 performance", committee=demo, meeting_date=dt.date(2022, 12, 7), period=Q2
+    )
+    lead = make_performance_user("perf-lead")
+    issued = issue_quickly(report, lead)
+    assert cached(scope) == whole(scope)
+
+    value = _value(demo)
+    value.value += 5
+    value.save()
+    marked = cached(scope)
+    assert marked == whole(scope) and "Revised since the report of" in marked
+
+    issued.withdraw(lead, "Issued with the wrong appendix")
+    unmarked = cached(scope)
+    assert unmarked == whole(scope) and "Revised since the report of" not in unmarked
