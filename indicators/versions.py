@@ -40,6 +40,7 @@ EVERYTHING = "all"
 NO_PLAN = "plan:none"
 BENCHMARKS = "benchmarks"  # published comparator figures (indicator and benchmarking pages)
 PER_INDICATOR = (IndicatorValue, Target, ExceptionReport)
+BATCH = 400  # keys per statement
 _GLOBAL: set[type[models.Model]] = set()
 _BENCHMARKS = (ComparatorCouncil, ComparatorValue, FamilyGroup)
 
@@ -75,7 +76,7 @@ def keys_for(model: type[models.Model], objs: Sequence[models.Model]) -> set[str
 
 
 def bump(keys: Iterable[str]) -> None:
-    """Move each of these versions on (one statement)."""
+    """Move each of these versions on (one statement per `BATCH` keys)."""
     keys = sorted(set(keys))  # a fixed order, so concurrent writers lock rows in the same order
     if not keys:
         return
@@ -85,15 +86,19 @@ def bump(keys: Iterable[str]) -> None:
     # reset (a restored backup, the demo reloaded) while a shared cache lives on, its counters
     # start above any they had before, so no old page is taken for the new data.
     now = time.time_ns() // 1_000_000
-    rows = ", ".join(["(%s, %s)"] * len(keys))
-    # Names are our model's; the keys and the time are parameters.
-    sql = (
-        f"INSERT INTO {table} ({key}, {version}) VALUES {rows} "  # noqa: S608
-        f"ON CONFLICT ({key}) DO UPDATE SET {version} = CASE WHEN {table}.{version} + 1 > %s "
-        f"THEN {table}.{version} + 1 ELSE %s END"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for k in keys for value in (k, now)] + [now, now])
+        # In batches: an import of every indicator moves thousands of keys, and databases bound
+        # the number of parameters in one statement.
+        for start in range(0, len(keys), BATCH):
+            batch = keys[start : start + BATCH]
+            rows = ", ".join(["(%s, %s)"] * len(batch))
+            # Names are our model's; the keys and the time are parameters.
+            sql = (
+                f"INSERT INTO {table} ({key}, {version}) VALUES {rows} "  # noqa: S608
+                f"ON CONFLICT ({key}) DO UPDATE SET {version} = CASE WHEN {table}.{version} + 1 > %s "
+                f"THEN {table}.{version} + 1 ELSE %s END"
+            )
+            cursor.execute(sql, [value for k in batch for value in (k, now)] + [now, now])
 
 
 def note_writes(model: type[models.Model], objs: Sequence[models.Model]) -> None:

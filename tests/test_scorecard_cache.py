@@ -263,3 +263,20 @@ def test_no_stale_revised_mark_after_a_report_is_issued_or_withdrawn(demo):
     issued.withdraw(lead, "Issued with the wrong appendix")
     unmarked = cached(scope)
     assert unmarked == whole(scope) and "Revised since the report of" not in unmarked
+
+
+def test_versions_move_on_every_write_and_never_back():
+    """`indicators.versions`: each bump moves a counter on, to at least the time in milliseconds
+    (so a reset database never reuses a cached page's numbers); thousands of keys at once."""
+    import time
+
+    from indicators.versions import bump
+
+    keys = [f"indicator:{n}" for n in range(1, 1001)]
+    bump(keys)
+    first = versions(keys)
+    assert all(value >= time.time_ns() // 1_000_000 - 60_000 for value in first.values())
+    bump(keys[:1])
+    second = versions(keys[:2])
+    assert second[keys[0]] > first[keys[0]] and second[keys[1]] == first[keys[1]]
+    assert versions(["never-written"]) == {"never-written": 0}
