@@ -96,8 +96,9 @@ def get(key: str) -> Any:
     return None if stored is None else unpack(stored)
 
 
-def put(key: str, value: Any) -> None:
-    cache.set(key, pack(value), TIMEOUT)
+def put(key: str, value: Any, *, compress: bool = True) -> None:
+    """Store `value` (compressed, unless its large parts already are)."""
+    cache.set(key, pack(value) if compress else value, TIMEOUT)
 
 
 def cached_on(name: str, keys: list[str], build) -> Any:

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import gc
 import re
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +55,7 @@ class CachedBlock:
     empty: bool
     shown_actions: int
     shown_indicators: int
-    html: bytes = b""  # UTF-8, as it is sent
+    html: bytes = b""  # UTF-8, as it is sent, compressed (`_squeeze`)
     present: bool = True  # False: the scope has no indicators outside its plans
 
 
@@ -70,9 +71,9 @@ class Entry:
     blocks: dict[int | None, tuple[str, str, CachedBlock]]
 
     def body(self) -> bytes:
-        parts = [self.pieces[0]]
+        parts = [zlib.decompress(self.pieces[0])]
         for block_id, piece in zip(self.order, self.pieces[1:], strict=True):
-            parts += (self.blocks[block_id][2].html, piece)
+            parts += (zlib.decompress(self.blocks[block_id][2].html), zlib.decompress(piece))
         return b"".join(parts)
 
 
@@ -147,7 +148,7 @@ def _build_page(
             block.empty,
             block.shown_actions,
             block.shown_indicators,
-            _render_block(block, card).encode(),
+            _squeeze(_render_block(block, card)),
         )
     # The body is rendered with a marker in place of each block, and kept as the pieces between
     # them: the cache holds each block's markup once, and the page is the pieces and blocks joined.
@@ -166,12 +167,19 @@ def _build_page(
     entry = Entry(
         stamp,
         f"{card.title} – {card.period.label}",
-        [piece.encode() for piece in pieces[::2]],
+        [_squeeze(piece) for piece in pieces[::2]],
         [block.id for block in blocks_in_order],
         {block_id: (period.key, wanted[block_id], block) for block_id, block in kept.items()},
     )
-    cache.put(key, entry)
+    # Its parts are compressed one by one (a changed block once, when built), so the entry
+    # itself is stored as it is: a change to one plan compresses that plan's markup only.
+    cache.put(key, entry, compress=False)
     return entry.title, entry.body()
+
+
+def _squeeze(html: str) -> bytes:
+    """Markup as the cache keeps it: UTF-8, compressed at zlib's fastest level (about a tenth)."""
+    return zlib.compress(html.encode(), 1)
 
 
 def _narrowed(scope: Scope, plans: Sequence[Plan], stale: Sequence[Plan], *, orphans: bool) -> Scope:
