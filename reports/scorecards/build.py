@@ -136,7 +136,11 @@ class PlanBlock:
     status: ActionStatus | None
     sections: list[Section]
     narrative_html: str = ""
-    summary: BlockSummary = field(default_factory=lambda: BlockSummary())
+
+    def __post_init__(self) -> None:
+        # Its share of the summaries: an attribute, not a field, so the data issued reports
+        # freeze (`committee.pdf.snapshot`, every field) stays as it was.
+        self.summary: BlockSummary = BlockSummary()
 
     @property
     def empty(self) -> bool:
