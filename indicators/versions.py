@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection, models
 
@@ -58,7 +59,7 @@ def track_globally(*tracked: type[models.Model]) -> None:
     _GLOBAL.update(tracked)
 
 
-def keys_for(model: type[models.Model], objs: Sequence[models.Model]) -> set[str]:
+def keys_for(model: type[models.Model], objs: Sequence[Any]) -> set[str]:
     """The versions a write of `objs` (instances of `model`) moves (one query at most)."""
     if model is ActionUpdate:
         action_ids = {obj.action_id for obj in objs}
@@ -101,7 +102,7 @@ def bump(keys: Iterable[str]) -> None:
             cursor.execute(sql, [value for k in batch for value in (k, now)] + [now, now])
 
 
-def note_writes(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+def note_writes(model: type[models.Model], objs: Sequence[Any]) -> None:
     """Record that `objs` of `model` were written (or deleted)."""
     if objs:
         bump(keys_for(model, objs))
@@ -114,9 +115,16 @@ def versions(keys: Iterable[str]) -> dict[str, int]:
     return {key: found.get(key, 0) for key in keys}
 
 
-def on_history_row(sender, instance: models.Model, **kwargs) -> None:
-    """simple-history's `post_create_historical_record`: a save or delete through the ORM."""
-    note_writes(type(instance), [instance])
+def on_history_row(sender, instance: models.Model, history_instance: Any, **kwargs) -> None:
+    """simple-history's `post_create_historical_record`: a save or delete through the ORM. An
+    entry moved to another action or indicator (the admin allows it) moves the versions of where
+    it was too, read from its previous history row."""
+    written: list[Any] = [instance]
+    if history_instance.history_type == "~" and type(instance) in (ActionUpdate, *PER_INDICATOR):
+        previous = history_instance.prev_record
+        if previous is not None:
+            written.append(previous)
+    note_writes(type(instance), written)
 
 
 def on_m2m_change(sender, instance: models.Model, action: str, **kwargs) -> None:

@@ -280,3 +280,22 @@ def test_versions_move_on_every_write_and_never_back():
     second = versions(keys[:2])
     assert second[keys[0]] > first[keys[0]] and second[keys[1]] == first[keys[1]]
     assert versions(["never-written"]) == {"never-written": 0}
+
+
+def test_an_entry_moved_to_another_plan_rebuilds_both_plans(demo, builds):
+    """An update moved to an action of another plan (the admin allows it) leaves neither plan's
+    block stale."""
+    scope = council_scope()
+    cached(scope)
+    update = ActionUpdate.objects.approved().select_related("action__plan").first()
+    elsewhere = (
+        update.action.__class__.objects.exclude(plan=update.action.plan)
+        .exclude(updates__period=update.period)
+        .filter(parent__isnull=False)
+        .first()
+    )
+    before = update.action.plan.code
+    update.action = elsewhere
+    update.save()
+    assert cached(scope) == whole(scope)
+    assert builds[-1] == sorted({before, elsewhere.plan.code})
