@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from .fields import PeriodField
 from .periods import Period
+from .versions import note_writes
 
 CREATED, CHANGED = "+", "~"
 ANALYZE_FROM = 10_000
@@ -38,7 +39,8 @@ def write_with_history(
     user: Any,
     reason: str,
 ) -> None:
-    """Insert `new`, update `changed_fields` of `changed`, and record one history row for each."""
+    """Insert `new`, update `changed_fields` of `changed`, and record one history row for each
+    (and move the data versions they belong to, `versions.note_writes`, as a save would)."""
     if connection.vendor != "postgresql":
         if new:
             bulk_create_with_history(new, model, batch_size=2000, default_user=user, default_change_reason=reason)
@@ -46,6 +48,7 @@ def write_with_history(
             bulk_update_with_history(
                 changed, model, list(changed_fields), batch_size=2000, default_user=user, default_change_reason=reason
             )
+        note_writes(model, [*new, *changed])  # after the rows: a reader never pairs new versions with old rows
         return
     now = timezone.now()
     for obj in [*new, *changed]:
@@ -60,6 +63,7 @@ def write_with_history(
         _update_from_copy(model, [model._meta.get_field(name) for name in dict.fromkeys(touched)], changed)
     _copy_history(model, new, CREATED, user, reason, now)
     _copy_history(model, changed, CHANGED, user, reason, now)
+    note_writes(model, [*new, *changed])
     if len(new) + len(changed) >= ANALYZE_FROM:
         # Fresh planner statistics, so the scorecards' next queries are planned for the new size
         # rather than waiting for autovacuum.

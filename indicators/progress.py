@@ -6,6 +6,7 @@ themselves are in `status.py`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -55,8 +56,6 @@ def latest_updates(
     chosen rows. `updates` (all by default, e.g. `ActionUpdate.objects.approved()`) and
     `filters` (e.g. `action__plan__in=[...]`) select the updates.
     """
-    chosen: list[dict[int, tuple]] = [{} for _ in periods]
-    ends = [period.end for period in periods]
     chosen_from = ActionUpdate.objects.all() if updates is None else updates
     light = chosen_from.filter(**filters).order_by().values_list("id", "action_id", "period")
     # Every update of every action in scope passes through here: read the tuples straight from
@@ -68,21 +67,29 @@ def latest_updates(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for update_id, action_id, key in rows:
-        period = period_from_key(key)
-        rank = (period.end, period.start, update_id)
-        for best, limit in zip(chosen, ends, strict=True):
-            if rank[0] <= limit:
-                current = best.get(action_id)
-                if current is None or rank > current:
-                    best[action_id] = rank
-    ids = {rank[2] for best in chosen for rank in best.values()}
+    # Order the updates by (period end, period start, id): for each period, the updates ending by
+    # its end are then a prefix, and a dict built from that prefix keeps each action's last one,
+    # its latest (dict building and sorting run in C, not a loop per row in Python).
+    keys = sorted({key for _, _, key in rows}, key=lambda key: _dates(period_from_key(key)))
+    place = {key: index for index, key in enumerate(keys)}
+    end_of = {key: period_from_key(key).end for key in keys}
+    rows.sort(key=lambda row: (place[row[2]], row[0]))
+    update_ids, action_ids, ends = [row[0] for row in rows], [row[1] for row in rows], [end_of[row[2]] for row in rows]
+    chosen = []
+    for period in periods:
+        prefix = bisect.bisect_right(ends, period.end)
+        chosen.append(dict(zip(action_ids[:prefix], update_ids[:prefix], strict=True)))
+    ids = {update_id for best in chosen for update_id in best.values()}
     fields = ["id", "action_id", "period", "progress", "set_status", "status_reason", "revised_due_date"]
     rows = (
         ActionUpdate.objects.filter(id__in=ids).order_by().values_list(*fields, "narrative" if with_narrative else "id")
     )
     by_id = {row[0]: LatestUpdate(*row[:7], row[7] if with_narrative else "") for row in rows}
-    return [{action_id: by_id[rank[2]] for action_id, rank in best.items()} for best in chosen]
+    return [{action_id: by_id[update_id] for action_id, update_id in best.items()} for best in chosen]
+
+
+def _dates(period: Period) -> tuple[dt.date, dt.date]:
+    return (period.end, period.start)
 
 
 def finished_action_ids(actions, before: Period) -> set[int]:

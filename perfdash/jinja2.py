@@ -15,14 +15,17 @@ from jinja2 import Environment
 from indicators.periods import Period
 from indicators.permissions import user_roles
 from perfdash.sso import sign_in_options
-from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
+from reports.presentation.arrows import direction_glyph, trend_arrow_html, trend_glyph, trend_tone
 from reports.presentation.colours import print_palette_css
 from reports.presentation.numbers import NO_FIGURE, format_number, plain_number, plural
 from reports.presentation.status import (
     OUTLOOK_STATUS_CODES,
     RISK_BAND_STATUS_CODES,
     SHAPES,
+    outlook_badge_html,
     print_icon_css,
+    progress_bar_html,
+    status_badge_html,
     status_icon,
     status_tone,
 )
@@ -101,6 +104,11 @@ def environment(**options: Any) -> Environment:
             "trend_glyph": trend_glyph,
             "trend_tone": trend_tone,
             "direction_glyph": direction_glyph,
+            # The web macros' markup, made once per status (large tables; `macros/status.html`).
+            "status_badge_html": status_badge_html,
+            "outlook_badge_html": outlook_badge_html,
+            "progress_bar_html": progress_bar_html,
+            "trend_arrow_html": trend_arrow_html,
         }
     )
     env.globals.update(

@@ -152,6 +152,18 @@ def test_committee_counts_are_the_scorecards_own(world):
     assert by_status["red"] == 0
 
 
+def test_committee_cards_are_never_stale_after_a_change_of_data(world):
+    """Cached, the cards are built again as soon as any plan's data moves (a correction saved
+    through the ORM here; imports and other writes move the same versions)."""
+    [before] = committee_cards()
+    red = {c.state: c.count for c in before.counts}["red"]
+    value = IndicatorValue.objects.get(indicator__code="CS01")
+    value.state = ReviewState.SUBMITTED
+    value.save()
+    [after] = committee_cards()
+    assert {c.state: c.count for c in after.counts}["red"] == red - 1
+
+
 def test_performance_team_sees_round_progress_and_reports_to_issue(client, world):
     issued_report = CommitteeReport.objects.create(
         title="Issued already", committee=world["committee"], meeting_date=dt.date(2022, 9, 1),

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.periods import Period
+from reports.scorecards import load
 from reports.scorecards.build import build_scorecard
 from reports.scorecards.load import period_choices
 from reports.scorecards.scope import plan_scope, service_scope
@@ -108,3 +109,31 @@ def test_the_picker_marks_the_open_round(client):
     html = client.get(reverse("reports:plan_scorecard", args=[plan.pk])).content.decode()
     assert '<option value="2022/23-Q2" >Q2 2022/23 (open for updates)</option>' in html
     assert '<option value="2022/23-Q1" selected>Q1 2022/23</option>' in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the skip scan is PostgreSQL's")
+def test_the_postgresql_skip_scan_finds_what_the_plain_union_finds():
+    """PostgreSQL walks the approved periods by index (`_period_kinds_postgresql`); SQLite reads
+    every row (`_period_kinds`): the same periods and kinds, per scope, drafts left out."""
+    plan, other = make_plan(first_year=2021, last_year=2024), make_plan(first_year=2021, last_year=2024)
+    mine = make_indicator(plan.service, plan=plan)
+    theirs = make_indicator(other.service, plan=other)
+    make_value(mine, "Q1 2022/23", 1)
+    make_value(mine, "2022/23", None, not_available=True, not_available_reason="Later")
+    make_value(mine, "Q2 2022/23", 2, state="draft")
+    make_value(theirs, "Q3 2022/23", 3)
+    make_value(theirs, "Sep 2022", None, not_available=True, not_available_reason="Later")
+    make_update(make_action(plan), "H1 2021/22", 40)
+    make_update(make_action(other), "Q4 2021/22", 50)
+    make_update(make_action(plan), "Q4 2022/23", 60, state="submitted")
+    make_round("Q1 2023/24")
+    make_round("Q1 2022/23", locked=True)
+    for scope in (plan_scope(plan), plan_scope(other), service_scope(plan.service)):
+        assert set(load._period_kinds_postgresql(scope)) == set(load._period_kinds(scope))
+    assert sorted((p.label, kind) for p, kind in load._period_kinds_postgresql(plan_scope(plan))) == [
+        ("2022/23", load._NOT_AVAILABLE),
+        ("H1 2021/22", load._ENTRY),
+        ("Q1 2022/23", load._ENTRY),
+        ("Q1 2022/23", load._LOCKED_ROUND),
+        ("Q1 2023/24", load._OPEN_ROUND),
+    ]

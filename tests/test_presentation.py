@@ -93,3 +93,36 @@ def test_reports_never_import_the_indicators_views():
         if any(m.startswith("indicators.views") for m in _imported_modules(path))
     ]
     assert offenders == []
+
+
+def _macro(source: str, **context) -> str:
+    from django.template import engines  # noqa: PLC0415
+
+    env = engines["jinja2"].env
+    return env.from_string(
+        '{% from "macros/status.html" import status_badge, progress_bar, trend_arrow, outlook_badge %}' + source
+    ).render(**context)
+
+
+@pytest.mark.parametrize("code", [*SHAPES, "unknown"])
+def test_the_precomputed_badges_are_the_macros_markup(code):
+    """Large scorecards render badges, arrows and bars from `*_html` strings made once per status;
+    they must be exactly what the macros (shared with PDFs) make on the web, label escaped."""
+    from reports.presentation.status import status_badge_html  # noqa: PLC0415
+
+    label = 'Off "target" <b>&</b>'
+    assert str(status_badge_html(code, label)) == _macro("{{ status_badge(code, label) }}", code=code, label=label)
+
+
+def test_the_precomputed_arrows_outlooks_and_bars_are_the_macros_markup():
+    from reports.presentation.arrows import trend_arrow_html  # noqa: PLC0415
+    from reports.presentation.status import outlook_badge_html, progress_bar_html  # noqa: PLC0415
+
+    for trend in Trend:
+        for compared in ("", "the previous period", 'a "quoted" <period>'):
+            expected = _macro("{{ trend_arrow(trend, compared) }}", trend=trend, compared=compared)
+            assert str(trend_arrow_html(trend, compared)) == expected
+    for outlook in Outlook:
+        assert str(outlook_badge_html(outlook)) == _macro("{{ outlook_badge(outlook) }}", outlook=outlook)
+    for percent in (None, 0, 7, 100):
+        assert str(progress_bar_html(percent)) == _macro("{{ progress_bar(percent) }}", percent=percent)

@@ -12,6 +12,7 @@ import sys
 import urllib.parse
 import urllib.request
 import uuid
+import zlib
 from pathlib import Path
 
 import psycopg2
@@ -30,7 +31,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from indicators.periods import Period
 from perfdash.logging import JsonFormatter
 from reports.models import CommitteeReport, IssuedReport, ReportRender
-from reports.scorecards.cache import pack, unpack
+from reports.scorecards.cache import unpack
 from tests.factories import PASSWORD, make_committee, make_performance_user
 from tests.servers import GUNICORN, PRODUCTION, ROOT, environment, gunicorn
 
@@ -147,7 +148,7 @@ def test_healthz_reports_the_queue_and_a_stuck_worker(client):
     body = response.json()
     assert body["status"] == "failing"
     assert body["checks"]["worker"]["queue_length"] == 2
-    assert "is `manage.py run_worker` running?" in body["checks"]["worker"]["error"]
+    assert "is `manage.py db_worker` running?" in body["checks"]["worker"]["error"]
     # A web server stays in the load balancer while the worker is stuck.
     assert client.get("/healthz/web").status_code == 200
     assert "worker" not in client.get("/healthz/web").json()["checks"]
@@ -320,8 +321,9 @@ def test_two_app_servers_share_sessions_data_and_cache(cache, server_database_ur
             browser.get(f"{one}/scorecards/")
             keys = cached_scorecard_keys(shared, prefix)
             assert len(keys) == 1
-            title, body = unpack(shared.get(keys[0]))
-            shared.set(keys[0], pack((title, body + "<p>Built by the other server</p>")), 60)
+            entry = unpack(shared.get(keys[0]))
+            entry.pieces[-1] = zlib.compress(zlib.decompress(entry.pieces[-1]) + b"<p>Built by the other server</p>")
+            shared.set(keys[0], entry, 60)
             assert "Built by the other server" in browser.get(f"{two}/scorecards/")[1]
             assert cached_scorecard_keys(shared, prefix) == keys
     finally:

@@ -329,11 +329,11 @@ def test_narratives_are_sanitised_on_display(client, member):
 
 
 def test_scorecards_are_cached_until_the_data_changes(client, member, demo, monkeypatch):
-    from reports.scorecards import views
+    from reports.scorecards import page
 
     calls = []
-    real = views.build_scorecard
-    monkeypatch.setattr(views, "build_scorecard", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = page.build_blocks
+    monkeypatch.setattr(page, "build_blocks", lambda *a, **k: calls.append(1) or real(*a, **k))
     url = reverse("reports:committee_scorecard", args=[demo.slug])
     first = client.get(url, {"period": Q2.key}).content
     with CaptureQueriesContext(connection) as warm:

@@ -33,6 +33,7 @@ from .indicators import (
 from .organisation import Committee, CorporatePriority, Directorate, Role, Service
 from .plans import Action, ActionUpdate, Outcome, Plan
 from .risks import Risk, RiskReview
+from .versions import DataVersion
 from .wording import StatusWording
 from .workflow import EDITABLE_STATES, Chase, ReportingRound, Reviewable, ReviewState, WorkflowSettings
 
@@ -50,6 +51,7 @@ __all__ = [
     "ComparatorCouncil",
     "ComparatorValue",
     "CorporatePriority",
+    "DataVersion",
     "Directorate",
     "ExceptionReport",
     "FamilyGroup",

@@ -181,6 +181,9 @@ class IndicatorValue(Reviewable):
 
     class Meta:
         ordering = ["indicator", "period"]
+        # The scorecard's period picker walks the approved periods by this index (a skip scan,
+        # `reports.scorecards.load.period_choices`), whatever the length of the history.
+        indexes = [models.Index(fields=["state", "period", "not_available"], name="value_state_period")]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "period"], name="unique_value_per_indicator_period"),
             models.CheckConstraint(

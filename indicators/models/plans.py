@@ -166,6 +166,8 @@ class ActionUpdate(Reviewable):
 
     class Meta:
         ordering = ["action", "period"]
+        # For the period picker's skip scan, as `IndicatorValue`'s.
+        indexes = [models.Index(fields=["state", "period"], name="update_state_period")]
         constraints = [
             models.UniqueConstraint(fields=["action", "period"], name="unique_update_per_action_period"),
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_at_most_100"),

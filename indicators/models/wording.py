@@ -40,9 +40,9 @@ class StatusWording(models.Model):
     def current(cls) -> dict[str, Wording]:
         """Every category's words and whether summaries list it (one query).
 
-        Read once per scorecard build; the rendered scorecard is cached under a data version
-        that includes this table's history (`reports/scorecards/cache.py`), so rewording shows
-        at once and costs nothing on a cached page.
+        Read once per scorecard build; a rewording moves the "all" data version every cached
+        scorecard depends on (`indicators/versions.py`), so it shows at once and costs nothing
+        on a cached page.
         """
         found = {rag.value: Wording(label) for rag, label in RAG_LABELS.items()}
         for code, label, listed in cls.objects.values_list("code", "label", "listed"):

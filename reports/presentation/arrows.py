@@ -5,6 +5,10 @@ The arrow is decoration (`aria-hidden`); the trend's or direction's label always
 
 from __future__ import annotations
 
+import functools
+
+from markupsafe import Markup
+
 from indicators.risks import Direction
 from indicators.status import Trend
 
@@ -29,6 +33,16 @@ def trend_glyph(trend: Trend) -> str:
 def trend_tone(trend: Trend) -> str:
     """good, bad or neutral: the CSS class `tone-...` that colours the trend."""
     return TREND_TONES.get(trend, "neutral")
+
+
+@functools.lru_cache(maxsize=128)
+def trend_arrow_html(trend: Trend, compared_with: str = "") -> Markup:
+    """The `trend_arrow` macro's markup, made once per (trend, comparison) and reused (a large
+    scorecard shows two per indicator row)."""
+    title = Markup(' title="Compared with {}"').format(compared_with) if compared_with else ""
+    return Markup('<span class="trend tone-{}"{}><span aria-hidden="true" class="arrow">{}</span> {}</span>').format(
+        trend_tone(trend), title, trend_glyph(trend), trend.label
+    )
 
 
 def direction_glyph(direction: Direction) -> str:

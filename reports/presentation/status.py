@@ -128,6 +128,33 @@ def status_tone(code: str) -> str:
     return TONES.get(code, "neutral")
 
 
+@functools.lru_cache(maxsize=512)
+def status_badge_html(code: str, label: str) -> Markup:
+    """The web `status_badge` macro's markup, made once per (status, words) and reused: a large
+    scorecard shows thousands of badges, and a macro call per badge was a third of its render.
+    The label is escaped as the macro escapes it."""
+    return Markup('<span class="status tone-{}">{}<span>{}</span></span>').format(
+        status_tone(code), status_icon(code), label
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def progress_bar_html(percent: int | None) -> Markup:
+    """The web `progress_bar` macro's markup, made once per percentage and reused."""
+    if percent is None:
+        return Markup('<span class="muted">No update</span>')
+    return Markup(
+        '<span class="progress"><span class="progress-track" aria-hidden="true"><svg class="progress-fill" '
+        'viewBox="0 0 100 1" preserveAspectRatio="none" focusable="false"><rect width="{0}" height="1"/></svg>'
+        '</span><span class="progress-text">{0}%</span></span>'
+    ).format(percent)
+
+
+def outlook_badge_html(outlook: Outlook) -> Markup:
+    """The web `outlook_badge` macro's markup (`status_badge_html` of its status)."""
+    return status_badge_html(OUTLOOK_STATUS_CODES[outlook], outlook.label)
+
+
 def icon_data_uri(code: str) -> str:
     """The icon as an SVG image in its tone's colour, for PDFs.
 

@@ -72,22 +72,6 @@ class Section:
         return not self.actions and not self.indicators
 
 
-@dataclass
-class PlanBlock:
-    id: int | None
-    code: str
-    title: str
-    service: str
-    progress: int | None
-    status: ActionStatus | None
-    sections: list[Section]
-    narrative_html: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return all(section.empty for section in self.sections)
-
-
 @dataclass(frozen=True)
 class StatusCount:
     status: str
@@ -126,6 +110,49 @@ class Completeness:
     @property
     def complete(self) -> bool:
         return not self.indicators_missing and not self.actions_missing
+
+
+@dataclass
+class BlockSummary:
+    """What a plan's block adds to the scorecard's summaries, whatever the filters: the page's
+    counts are the sums of its blocks' (`assemble`), so a cached block carries its share."""
+
+    indicators_now: Counter = field(default_factory=Counter)
+    indicators_last_year: Counter = field(default_factory=Counter)
+    actions_now: Counter = field(default_factory=Counter)
+    actions_last_year: Counter = field(default_factory=Counter)
+    completeness: Completeness | None = None
+    reconciliation: Reconciliation | None = None
+    owners: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class PlanBlock:
+    id: int | None
+    code: str
+    title: str
+    service: str
+    progress: int | None
+    status: ActionStatus | None
+    sections: list[Section]
+    narrative_html: str = ""
+
+    def __post_init__(self) -> None:
+        # Its share of the summaries: an attribute, not a field, so the data issued reports
+        # freeze (`committee.pdf.snapshot`, every field) stays as it was.
+        self.summary: BlockSummary = BlockSummary()
+
+    @property
+    def empty(self) -> bool:
+        return all(section.empty for section in self.sections)
+
+    @property
+    def shown_actions(self) -> int:
+        return sum(not row.is_group for s in self.sections for row in s.actions)
+
+    @property
+    def shown_indicators(self) -> int:
+        return sum(len(s.indicators) for s in self.sections)
 
 
 @dataclass
@@ -208,8 +235,32 @@ def build_scorecard(
     plans = load_plans(scope)
     choices = period_choices(scope, plans)
     period = period if period is not None else _default(choices)
-    last_year_period = period.same_period_last_year()
+    blocks = build_blocks(
+        scope,
+        plans,
+        period,
+        filters,
+        history=history,
+        with_exceptions=with_exceptions,
+        with_revisions=with_revisions,
+    )
+    return assemble(scope, period, choices, blocks, filters, status_words())
 
+
+def build_blocks(
+    scope: Scope,
+    plans: Sequence[Plan],
+    period: Period,
+    filters: Filters,
+    *,
+    history: int = 0,
+    with_exceptions: bool = False,
+    with_revisions: bool = False,
+) -> list[PlanBlock]:
+    """A block for each of `plans` (in scope) and one for the scope's indicators in none of
+    them, if any; every block, empty or not, each with its share of the summaries
+    (`BlockSummary`). A fixed number of queries, whatever the number of plans."""
+    last_year_period = period.same_period_last_year()
     plan_ids = [plan.id for plan in plans]
     actions = load_actions(plan_ids)
     updates_now, updates_then = load_updates(plan_ids, [period, last_year_period])
@@ -229,51 +280,111 @@ def build_scorecard(
     for action in actions:
         actions_by_plan.setdefault(action.plan_id, []).append(action)
     progress = {plan.id: plan_progress(plan, period, actions_by_plan.get(plan.id, []), updates_now) for plan in plans}
-    action_counts = Counter(node.status for p in progress.values() for node in p.leaf_actions())
-    action_counts_last_year = _action_counts_at(plans, actions_by_plan, last_year_period, updates_then)
 
     indicator_rows = [indicator_row(ind, now[_reporting_kind(ind)], values, targets, people) for ind in indicators]
     if with_exceptions:
         _attach_exception_reports(indicator_rows)
-    indicator_counts = Counter(row.rag for row in indicator_rows)
-    words = status_words()
-    indicator_counts_last_year = Counter(
+    rags_last_year = [
         status_at(ind, reported.reported if (reported := then[_reporting_kind(ind)]) else None, values, targets).rag
         for ind in indicators
-    )
+    ]
 
     blocks = _plan_blocks(plans, outcomes, actions_by_plan, progress, indicators, indicator_rows, people, filters)
-    owners = {user_id: name for user_id, name in people.items() if user_id is not None}
+    last_year = (last_year_period, updates_then)
+    _summarise(blocks, plans, actions_by_plan, progress, last_year, indicators, indicator_rows, rags_last_year, people)
     if with_revisions:
         reported = {row.reported_period for row in indicator_rows if row.reported_period}
         shown = [row for b in blocks for s in b.sections for row in (*s.actions, *s.indicators)]
         attach_revisions(shown, period, frozen_for_scorecard(scope, period, reported))
+    return blocks
+
+
+def assemble(
+    scope: Scope,
+    period: Period,
+    choices: PeriodChoices,
+    blocks: Sequence[PlanBlock],
+    filters: Filters,
+    words: StatusWords,
+) -> Scorecard:
+    """The scorecard of these blocks: its summaries are the sums of the blocks' (so blocks built
+    or cached separately add up to the same page)."""
+
+    def total(name: str) -> Counter:
+        found: Counter = Counter()
+        for block in blocks:
+            found.update(getattr(block.summary, name))
+        return found
+
+    indicators_now, indicators_then = total("indicators_now"), total("indicators_last_year")
+    actions_now, actions_then = total("actions_now"), total("actions_last_year")
+    parts = [b.summary.completeness for b in blocks if b.summary.completeness is not None]
+    owners = {user_id: name for b in blocks for user_id, name in b.summary.owners.items()}
     return Scorecard(
         scope_kind=scope.kind,
         title=scope.title,
         period=period,
-        last_year_period=last_year_period,
+        last_year_period=period.same_period_last_year(),
         indicator_summary=_counts(
-            [rag for rag in INDICATOR_STATUS_ORDER if rag in words.listed],
-            indicator_counts,
-            indicator_counts_last_year,
-            words.label,
+            [rag for rag in INDICATOR_STATUS_ORDER if rag in words.listed], indicators_now, indicators_then, words.label
         ),
-        action_summary=_counts(ACTION_STATUS_ORDER, action_counts, action_counts_last_year),
+        action_summary=_counts(ACTION_STATUS_ORDER, actions_now, actions_then),
         plans=[b for b in blocks if not (filters.active and b.empty)],
-        completeness=_completeness(progress.values(), indicator_rows),
+        completeness=Completeness(
+            indicators_due=sum(c.indicators_due for c in parts),
+            indicators_missing=sum(c.indicators_missing for c in parts),
+            actions_due=sum(c.actions_due for c in parts),
+            actions_missing=sum(c.actions_missing for c in parts),
+        ),
         filters=filters,
         owners=sorted(owners.items(), key=lambda item: item[1]),
         periods=choices.periods,
         open_periods=choices.open_rounds,
-        shown_actions=sum(not row.is_group for b in blocks for s in b.sections for row in s.actions),
-        shown_indicators=sum(len(s.indicators) for b in blocks for s in b.sections),
-        indicators_covered=len(indicator_rows),
-        indicator_counts=_counts(INDICATOR_STATUS_ORDER, indicator_counts, indicator_counts_last_year, words.label),
-        indicators_covered_last_year=indicator_counts_last_year.total(),
-        reconciliation=_reconcile(plans, indicators, indicator_rows),
+        shown_actions=sum(b.shown_actions for b in blocks),
+        shown_indicators=sum(b.shown_indicators for b in blocks),
+        indicators_covered=indicators_now.total(),
+        indicator_counts=_counts(INDICATOR_STATUS_ORDER, indicators_now, indicators_then, words.label),
+        indicators_covered_last_year=indicators_then.total(),
+        reconciliation=[b.summary.reconciliation for b in blocks if b.summary.reconciliation is not None],
         words=words,
     )
+
+
+def _summarise(
+    blocks: Sequence[PlanBlock],
+    plans: Sequence[Plan],
+    actions_by_plan: dict[int, list[Action]],
+    progress: dict[int, PlanProgress],
+    last_year: tuple[Period, dict[int, LatestUpdate]],
+    indicators: Sequence[Indicator],
+    indicator_rows: Sequence[IndicatorRow],
+    rags_last_year: Sequence[Rag],
+    people: dict[int | None, str],
+) -> None:
+    """Give each block its share of the summaries, counted over all its rows, filtered or not."""
+    by_block: dict[int | None, list[tuple[Indicator, IndicatorRow, Rag]]] = {}
+    for indicator, row, rag in zip(indicators, indicator_rows, rags_last_year, strict=True):
+        block_id = indicator.plan_id if indicator.plan_id in progress else None
+        by_block.setdefault(block_id, []).append((indicator, row, rag))
+    plan_by_id = {plan.id: plan for plan in plans}
+    for block in blocks:
+        mine = by_block.get(block.id, [])
+        rows = [row for _, row, _ in mine]
+        summary = block.summary
+        summary.indicators_now = Counter(row.rag for row in rows)
+        summary.indicators_last_year = Counter(rag for _, _, rag in mine)
+        owner_ids = {indicator.owner_id for indicator, _, _ in mine}
+        if block.id is None:
+            summary.completeness = _completeness([], rows)
+        else:
+            plan_progress_ = progress[block.id]
+            summary.actions_now = Counter(node.status for node in plan_progress_.leaf_actions())
+            summary.completeness = _completeness([plan_progress_], rows)
+            plan = plan_by_id[block.id]
+            summary.actions_last_year = _action_counts_at([plan], actions_by_plan, *last_year)
+            [summary.reconciliation] = _reconcile([plan], [i for i, _, _ in mine], rows)
+            owner_ids |= {action.assigned_to_id for action in actions_by_plan.get(block.id, [])}
+        summary.owners = {user_id: people[user_id] for user_id in owner_ids if user_id is not None}
 
 
 def _default(choices: PeriodChoices) -> Period:

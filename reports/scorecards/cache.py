@@ -1,10 +1,22 @@
-"""Caching rendered scorecards safely.
+"""Caching rendered scorecards safely, block by block.
 
-A scorecard depends only on the data it reads, never on who is looking. Every change to that data
-(a saved, submitted, approved or returned update; a new target; an edited plan; a round opened or
-locked; a report issued or withdrawn, which moves the "revised since" marks) writes an audit history row, so the highest
-history id of each table it reads is a version of the data: when any of them moves, the cache
-key changes and the scorecard is built afresh. One query.
+A scorecard depends only on the data it reads, never on who is looking. Every write to that data
+moves a data version (`indicators.versions`): "plan:<id>" for a plan's updates, values, targets
+and exception reports; "all" for everything else a scorecard shows (plans, actions, indicators,
+outcomes, services, committees, rounds, status words, issued reports). So:
+
+- a page (scope, period, filters: `page_key`) is cached with the versions it was built from
+  (one query reads the current ones: `scope_versions`), and served while they still hold;
+- beside it, each plan's block with its share of the summaries, stamped with its plan's version
+  and "all" (`block_stamp`): when versions move, only the blocks whose stamp no longer holds are
+  built again (`page.scorecard_page`). The block of indicators in no plan of the scope depends on
+  the versions of "all", "plan:none" and the plans outside the scope its indicators belong to.
+
+One cache entry per page, not one per block: the database cache (used where there is no Redis)
+costs a few queries per key written.
+
+Entries are stored compressed: a council-wide scorecard is about 2 MB of HTML, which zlib's
+fastest level makes about a tenth of that in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -12,63 +24,90 @@ from __future__ import annotations
 import hashlib
 import pickle
 import zlib
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat
 
-from indicators.models import (
-    Action,
-    ActionUpdate,
-    Committee,
-    ExceptionReport,
-    Indicator,
-    IndicatorValue,
-    Outcome,
-    Plan,
-    ReportingRound,
-    Service,
-    StatusWording,
-    Target,
-)
-from reports.models import IssuedReport
+from indicators.models import DataVersion
+from indicators.versions import EVERYTHING, NO_PLAN, plan_key, versions
 
-SOURCES = [
-    Action, ActionUpdate, Committee, ExceptionReport, Indicator, IndicatorValue, Outcome, Plan, Service, Target,
-    IssuedReport, ReportingRound,  # rounds: the period picker offers, and may open on, an open round
-    StatusWording,
-]  # fmt: skip
+from .scope import Scope
+
 TIMEOUT = 60 * 60
 
 
-def data_version() -> str:
-    tables = [model.history.model._meta.db_table for model in SOURCES]
-    # Table names come from our own models, never from input.
-    columns = ", ".join(f"(SELECT MAX(history_id) FROM {connection.ops.quote_name(t)})" for t in tables)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}")  # noqa: S608
-        row = cursor.fetchone()
-    return "-".join(str(v or 0) for v in row)
+def _plan_keys(ids_of_plans) -> Any:
+    """`ids_of_plans` (a queryset with a `plan_key_id` annotation) as version keys, in SQL."""
+    return ids_of_plans.annotate(version_key=Concat(Value("plan:"), Cast("plan_key_id", CharField()))).values(
+        "version_key"
+    )
 
 
-def cached(parts: list[str], build):
-    """`build()`'s result, cached under `parts` and the current data version.
-
-    Stored compressed: a council-wide scorecard is about 2 MB of HTML, which zlib's fastest level
-    makes about a tenth of that in a few milliseconds, and the cache (Redis or the database) then
-    moves a tenth of the bytes on every read and write."""
-    raw = "|".join([*parts, data_version()])
-    key = "scorecard:" + hashlib.sha256(raw.encode()).hexdigest()
-    stored = cache.get(key)
-    if stored is not None:
-        return unpack(stored)
-    found = build()
-    cache.set(key, pack(found), TIMEOUT)
-    return found
+def scope_versions(scope: Scope) -> dict[str, int]:
+    """The versions a scorecard of `scope` depends on: "all", "plan:none" and those of the plans
+    in scope and of its indicators' plans (one query; versions never moved are left out, as 0)."""
+    plans = _plan_keys(scope.plans.order_by().annotate(plan_key_id=F("id")))
+    indicator_plans = _plan_keys(
+        scope.indicators.order_by().filter(plan__isnull=False).annotate(plan_key_id=F("plan_id"))
+    )
+    rows = DataVersion.objects.filter(
+        Q(key__in=[EVERYTHING, NO_PLAN]) | Q(key__in=plans) | Q(key__in=indicator_plans)
+    ).values_list("key", "version")
+    return dict(rows)
 
 
-def pack(value: object) -> bytes:
+def version_text(versions: dict[str, int]) -> str:
+    return ",".join(f"{key}={value}" for key, value in sorted(versions.items()))
+
+
+def block_stamp(plan_id: int | None, versions: dict[str, int], scope_plan_ids: Iterable[int]) -> str:
+    """What one block depends on: its plan's version and "all". The block of indicators in no
+    plan of the scope (`plan_id` None) depends on "all", "plan:none" and the versions of the
+    plans outside the scope that its indicators belong to (those of `versions` not in
+    `scope_plan_ids`), so a change to a plan in scope leaves it standing."""
+    if plan_id is not None:
+        return f"{versions.get(EVERYTHING, 0)}:{versions.get(plan_key(plan_id), 0)}"
+    inside = {plan_key(i) for i in scope_plan_ids}
+    return version_text({key: value for key, value in versions.items() if key not in inside})
+
+
+def page_key(parts: Iterable[str]) -> str:
+    """The cache key of one scorecard page (scope, period, filters); its entry says which
+    versions it was built from."""
+    return "scorecard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def pack(value: Any) -> bytes:
     return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
 
 
-def unpack(stored: bytes) -> object:
-    return pickle.loads(zlib.decompress(stored))  # noqa: S301 - only what `pack` wrote to our own cache
+def unpack(stored: Any) -> Any:
+    """What `pack` stored (anything else, e.g. from an older release, is taken as it is)."""
+    if isinstance(stored, bytes):
+        return pickle.loads(zlib.decompress(stored))  # noqa: S301 - written by `pack` only
+    return stored
+
+
+def get(key: str) -> Any:
+    stored = cache.get(key)
+    return None if stored is None else unpack(stored)
+
+
+def put(key: str, value: Any, *, compress: bool = True) -> None:
+    """Store `value` (compressed, unless its large parts already are)."""
+    cache.set(key, pack(value) if compress else value, TIMEOUT)
+
+
+def cached_on(name: str, keys: list[str], build) -> Any:
+    """`build()`'s result, cached under `name` and the current values of the data versions
+    `keys` (one query to read them): built again whenever one of them moves."""
+    current = versions(keys)
+    key = "cached:" + hashlib.sha256(f"{name}|{version_text(current)}".encode()).hexdigest()
+    found = get(key)
+    if found is None:
+        found = build()
+        put(key, found)
+    return found

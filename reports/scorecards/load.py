@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Case, IntegerField, Value, When
 
 from indicators.models import (
@@ -26,7 +27,7 @@ from indicators.models import (
     ReviewState,
     Target,
 )
-from indicators.periods import Period
+from indicators.periods import Period, period_from_key
 from indicators.progress import LatestUpdate, latest_updates
 from indicators.status import Target as TargetRule
 from indicators.status import ToleranceType
@@ -89,6 +90,30 @@ def period_choices(scope: Scope, plans: Sequence[Plan]) -> PeriodChoices:
     period first (H1 for a council reporting by half years, Q2 for a quarterly one), then the
     shorter first.
     """
+    rows = _period_kinds_postgresql(scope) if connection.vendor == "postgresql" else _period_kinds(scope)
+    with_data = {period for period, found in rows if found == _ENTRY}
+    not_available = {period for period, found in rows if found == _NOT_AVAILABLE}
+    round_periods = {period for period, found in rows if found in (_OPEN_ROUND, _LOCKED_ROUND)}
+    open_rounds = frozenset(
+        period
+        for period, found in rows
+        if found == _OPEN_ROUND and any(plan.first_year <= period.year <= plan.last_year for plan in plans)
+    )
+
+    def latest_first(period: Period) -> tuple:
+        return (period.end, period in round_periods, -period.frequency.months)
+
+    periods = sorted(with_data | not_available | open_rounds, key=latest_first, reverse=True)
+    # A figure "not available" yet (a national one published later) is listed, but does not make
+    # the scorecard open on a year still to come; only where there is nothing else does it.
+    first_choice = with_data or open_rounds or not_available
+    default = max(first_choice, key=latest_first) if first_choice else None
+    return PeriodChoices(periods, default, open_rounds)
+
+
+def _period_kinds(scope: Scope) -> list[tuple[Period, int]]:
+    """(period, kind) for every approved entry in scope and every round: a plain UNION over all
+    history (SQLite; PostgreSQL uses `_period_kinds_postgresql`)."""
     kind = {"output_field": IntegerField()}
     entries = (
         IndicatorValue.objects.approved()
@@ -111,25 +136,59 @@ def period_choices(scope: Scope, plans: Sequence[Plan]) -> PeriodChoices:
         )
         .values_list("period", "kind")
     )
-    rows = list(entries.union(updates, rounds))
-    with_data = {period for period, found in rows if found == _ENTRY}
-    not_available = {period for period, found in rows if found == _NOT_AVAILABLE}
-    round_periods = {period for period, found in rows if found in (_OPEN_ROUND, _LOCKED_ROUND)}
-    open_rounds = frozenset(
-        period
-        for period, found in rows
-        if found == _OPEN_ROUND and any(plan.first_year <= period.year <= plan.last_year for plan in plans)
+    return list(entries.union(updates, rounds))
+
+
+def _skip_scan(name: str, table: str) -> str:
+    """A recursive CTE `name(period)` listing the distinct periods of `table`'s approved rows, one
+    index probe each on its (state, period) index: its cost follows the number of periods, not
+    the length of the history (a DISTINCT reads every row)."""
+    # The table comes from our models, never from input.
+    return (
+        f"{name}(period) AS ("  # noqa: S608
+        f"(SELECT period FROM {table} WHERE state = %s ORDER BY period LIMIT 1) UNION ALL "
+        f"SELECT (SELECT t.period FROM {table} t WHERE t.state = %s AND t.period > {name}.period "
+        f"ORDER BY t.period LIMIT 1) FROM {name} WHERE {name}.period IS NOT NULL)"
     )
 
-    def latest_first(period: Period) -> tuple:
-        return (period.end, period in round_periods, -period.frequency.months)
 
-    periods = sorted(with_data | not_available | open_rounds, key=latest_first, reverse=True)
-    # A figure "not available" yet (a national one published later) is listed, but does not make
-    # the scorecard open on a year still to come; only where there is nothing else does it.
-    first_choice = with_data or open_rounds or not_available
-    default = max(first_choice, key=latest_first) if first_choice else None
-    return PeriodChoices(periods, default, open_rounds)
+def _period_kinds_postgresql(scope: Scope) -> list[tuple[Period, int]]:
+    """As `_period_kinds`, in one query whose cost does not grow with the history: the distinct
+    approved periods by skip scans (`_skip_scan`), then for each an EXISTS of an entry in scope."""
+    quote = connection.ops.quote_name
+    values, updates = quote(IndicatorValue._meta.db_table), quote(ActionUpdate._meta.db_table)
+    actions, rounds = quote(Action._meta.db_table), quote(ReportingRound._meta.db_table)
+    indicators_sql, indicators_params = scope.indicators.order_by().values("id").query.sql_with_params()
+    plans_sql, plans_params = scope.plans.order_by().values("id").query.sql_with_params()
+    approved = ReviewState.APPROVED.value
+
+    def value_exists(not_available: bool) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {values} v WHERE v.state = %s AND v.period = vp.period "  # noqa: S608
+            f"AND v.not_available = {'TRUE' if not_available else 'FALSE'} "
+            f"AND v.indicator_id IN ({indicators_sql}))"
+        )
+
+    # Table names come from our models and the scope's SQL from the ORM, never from input.
+    sql = (
+        f"WITH RECURSIVE {_skip_scan('vp', values)}, {_skip_scan('up', updates)} "  # noqa: S608
+        f"SELECT vp.period, CASE WHEN {value_exists(False)} THEN %s WHEN {value_exists(True)} THEN %s END "
+        f"FROM vp WHERE vp.period IS NOT NULL "
+        f"UNION ALL SELECT up.period, CASE WHEN EXISTS (SELECT 1 FROM {updates} u WHERE u.state = %s "
+        f"AND u.period = up.period AND u.action_id IN (SELECT a.id FROM {actions} a WHERE a.plan_id IN ({plans_sql}))) "
+        f"THEN %s END FROM up WHERE up.period IS NOT NULL "
+        f"UNION ALL SELECT period, CASE WHEN locked_at IS NULL THEN %s ELSE %s END FROM {rounds}"
+    )
+    params = [
+        approved, approved, approved, approved,
+        approved, *indicators_params, _ENTRY, approved, *indicators_params, _NOT_AVAILABLE,
+        approved, *plans_params, _ENTRY,
+        _OPEN_ROUND, _LOCKED_ROUND,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [(period_from_key(key), kind) for key, kind in found if kind is not None]
 
 
 def load_plans(scope: Scope) -> list[Plan]:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from indicators.models import Action
 from indicators.periods import Period, PeriodError, period_from_key
+from indicators.versions import EVERYTHING, bump
 from reports.models import IssuedFigure, IssuedReport
 from reports.presentation.numbers import shown_value
 
@@ -126,6 +127,8 @@ def freeze_figures(issued: IssuedReport) -> None:
             continue
         rows.append(IssuedFigure(issued=issued, kind=kind, object_id=object_id, period=period, number=number))
     IssuedFigure.objects.bulk_create(rows, batch_size=2000)
+    # The "revised since" marks of every scorecard follow these figures.
+    bump([EVERYTHING])
 
 
 # Looking up ------------------------------------------------------------------------------------

@@ -9,20 +9,19 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 
 from indicators.benchmarking import Comparison, load_benchmark_data
 from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, ReviewState, Service
 from indicators.periods import Period, PeriodError
 from indicators.permissions import is_performance_team
 from indicators.progress import latest_updates, plan_progress
+from indicators.versions import BENCHMARKS, EVERYTHING, indicator_key
 from indicators.workflow import locked_periods
 from reports.presentation.numbers import format_number
 from reports.presentation.status import status_words
-from reports.trail import Trail, trail
 
-from .build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
-from .cache import cached
+from .build import build_scorecard
+from .cache import cached_on
 from .charts import Chart, benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
 from .exports import (
     CSV_TYPE,
@@ -36,7 +35,10 @@ from .exports import (
 )
 from .filters import parse_filters
 from .history import indicator_history
+from .page import scorecard_page
 from .scope import Scope, committee_scope, council_scope, plan_scope, service_scope
+
+BODY_SLOT = "<!-- perfdash: scorecard body -->"
 
 
 def _period_param(request: HttpRequest) -> Period | None:
@@ -49,7 +51,7 @@ def _period_param(request: HttpRequest) -> Period | None:
         raise Http404(str(error)) from error
 
 
-def _scorecard(request: HttpRequest, scope: Scope, crumbs: Trail) -> HttpResponse:
+def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
     period = _period_param(request)
     filters = parse_filters(request.GET)
     export = request.GET.get("format")
@@ -58,24 +60,14 @@ def _scorecard(request: HttpRequest, scope: Scope, crumbs: Trail) -> HttpRespons
         content, kind = (to_csv(card), CSV_TYPE) if export == "csv" else (to_xlsx(card), XLSX_TYPE)
         return _download(content, kind, file_name(card, export))
 
-    def build() -> tuple[str, str]:
-        card = build_scorecard(scope, period, filters, with_revisions=True)
-        body = render_to_string(
-            "reports/scorecard_body.html",
-            {"card": card, "indicator_statuses": INDICATOR_STATUS_ORDER, "action_statuses": ACTION_STATUS_ORDER},
-        )
-        return f"{card.title} – {card.period.label}", body
-
-    key = [
-        scope.kind,
-        scope.slug,
-        period.key if period else "",
-        *sorted(filters.statuses),
-        str(filters.owner),
-        filters.query,
-    ]
-    title, body = cached(key, build)
-    return render(request, "reports/scorecard.html", {"title": title, "body": body, "trail": crumbs})
+    title, body = scorecard_page(scope, period, filters)
+    # The cached body (about 2 MB on a council-wide page) is spliced into the rendered page as
+    # bytes rather than passed through the template and encoded again on every request.
+    response = render(request, "reports/scorecard.html", {"title": title, "body": BODY_SLOT})
+    head, slot, tail = response.content.partition(BODY_SLOT.encode())
+    if slot:
+        response.content = b"".join((head, body, tail))
+    return response
 
 
 def _download(content: bytes, kind: str, name: str) -> HttpResponse:
@@ -86,45 +78,33 @@ def _download(content: bytes, kind: str, name: str) -> HttpResponse:
 
 @login_required
 def council_scorecard(request: HttpRequest) -> HttpResponse:
-    return _scorecard(request, council_scope(), trail(None))
+    return _scorecard(request, council_scope())
 
 
 @login_required
 def committee_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
-    committee = get_object_or_404(Committee, slug=slug)
-    return _scorecard(request, committee_scope(committee), trail(committee))
+    return _scorecard(request, committee_scope(get_object_or_404(Committee, slug=slug)))
 
 
 @login_required
 def service_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
-    service = get_object_or_404(Service, slug=slug)
-    return _scorecard(request, service_scope(service), trail(service))
+    return _scorecard(request, service_scope(get_object_or_404(Service, slug=slug)))
 
 
 @login_required
 def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.select_related("service"), pk=pk)
-    return _scorecard(request, plan_scope(plan), trail(plan))
+    return _scorecard(request, plan_scope(get_object_or_404(Plan, pk=pk)))
 
 
 @login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("service", "plan", "plan__service", "outcome", "owner"), pk=pk
+    indicator = get_object_or_404(Indicator.objects.select_related("service", "plan", "outcome", "owner"), pk=pk)
+    data = cached_on(
+        f"indicator-page:{indicator.pk}",
+        [EVERYTHING, indicator_key(indicator.pk), BENCHMARKS],
+        lambda: _indicator_data(indicator),
     )
-    history = indicator_history(indicator)
-    timeline = list(
-        IndicatorValue.history.filter(indicator_id=indicator.id)
-        .select_related("history_user")
-        .order_by("-history_date")
-    )
-    exceptions = list(indicator.exception_reports.select_related("author").order_by("-period"))
-    benchmarks = load_benchmark_data([indicator.id])
-    years = benchmarks.years(indicator.id)
-    comparison = benchmarks.comparison(indicator, years[0]) if years else None
-    chart = indicator_history_chart(
-        f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
-    )
+    history = data["history"]
     # The performance team may correct a locked period's value, with a reason (one query).
     correctable = locked_periods(row.period for row in history.rows) if is_performance_team(request.user) else set()
     return render(
@@ -132,17 +112,34 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/indicator.html",
         {
             "indicator": indicator,
-            "history": history,
-            "chart": chart,
-            "exceptions": exceptions,
-            "timeline": timeline,
-            "comparison": comparison,
-            "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
+            **data,
             "correctable": correctable,
-            "words": status_words(),
-            "trail": trail(indicator),
         },
     )
+
+
+def _indicator_data(indicator: Indicator) -> dict:
+    """What the indicator page shows of the data, the same for everyone: cached on the
+    indicator's own data version, "all" and the benchmarks' (`cache.cached_on`)."""
+    history = indicator_history(indicator)
+    benchmarks = load_benchmark_data([indicator.id])
+    years = benchmarks.years(indicator.id)
+    comparison = benchmarks.comparison(indicator, years[0]) if years else None
+    return {
+        "history": history,
+        "chart": indicator_history_chart(
+            f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
+        ),
+        "exceptions": list(indicator.exception_reports.select_related("author").order_by("-period")),
+        "timeline": list(
+            IndicatorValue.history.filter(indicator_id=indicator.id)
+            .select_related("history_user")
+            .order_by("-history_date")
+        ),
+        "comparison": comparison,
+        "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
+        "words": status_words(),
+    }
 
 
 def _formatter(indicator: Indicator) -> Callable[[Decimal | None], str]:
@@ -238,6 +235,5 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "timeline": timeline,
             "correctable": correctable,
-            "trail": trail(action),
         },
     )

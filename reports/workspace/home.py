@@ -27,13 +27,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from indicators.due import NOT_STARTED, STATE_LABELS, DueItem, due_in_round
-from indicators.models import Committee, ReportingRound, ReviewState, RiskReview
+from indicators.models import Committee, DataVersion, ReportingRound, ReviewState, RiskReview
 from indicators.periods import Period
 from indicators.permissions import UserRoles, entries_awaiting_review
 from indicators.status import Rag
+from indicators.versions import EVERYTHING
 from reports.models import CommitteeReport, IssuedReport
 from reports.scorecards.build import build_scorecard
-from reports.scorecards.cache import cached
+from reports.scorecards.cache import get, page_key, put, version_text
 from reports.scorecards.scope import committee_scope
 
 # Shown on the home page before "see all": enough to act on, short enough to scan.
@@ -214,8 +215,9 @@ def committee_cards() -> list[CommitteeCard]:
     """Each committee's scorecard summary (`build_scorecard`'s own counts by status) at the
     period its scorecard opens on, so a card says what the member finds on clicking it.
 
-    Cached under the scorecards' data version: the same for everyone, built again only when the
-    data changes (then about a dozen queries per committee; once cached, one query in all)."""
+    Cached under the data versions of every plan (`indicators/versions.py`): the same for
+    everyone, built again only when the data changes (then about a dozen queries per committee;
+    once cached, one query in all)."""
 
     def build() -> list[CommitteeCard]:
         cards = []
@@ -233,7 +235,16 @@ def committee_cards() -> list[CommitteeCard]:
             )
         return cards
 
-    return cached(["home-committee-cards"], build)
+    # A card counts any plan its committee scrutinises: every plan's version and "all" (one query).
+    current = dict(
+        DataVersion.objects.filter(Q(key=EVERYTHING) | Q(key__startswith="plan:")).values_list("key", "version")
+    )
+    key = page_key(["home-committee-cards", version_text(current)])
+    cards = get(key)
+    if cards is None:
+        cards = build()
+        put(key, cards)
+    return cards
 
 
 def _committees(home: Home) -> None:

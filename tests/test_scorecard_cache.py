@@ -1,0 +1,301 @@
+"""The scorecard cache (`reports/scorecards/cache.py`, `page.py`): pages assembled from blocks
+cached per plan, each rebuilt only when its own plan's data (or something every page shows)
+changes, and never a stale figure after any kind of write."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from indicators.bulk import write_with_history
+from indicators.models import ActionUpdate, Committee, IndicatorValue, Plan, ReportingRound, StatusWording
+from indicators.periods import Period
+from indicators.versions import versions
+from reports.scorecards import page
+from reports.scorecards.build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
+from reports.scorecards.filters import Filters
+from reports.scorecards.scope import committee_scope, council_scope
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+Q2 = Period.parse("Q2 2022/23")
+
+
+@pytest.fixture
+def demo(demo_db):
+    return Committee.objects.get(slug="ecod")
+
+
+class Builds(list):
+    """The plans of each block build, and the plans of the indicators it read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.indicator_plans: list[set[int | None]] = []
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The plans of each block build, in order (a build with no plans rebuilt only the indicators
+    in no plan)."""
+    found = Builds()
+    real = page.build_blocks
+
+    def spy(scope, plans, *args, **kwargs):
+        found.append(sorted(plan.code for plan in plans))
+        found.indicator_plans.append({indicator.plan_id for indicator in scope.indicators})
+        return real(scope, plans, *args, **kwargs)
+
+    monkeypatch.setattr(page, "build_blocks", spy)
+    return found
+
+
+def whole(scope, period=Q2, filters=None) -> str:
+    """The page body built and rendered in one piece, with no cache."""
+    card = build_scorecard(scope, period, filters, with_revisions=True)
+    return render_to_string(
+        "reports/scorecard_body.html",
+        {"card": card, "indicator_statuses": INDICATOR_STATUS_ORDER, "action_statuses": ACTION_STATUS_ORDER},
+    )
+
+
+def cached(scope, period=Q2, filters=None) -> str:
+    return page.scorecard_page(scope, period, filters or Filters())[1].decode()
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(statuses=frozenset({"red", "amber"}))])
+def test_a_page_from_blocks_is_the_page_built_whole(demo, filters):
+    for scope in (council_scope(), committee_scope(demo)):
+        assert cached(scope, filters=filters) == whole(scope, filters=filters)
+
+
+def test_a_change_to_one_plan_rebuilds_only_that_plans_block(demo, builds):
+    scope = council_scope()
+    cached(scope)
+    assert len(builds) == 1 and len(builds[0]) == Plan.objects.count()
+    cached(scope)
+    assert len(builds) == 1  # served whole from the cache
+
+    value = IndicatorValue.objects.filter(period=Q2, indicator__plan__isnull=False).select_related("indicator").first()
+    value.value += 1
+    value.save()
+    assert cached(scope) == whole(scope)
+    assert builds[1] == [value.indicator.plan.code]
+    # Only that plan's indicators were read: the block of indicators in no plan stood too.
+    assert builds.indicator_plans[1] == {value.indicator.plan_id}
+
+    update = ActionUpdate.objects.approved().select_related("action__plan").first()
+    update.progress = (update.progress or 0) // 2
+    update.save()
+    assert cached(scope) == whole(scope)
+    assert builds[2] == [update.action.plan.code]
+
+
+def test_what_every_page_shows_rebuilds_every_block(demo, builds):
+    scope = council_scope()
+    cached(scope)
+    wording = StatusWording.objects.get(code="red") if StatusWording.objects.filter(code="red").exists() else None
+    if wording is None:
+        StatusWording.objects.create(code="red", label="Off track")
+    else:
+        wording.label = "Off track"
+        wording.save()
+    body = cached(scope)
+    assert "Off track" in body and body == whole(scope)
+    assert len(builds[-1]) == Plan.objects.count()
+
+
+def _value(demo) -> IndicatorValue:
+    return IndicatorValue.objects.filter(period=Q2, indicator__service__committees=demo, value__isnull=False).first()
+
+
+def _form_save(demo):
+    value = _value(demo)
+    value.value = Decimal("987.6")
+    value.save()
+
+
+def _approval(demo):
+    value = _value(demo)
+    value.state = "submitted"
+    value.save()
+
+
+def _import(demo):
+    value = _value(demo)
+    value.value = Decimal("123.4")
+    write_with_history(IndicatorValue, [], [value], ["value"], None, "Imported")
+
+
+def _delete(demo):
+    _value(demo).delete()
+
+
+def _admin(client, demo):
+    client.force_login(make_user("perf", "performance", is_staff=True, is_superuser=True))
+    value = _value(demo)
+    url = f"/admin/indicators/indicatorvalue/{value.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update({"value": "55.5", "period": value.period.label, "correction_reason": "The published figure was wrong"})
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def _round(demo):
+    """A round locked, or reopened: the period picker marks the open ones."""
+    reporting_round = ReportingRound.objects.order_by("-period").first()
+    reporting_round.locked_at = None if reporting_round.locked_at else timezone.now()
+    reporting_round.save()
+
+
+@pytest.mark.parametrize("write", [_form_save, _approval, _import, _delete, _round])
+def test_no_stale_figure_after_any_kind_of_write(demo, write):
+    scopes = [council_scope(), committee_scope(demo)]
+    for scope in scopes:
+        cached(scope)
+        cached(scope, None)
+    before = versions(["all"])
+    write(demo)
+    for scope in scopes:
+        assert cached(scope) == whole(scope)
+        assert cached(scope, None) == whole(scope, None)
+    assert write is not _round or versions(["all"]) != before
+
+
+def test_no_stale_figure_after_an_admin_correction(client, demo):
+    """The admin change form, correcting a figure of a locked (issued) period with a reason."""
+    scope = committee_scope(demo)
+    before = cached(scope)
+    value = _value(demo)
+    _admin(client, demo)
+    value.refresh_from_db()
+    assert value.value == Decimal("55.5")
+    assert cached(scope) == whole(scope) != before
+
+
+def test_the_indicator_page_is_cached_on_its_own_data(client, demo, monkeypatch):
+    from django.urls import reverse
+
+    from reports.scorecards import views
+
+    builds = []
+    real = views._indicator_data
+    monkeypatch.setattr(views, "_indicator_data", lambda indicator: builds.append(indicator.code) or real(indicator))
+    client.force_login(make_user("cllr", "member"))
+    value = _value(demo)
+    url = reverse("reports:indicator", args=[value.indicator_id])
+    assert client.get(url).status_code == 200
+    client.get(url)
+    assert builds == [value.indicator.code]
+
+    other = IndicatorValue.objects.exclude(indicator=value.indicator).filter(value__isnull=False).first()
+    other.value += 1
+    other.save()
+    client.get(url)
+    assert len(builds) == 1  # another indicator's change leaves this page's data cached
+
+    value.value = Decimal("4321")
+    value.save()
+    assert "4,321" in client.get(url).content.decode()
+    assert len(builds) == 2
+
+    value.value = Decimal("1234")
+    write_with_history(IndicatorValue, [], [value], ["value"], None, "Imported")
+    assert "1,234" in client.get(url).content.decode()
+
+
+def test_latest_updates_picks_each_actions_latest_by_period_dates():
+    """`progress.latest_updates`: for each period, each action's update whose period ends latest
+    by then (then starts latest, then was written last), across cycles of different lengths."""
+    from indicators.progress import latest_updates
+    from tests.factories import make_action, make_plan, make_update
+
+    plan = make_plan(first_year=2021, last_year=2024)
+    first, second, third = make_action(plan), make_action(plan), make_action(plan)
+    for action, period, progress in [
+        (first, "Q1 2022/23", 10),
+        (first, "H1 2022/23", 20),  # ends with Q2, starts earlier than Q2
+        (first, "Q2 2022/23", 30),
+        (first, "2022/23", 40),
+        (second, "Sep 2022", 15),
+        (second, "Q3 2021/22", 5),
+        (third, "Q4 2022/23", 99),
+    ]:
+        make_update(action, period, progress)
+    periods = [Period.parse(text) for text in ("Q1 2022/23", "Q2 2022/23", "Q3 2022/23", "2022/23", "Q4 2021/22")]
+    found = latest_updates(periods, action__plan=plan)
+    progress = [{action_id: update.progress for action_id, update in best.items()} for best in found]
+    assert progress == [
+        {first.id: 10, second.id: 5},
+        {first.id: 30, second.id: 15},
+        {first.id: 30, second.id: 15},
+        {first.id: 40, second.id: 15, third.id: 99},
+        {second.id: 5},
+    ]
+
+
+def test_no_stale_revised_mark_after_a_report_is_issued_or_withdrawn(demo):
+    """Issuing a report freezes its figures and withdrawing it drops them: the "revised since"
+    marks of every cached scorecard follow at once."""
+    from reports.models import CommitteeReport
+    from tests.factories import make_performance_user
+    from tests.test_corrections import issue_quickly
+
+    scope = committee_scope(demo)
+    cached(scope)
+    report = CommitteeReport.objects.create(
+        title="Quarter 2 performance", committee=demo, meeting_date=dt.date(2022, 12, 7), period=Q2
+    )
+    lead = make_performance_user("perf-lead")
+    issued = issue_quickly(report, lead)
+    assert cached(scope) == whole(scope)
+
+    value = _value(demo)
+    value.value += 5
+    value.save()
+    marked = cached(scope)
+    assert marked == whole(scope) and "Revised since the report of" in marked
+
+    issued.withdraw(lead, "Issued with the wrong appendix")
+    unmarked = cached(scope)
+    assert unmarked == whole(scope) and "Revised since the report of" not in unmarked
+
+
+def test_versions_move_on_every_write_and_never_back():
+    """`indicators.versions`: each bump moves a counter on, to at least the time in milliseconds
+    (so a reset database never reuses a cached page's numbers); thousands of keys at once."""
+    import time
+
+    from indicators.versions import bump
+
+    keys = [f"indicator:{n}" for n in range(1, 1001)]
+    bump(keys)
+    first = versions(keys)
+    assert all(value >= time.time_ns() // 1_000_000 - 60_000 for value in first.values())
+    bump(keys[:1])
+    second = versions(keys[:2])
+    assert second[keys[0]] > first[keys[0]] and second[keys[1]] == first[keys[1]]
+    assert versions(["never-written"]) == {"never-written": 0}
+
+
+def test_an_entry_moved_to_another_plan_rebuilds_both_plans(demo, builds):
+    """An update moved to an action of another plan (the admin allows it) leaves neither plan's
+    block stale."""
+    scope = council_scope()
+    cached(scope)
+    update = ActionUpdate.objects.approved().select_related("action__plan").first()
+    elsewhere = (
+        update.action.__class__.objects.exclude(plan=update.action.plan)
+        .exclude(updates__period=update.period)
+        .filter(parent__isnull=False)
+        .first()
+    )
+    before = update.action.plan.code
+    update.action = elsewhere
+    update.save()
+    assert cached(scope) == whole(scope)
+    assert builds[-1] == sorted({before, elsewhere.plan.code})
