@@ -148,7 +148,7 @@ def test_healthz_reports_the_queue_and_a_stuck_worker(client):
     body = response.json()
     assert body["status"] == "failing"
     assert body["checks"]["worker"]["queue_length"] == 2
-    assert "is `manage.py db_worker` running?" in body["checks"]["worker"]["error"]
+    assert "is `manage.py run_worker` running?" in body["checks"]["worker"]["error"]
     # A web server stays in the load balancer while the worker is stuck.
     assert client.get("/healthz/web").status_code == 200
     assert "worker" not in client.get("/healthz/web").json()["checks"]

@@ -19,6 +19,7 @@ from indicators.versions import BENCHMARKS, EVERYTHING, indicator_key
 from indicators.workflow import locked_periods
 from reports.presentation.numbers import format_number
 from reports.presentation.status import status_words
+from reports.trail import Trail, trail
 
 from .build import build_scorecard
 from .cache import cached_on
@@ -51,7 +52,7 @@ def _period_param(request: HttpRequest) -> Period | None:
         raise Http404(str(error)) from error
 
 
-def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
+def _scorecard(request: HttpRequest, scope: Scope, crumbs: Trail) -> HttpResponse:
     period = _period_param(request)
     filters = parse_filters(request.GET)
     export = request.GET.get("format")
@@ -63,7 +64,7 @@ def _scorecard(request: HttpRequest, scope: Scope) -> HttpResponse:
     title, body = scorecard_page(scope, period, filters)
     # The cached body (about 2 MB on a council-wide page) is spliced into the rendered page as
     # bytes rather than passed through the template and encoded again on every request.
-    response = render(request, "reports/scorecard.html", {"title": title, "body": BODY_SLOT})
+    response = render(request, "reports/scorecard.html", {"title": title, "body": BODY_SLOT, "trail": crumbs})
     head, slot, tail = response.content.partition(BODY_SLOT.encode())
     if slot:
         response.content = b"".join((head, body, tail))
@@ -78,27 +79,32 @@ def _download(content: bytes, kind: str, name: str) -> HttpResponse:
 
 @login_required
 def council_scorecard(request: HttpRequest) -> HttpResponse:
-    return _scorecard(request, council_scope())
+    return _scorecard(request, council_scope(), trail(None))
 
 
 @login_required
 def committee_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
-    return _scorecard(request, committee_scope(get_object_or_404(Committee, slug=slug)))
+    committee = get_object_or_404(Committee, slug=slug)
+    return _scorecard(request, committee_scope(committee), trail(committee))
 
 
 @login_required
 def service_scorecard(request: HttpRequest, slug: str) -> HttpResponse:
-    return _scorecard(request, service_scope(get_object_or_404(Service, slug=slug)))
+    service = get_object_or_404(Service, slug=slug)
+    return _scorecard(request, service_scope(service), trail(service))
 
 
 @login_required
 def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
-    return _scorecard(request, plan_scope(get_object_or_404(Plan, pk=pk)))
+    plan = get_object_or_404(Plan.objects.select_related("service"), pk=pk)
+    return _scorecard(request, plan_scope(plan), trail(plan))
 
 
 @login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(Indicator.objects.select_related("service", "plan", "outcome", "owner"), pk=pk)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("service", "plan", "plan__service", "outcome", "owner"), pk=pk
+    )
     data = cached_on(
         f"indicator-page:{indicator.pk}",
         [EVERYTHING, indicator_key(indicator.pk), BENCHMARKS],
@@ -114,6 +120,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": indicator,
             **data,
             "correctable": correctable,
+            "trail": trail(indicator),
         },
     )
 
@@ -235,5 +242,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "timeline": timeline,
             "correctable": correctable,
+            "trail": trail(action),
         },
     )
