@@ -9,7 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from indicators.models import StatusWording
+from indicators.models import ReviewState, StatusWording
 from indicators.periods import Period
 from reports.committee.pdf import build_report_data, render_html
 from reports.models import CommitteeReport
@@ -19,6 +19,7 @@ from tests.factories import (
     make_committee,
     make_indicator,
     make_plan,
+    make_round,
     make_service,
     make_target,
     make_value,
@@ -142,3 +143,20 @@ def test_empty_words_are_refused_and_the_typed_ones_kept(client, world):
     assert response.status_code == 200 and "This field is required" in body
     assert 'value="Target not met and outwith acceptable limits"' in body
     assert not StatusWording.objects.exists()
+
+
+def test_officers_forms_use_the_council_words(client, world):
+    client.force_login(world["admin"])
+    post_words(client, label_green="Target met")
+    on = world["plan"].indicators.get(code="ON1")
+    make_round("H1 2022/23", deadline=dt.date(2022, 10, 21))
+    on.owner = world["officer"]
+    on.save()
+    value = on.values.get()
+    value.state = ReviewState.DRAFT
+    value.save()
+    client.force_login(world["officer"])
+    form = client.get(reverse("indicator_update", args=[H1.slug, on.pk])).content.decode()
+    bulk = client.get(reverse("bulk_values", args=[H1.slug])).content.decode()
+    for page in (form, bulk):
+        assert "Target met" in page and "On target" not in page

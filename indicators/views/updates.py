@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from reports.presentation.status import status_words
 from reports.trail import trail
 
 from ..due import NOT_STARTED, DueItem, due_in_round
@@ -310,6 +311,7 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             **_target_panel(indicator, period_obj, targets),
             "recent": recent,
             "result": result,
+            "words": status_words(),
             "editable": can_edit,
             "closed_reason": closed_reason,
             "recallable": recallable(period_obj, entry),
@@ -488,6 +490,7 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
         {
             "period": period_obj,
             "rows": rows,
+            "words": status_words(),
             "closed_reason": closed_reason,
             "services": services,
             "service": service,
