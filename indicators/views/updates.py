@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -122,6 +123,38 @@ def _with_version(data, other):
     return data
 
 
+def _save_form(
+    request: HttpRequest,
+    save: Callable[[], Any],
+    form: Any,
+    form_again: Callable[[Any], Any],
+    code: str,
+    period: Period,
+    *,
+    submit: bool,
+    corrected_url: str,
+    done_url: str,
+) -> tuple[HttpResponse | None, Any, Any]:
+    """Save an update form's entry (`save`), as both update forms do: on success a message and a
+    redirect (to `corrected_url` for a correction, else `done_url`); when someone else saved
+    meanwhile, the form again (`form_again`) over their version, which is also returned to show
+    beside it; on a workflow refusal, its message and the same form. Returns (redirect or None,
+    form, other version or None)."""
+    try:
+        save()
+    except Conflict as error:
+        _conflict_message(request, error)
+        return None, form_again(_with_version(request.POST, error.current)), error.current
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return None, form, None
+    if corrected_url:
+        messages.success(request, f"{code} {period.label} corrected; the reason is recorded.")
+        return redirect(corrected_url), form, None
+    messages.success(request, f"{code} {'submitted for approval' if submit else 'saved as a draft'}.")
+    return redirect(done_url), form, None
+
+
 def _conflict_message(request, error: Conflict) -> None:
     other = error.current
     if other is None:
@@ -166,8 +199,9 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
                 # submitting again with the same figure confirms it.
                 hold_fall = typed
             else:
-                try:
-                    save_entry(
+                response, form, other_version = _save_form(
+                    request,
+                    lambda: save_entry(
                         ActionUpdate,
                         {"action": action, "period": period_obj},
                         form.cleaned_data["version"],
@@ -175,26 +209,17 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
                         request.user,
                         submit,
                         reason=form.cleaned_data.get("correction_reason", ""),
-                    )
-                except Conflict as error:
-                    _conflict_message(request, error)
-                    other_version = error.current
-                    form = ActionUpdateForm(
-                        _with_version(request.POST, other_version), action=action, correction=correction
-                    )
-                except WorkflowError as error:
-                    messages.error(request, str(error))
-                else:
-                    if correction:
-                        messages.success(
-                            request, f"{action.code} {period_obj.label} corrected; the reason is recorded."
-                        )
-                        return redirect("reports:action", action.pk)
-                    messages.success(
-                        request,
-                        f"{action.code} {'submitted for approval' if submit else 'saved as a draft'}.",
-                    )
-                    return redirect("my_updates")
+                    ),
+                    form,
+                    lambda data: ActionUpdateForm(data, action=action, correction=correction),
+                    action.code,
+                    period_obj,
+                    submit=submit,
+                    corrected_url=reverse("reports:action", args=[action.pk]) if correction else "",
+                    done_url=reverse("my_updates"),
+                )
+                if response:
+                    return response
     else:
         initial = {"version": entry.version if entry else 0}
         if entry:
@@ -252,8 +277,9 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             if submit or (correction and "check" not in request.POST):
                 form.require_exception_report(missing_exception_report(result.status, form.exception_fields()))
             if form.is_valid() and "check" not in request.POST:
-                try:
-                    save_value(
+                response, form, other_version = _save_form(
+                    request,
+                    lambda: save_value(
                         indicator,
                         period_obj,
                         form.cleaned_data["version"],
@@ -262,26 +288,17 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
                         submit,
                         exception_report=form.exception_fields(),
                         reason=form.cleaned_data.get("correction_reason", ""),
-                    )
-                except Conflict as error:
-                    _conflict_message(request, error)
-                    other_version = error.current
-                    form = IndicatorValueForm(
-                        _with_version(request.POST, other_version), indicator=indicator, correction=correction
-                    )
-                except WorkflowError as error:
-                    messages.error(request, str(error))
-                else:
-                    if correction:
-                        messages.success(
-                            request, f"{indicator.code} {period_obj.label} corrected; the reason is recorded."
-                        )
-                        return redirect("reports:indicator", indicator.pk)
-                    messages.success(
-                        request,
-                        f"{indicator.code} {'submitted for approval' if submit else 'saved as a draft'}.",
-                    )
-                    return redirect(next_url(request, "my_updates"))
+                    ),
+                    form,
+                    lambda data: IndicatorValueForm(data, indicator=indicator, correction=correction),
+                    indicator.code,
+                    period_obj,
+                    submit=submit,
+                    corrected_url=reverse("reports:indicator", args=[indicator.pk]) if correction else "",
+                    done_url=next_url(request, "my_updates"),
+                )
+                if response:
+                    return response
     else:
         initial = {"version": entry.version if entry else 0}
         if entry:
