@@ -169,9 +169,9 @@ def test_issue_needs_an_explicit_confirmation_and_keeps_what_was_outstanding(cli
     issued = IssuedReport.objects.get(report=report)
     assert issued.version == 1 and issued.outstanding["total"] == 1
     assert issued.outstanding["unapproved"][0]["code"] == "H2"
-    assert issued.outstanding["summary"] == "1 entries not yet approved"
+    assert issued.outstanding["summary"] == "1 entry not yet approved"
     page = client.get(reverse("reports:committee_report", args=[report.pk])).content.decode()
-    assert "1 entries not yet approved" in page and action.code  # the record states it
+    assert "1 entry not yet approved" in page and action.code  # the record states it
 
 
 # 2. One version per confirmation ----------------------------------------------------------------
@@ -480,3 +480,14 @@ def test_old_drafts_are_pruned_but_issues_and_each_latest_draft_kept(world):
     call_command("prune_draft_pdfs", days=30, stdout=io.StringIO())
     left = set(ReportRender.objects.values_list("pk", flat=True))
     assert left == {drafts[-1].pk, issue.pk}
+
+
+def test_readiness_lists_a_plan_declaring_more_measures_than_it_reports(world):
+    plan = world["indicator"].plan
+    plan.declared_measures = 3
+    plan.save()
+    checks = build_readiness(world["report"])
+    [gap] = checks.declared
+    assert (gap.plan, gap.code) == (plan.title, plan.code)
+    assert gap.detail == "The plan declares 3 measures; this report covers 1"
+    assert "1 plan reporting fewer or more measures than it declares" in checks.summary()

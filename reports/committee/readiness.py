@@ -4,7 +4,7 @@ Built once (`build_readiness`) as plain dataclasses, read by the readiness page 
 confirmation, which stores `Readiness.record()` with the render and then the issued report, so the
 archive says what was outstanding when the performance team chose to issue anyway.
 
-Four kinds of gap, each listed by plan and code:
+Five kinds of gap, each listed by plan and code:
 
 - **entries not yet approved**: the report period's action updates, indicator values (for the
   period each indicator reports) and, when the report has a risk register, risk reviews that are
@@ -13,6 +13,8 @@ Four kinds of gap, each listed by plan and code:
   report's exception appendix reads them);
 - **measures with no figure**: due this period (not "not measured") but with no approved value,
   whether never entered or marked "not available";
+- **plans whose declared count of measures differs from those reported** (`Plan.declared_measures`
+  against the measures the report covers: `Scorecard.unreconciled`);
 - **figures revised since the previous issue** of the same report (not withdrawn), old → new.
 """
 
@@ -61,7 +63,23 @@ KINDS = {
     "unapproved": "Entries not yet approved",
     "red_without_exception": "Red measures without an exception report",
     "no_figure": "Measures with no figure",
+    "declared": "Plans reporting fewer or more measures than they declare",
     "revised": "Figures revised since the previous issue",
+}
+
+# How the one-line summary counts each kind: (one, several).
+COUNTED = {
+    "unapproved": ("entry not yet approved", "entries not yet approved"),
+    "red_without_exception": (
+        "red measure without an exception report",
+        "red measures without an exception report",
+    ),
+    "no_figure": ("measure with no figure", "measures with no figure"),
+    "declared": (
+        "plan reporting fewer or more measures than it declares",
+        "plans reporting fewer or more measures than they declare",
+    ),
+    "revised": ("figure revised since the previous issue", "figures revised since the previous issue"),
 }
 
 
@@ -78,6 +96,7 @@ class Readiness:
     unapproved: list[Gap] = field(default_factory=list)
     red_without_exception: list[Gap] = field(default_factory=list)
     no_figure: list[Gap] = field(default_factory=list)
+    declared: list[Gap] = field(default_factory=list)
     revised: list[Gap] = field(default_factory=list)
 
     def sections(self) -> list[tuple[str, str, list[Gap]]]:
@@ -94,7 +113,7 @@ class Readiness:
 
     def summary(self) -> str:
         """One line: "3 entries not yet approved, 2 measures with no figure" or "Nothing outstanding"."""
-        parts = [f"{len(gaps)} {heading[0].lower()}{heading[1:]}" for _, heading, gaps in self.sections() if gaps]
+        parts = [f"{len(gaps)} {COUNTED[kind][len(gaps) != 1]}" for kind, _, gaps in self.sections() if gaps]
         return ", ".join(parts) if parts else "Nothing outstanding"
 
     def record(self) -> dict[str, Any]:
@@ -141,6 +160,11 @@ def build_readiness(report: CommitteeReport) -> Readiness:
             reason = row.not_available_reason or "No approved figure"
             period = f" for {row.reported_period.label}" if row.reported_period else ""
             readiness.no_figure.append(Gap(plan.title, row.code, row.title, f"{reason}{period}", url))
+    # The plan's own count of its measures (`Plan.declared_measures`) against those reported.
+    for plan in card.unreconciled():
+        if plan.gap:
+            detail = f"The plan declares {plan.declared} measures; this report covers {plan.covered}"
+            readiness.declared.append(Gap(plan.plan_title, plan.plan_code, plan.plan_title, detail))
     readiness.unapproved = _unapproved(report, scope, card, plan_of_indicator)
     if previous is not None:
         figures = revised_since_issue(report, [previous], card=card).get(previous.pk, [])
