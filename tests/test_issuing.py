@@ -491,3 +491,14 @@ def test_readiness_lists_a_plan_declaring_more_measures_than_it_reports(world):
     assert (gap.plan, gap.code) == (plan.title, plan.code)
     assert gap.detail == "The plan declares 3 measures; this report covers 1"
     assert "1 plan reporting fewer or more measures than it declares" in checks.summary()
+
+
+def test_readiness_of_a_half_year_report_finds_the_half_years_action_updates(world):
+    """A half-yearly council's action updates are made for H1, not for its last quarter."""
+    h1 = Period.parse("H1 2022/23")
+    report = CommitteeReport.objects.create(
+        title="Housing: first half", committee=world["committee"], meeting_date=dt.date(2022, 11, 30), period=h1
+    )
+    make_update(world["action"], "H1 2022/23", 55, state=ReviewState.DRAFT)
+    checks = build_readiness(report)
+    assert [(gap.code, gap.detail) for gap in checks.unapproved] == [("H1", "Draft (H1 2022/23)")]

@@ -30,8 +30,9 @@ from django.urls import reverse
 
 from indicators.due import STATE_LABELS
 from indicators.models import ActionUpdate, IndicatorValue, ReviewState, RiskReview
-from indicators.periods import Frequency, Period
+from indicators.periods import Period
 from indicators.status import Rag
+from indicators.workflow import entry_round_periods
 from reports.models import CommitteeReport, IssuedReport
 from reports.presentation.numbers import format_number
 from reports.scorecards.build import Scorecard, build_scorecard
@@ -184,8 +185,12 @@ def _state(entry) -> str:
 
 
 def _unapproved(report: CommitteeReport, scope: Scope, card: Scorecard, plan_of_indicator: dict[int, str]) -> list[Gap]:
-    """The report period's entries in scope that are not approved (three queries)."""
-    quarter = Period.containing(report.period.end, Frequency.QUARTERLY)
+    """The report period's entries in scope that are not approved (three queries).
+
+    Action updates and risk reviews are made for their round's own period, so every round ending
+    with the report's period is asked: for H1, the Q2 and H1 rounds; for a year, Q4, H2 and the
+    year (`workflow.entry_round_periods`)."""
+    rounds = [p.key for p in entry_round_periods(report.period) if p.end == report.period.end]
     not_approved = ~Q(state=ReviewState.APPROVED)
     gaps = [
         Gap(
@@ -195,7 +200,7 @@ def _unapproved(report: CommitteeReport, scope: Scope, card: Scorecard, plan_of_
             f"{_state(update)} ({update.period.label})",
             reverse("reports:action", args=[update.action_id]),
         )
-        for update in ActionUpdate.objects.filter(not_approved, action__plan__in=scope.plans, period=quarter)
+        for update in ActionUpdate.objects.filter(not_approved, action__plan__in=scope.plans, period__in=rounds)
         .select_related("action__plan")
         .only("state", "period", "action__code", "action__title", "action__plan__title")
     ]
@@ -216,7 +221,7 @@ def _unapproved(report: CommitteeReport, scope: Scope, card: Scorecard, plan_of_
     ]
     if report.include_risks:
         reviews = RiskReview.objects.filter(
-            not_approved, risk__service__in=scope.plans.values("service"), period=quarter
+            not_approved, risk__service__in=scope.plans.values("service"), period__in=rounds
         ).select_related("risk__plan")
         gaps += [
             Gap(
