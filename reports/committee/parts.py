@@ -130,20 +130,33 @@ def render_in_parts(parts: Sequence[str], base_url: str, processes: int) -> tupl
         front_counted = pool.submit(count_pages, front, base_url)
         laid_out = list(pool.map(lay_out_once, rest, [base_url] * len(rest)))
         front_pages, front_anchors = front_counted.result()
-        counts = [front_pages, *(pages for _, pages, _ in laid_out)]
-        total = sum(counts)
-        starts = [1 + sum(counts[:i]) for i in range(len(parts))]
-        anchors = [
-            {name: start + page for name, page in found.items()}
-            for found, start in zip([front_anchors, *(a for _, _, a in laid_out)], starts, strict=True)
-        ]
-        front_numbered = pool.submit(
-            render_part, with_css(front, numbering_css(1, total, _elsewhere(anchors, 0))), base_url
-        )
-        stamps = pool.submit(page_number_stamps, rest[0], starts[1], total - front_pages, total, base_url)
-        pdfs = [front_numbered.result(), *(pdf for pdf, _, _ in laid_out)]
-        joined = join_tagged(pdfs, stamps.result(), from_page=front_pages)
+        rest_counts = [pages for _, pages, _ in laid_out]
+        rest_anchors = [found for _, _, found in laid_out]
+        # The contents' page numbers could make the front matter a page longer (a line that
+        # wraps): then everything after it moves on, so it is numbered again (at most twice).
+        for _ in range(2):
+            total, starts, anchors = _numbering(front_pages, front_anchors, rest_counts, rest_anchors)
+            front_pdf = render_part(with_css(front, numbering_css(1, total, _elsewhere(anchors, 0))), base_url)
+            pages_now = len(pikepdf.open(io.BytesIO(front_pdf)).pages)
+            if pages_now == front_pages:
+                break
+            front_pages = pages_now
+        stamps = page_number_stamps(rest[0], starts[1], total - front_pages, total, base_url)
+        joined = join_tagged([front_pdf, *(pdf for pdf, _, _ in laid_out)], stamps, from_page=front_pages)
     return joined, total
+
+
+def _numbering(
+    front_pages: int, front_anchors: dict[str, int], rest_counts: list[int], rest_anchors: list[dict[str, int]]
+) -> tuple[int, list[int], list[dict[str, int]]]:
+    """The total number of pages, each part's first page, and the page of every anchor."""
+    counts = [front_pages, *rest_counts]
+    starts = [1 + sum(counts[:i]) for i in range(len(counts))]
+    anchors = [
+        {name: start + page for name, page in found.items()}
+        for found, start in zip([front_anchors, *rest_anchors], starts, strict=True)
+    ]
+    return sum(counts), starts, anchors
 
 
 def _elsewhere(anchors: list[dict[str, int]], index: int) -> dict[str, int]:
