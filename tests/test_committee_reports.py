@@ -22,6 +22,7 @@ from indicators.periods import Period
 from indicators.risk_register import build_register
 from reports.committee import tasks
 from reports.committee.pdf import build_report_data
+from reports.committee.tasks import issues_asked
 from reports.models import CommitteeReport, IssuedReport
 from reports.presentation.svg import sparkline
 from tests.factories import (
@@ -73,10 +74,13 @@ def confirmation_token(client, report: CommitteeReport) -> str:
     return re.search(r'name="confirmation" value="([0-9a-f-]{36})"', page).group(1)
 
 
-def confirm_issue(client, report: CommitteeReport, token: str | None = None):
-    """Issue `report` as the performance team does: the readiness page, then its confirmation."""
+def confirm_issue(client, report: CommitteeReport, token: str | None = None, issues_seen: int | None = None):
+    """Issue `report` as the performance team does: the readiness page, then its confirmation
+    (which says how many issues had been asked for when the page was shown)."""
     token = token or confirmation_token(client, report)
-    return client.post(reverse("reports:readiness", args=[report.pk]), {"confirmation": token, "confirm": "on"})
+    seen = issues_asked(report) if issues_seen is None else issues_seen
+    data = {"confirmation": token, "issues_seen": seen, "confirm": "on"}
+    return client.post(reverse("reports:readiness", args=[report.pk]), data)
 
 
 def pdf_catalog(pdf: bytes) -> dict:

@@ -217,7 +217,8 @@ def test_two_concurrent_posts_of_one_confirmation_give_one_version(world):
         try:
             start.wait(timeout=30)
             response = client.post(
-                reverse("reports:readiness", args=[report.pk]), {"confirmation": token, "confirm": "on"}
+                reverse("reports:readiness", args=[report.pk]),
+                {"confirmation": token, "issues_seen": 0, "confirm": "on"},
             )
             statuses.append(response.status_code)
         finally:
@@ -502,3 +503,22 @@ def test_readiness_of_a_half_year_report_finds_the_half_years_action_updates(wor
     make_update(world["action"], "H1 2022/23", 55, state=ReviewState.DRAFT)
     checks = build_readiness(report)
     assert [(gap.code, gap.detail) for gap in checks.unapproved] == [("H1", "Draft (H1 2022/23)")]
+
+
+def test_a_confirmation_shown_before_another_issue_is_refused(client, world):
+    """Two people (or two tabs) each confirm an issue from a page shown before either was sent:
+    the first issues version 1, the second is refused instead of issuing version 2."""
+    report = world["report"]
+    client.force_login(world["admin"])
+    first, second = confirmation_token(client, report), confirmation_token(client, report)
+    assert confirm_issue(client, report, first, issues_seen=0).status_code == 302
+    refused = client.post(
+        reverse("reports:readiness", args=[report.pk]),
+        {"confirmation": second, "issues_seen": 0, "confirm": "on"},
+        follow=True,
+    ).content.decode()
+    assert "nothing was issued again" in refused
+    assert list(report.issues.values_list("version", flat=True)) == [1]
+    # A confirmation shown after the first issue makes version 2, as a deliberate re-issue.
+    assert confirm_issue(client, report).status_code == 302
+    assert sorted(report.issues.values_list("version", flat=True)) == [1, 2]

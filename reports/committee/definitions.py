@@ -112,6 +112,9 @@ class IssueForm(forms.Form):
     one version (`tasks.request_issue`)."""
 
     confirmation = forms.UUIDField(widget=forms.HiddenInput)
+    # How many issues of the report had been asked for when the form was shown: a confirmation
+    # made before someone else's issue is refused rather than issuing another version.
+    issues_seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     confirm = forms.BooleanField(
         required=True, error_messages={"required": "Tick the box to confirm the issue, or go back to the report."}
     )

@@ -196,16 +196,27 @@ def request_render(report, user, issue: bool = False) -> ReportRender:
 class IssueRequest:
     """What a confirmed issue led to: its render, and whether this confirmation had been used already."""
 
-    render: ReportRender
+    render: ReportRender | None
     repeated: bool
+    # Another issue was asked for after this confirmation's page was shown: nothing was done.
+    superseded: bool = False
 
 
-def request_issue(report: CommitteeReport, user, confirmation: uuid.UUID, outstanding: dict) -> IssueRequest:
+def issues_asked(report: CommitteeReport) -> int:
+    """How many issues of `report` have been asked for and not failed (issued, or on their way)."""
+    return report.renders.filter(issue=True).exclude(status=ReportRender.Status.FAILED).count()
+
+
+def request_issue(
+    report: CommitteeReport, user, confirmation: uuid.UUID, outstanding: dict, issues_seen: int | None = None
+) -> IssueRequest:
     """Issue `report` to committee once for this `confirmation` (one per confirmation form shown).
 
     The report's row is locked while the confirmation is claimed, and `ReportRender.confirmation`
     is unique: a second post of the same form (a double click, two tabs, a retry) waits for the
-    first and then finds its render instead of issuing another version.
+    first and then finds its render instead of issuing another version. A different confirmation
+    shown before another issue was asked for (`issues_seen`, from `issues_asked`: two people, or
+    two tabs each confirming) is refused: it was confirmed against a report state that has moved.
     """
     try:
         with transaction.atomic():
@@ -213,6 +224,8 @@ def request_issue(report: CommitteeReport, user, confirmation: uuid.UUID, outsta
             existing = ReportRender.objects.filter(confirmation=confirmation).first()
             if existing is not None:
                 return IssueRequest(existing, repeated=True)
+            if issues_seen is not None and issues_asked(report) != issues_seen:
+                return IssueRequest(None, repeated=False, superseded=True)
             render = ReportRender.objects.create(
                 report=report, requested_by=user, issue=True, confirmation=confirmation, outstanding=outstanding
             )

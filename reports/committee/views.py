@@ -25,7 +25,7 @@ from .archive import revised_since_issue
 from .definitions import CommitteeReportForm, IssueForm, scope_service_ids
 from .pdf import build_report_data, render_html
 from .readiness import build_readiness
-from .tasks import recover_stale_renders, request_issue, request_render
+from .tasks import issues_asked, recover_stale_renders, request_issue, request_render
 
 logger = logging.getLogger(__name__)
 
@@ -122,12 +122,23 @@ def readiness(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if can_issue:
         form = IssueForm(
-            request.POST or None, report=report, outstanding=checks.total, initial={"confirmation": uuid.uuid4()}
+            request.POST or None,
+            report=report,
+            outstanding=checks.total,
+            initial={"confirmation": uuid.uuid4(), "issues_seen": issues_asked(report)},
         )
     if request.method == "POST" and form.is_valid():
-        issued = request_issue(report, request.user, form.cleaned_data["confirmation"], checks.record())
+        issued = request_issue(
+            report, request.user, form.cleaned_data["confirmation"], checks.record(), form.cleaned_data["issues_seen"]
+        )
         job = issued.render
-        if issued.repeated:
+        if issued.superseded:
+            messages.error(
+                request,
+                "Someone issued this report (or asked for its issue) after this page was shown, so nothing was "
+                "issued again. Check the versions below before issuing another.",
+            )
+        elif issued.repeated:
             messages.info(request, "This confirmation had already been sent: the report was issued once, not twice.")
         elif job.status == ReportRender.Status.DONE:
             messages.success(request, "Issued to committee. The PDF is now in the archive and will not change.")
