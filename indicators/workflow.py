@@ -541,6 +541,18 @@ def approval_refused(entry: Reviewable, user, self_approval_allowed: bool) -> st
     return ""
 
 
+def _submission(entry: Reviewable, version: int, refusal: str) -> Reviewable:
+    """`entry` locked for a decision on it: its round still open, the version the person saw,
+    and still submitted (else `refusal`, with its state)."""
+    current = type(entry).objects.select_for_update().get(pk=entry.pk)
+    require_entry_open(current.period)
+    if current.version != version:
+        raise Conflict(current)
+    if current.state != ReviewState.SUBMITTED:
+        raise WorkflowError(f"{refusal}; this one is {current.get_state_display().lower()}.")
+    return current
+
+
 @transaction.atomic
 def review_entry(entry: Reviewable, version: int, user, approve: bool, comment: str = "") -> Reviewable:
     """Approve a submitted entry, or return it to the officer with a comment.
@@ -549,14 +561,7 @@ def review_entry(entry: Reviewable, version: int, user, approve: bool, comment: 
     own entry unless the council allows it. An approved risk review becomes the risk's current
     assessment in the same transaction.
     """
-    current = type(entry).objects.select_for_update().get(pk=entry.pk)
-    require_entry_open(current.period)
-    if current.version != version:
-        raise Conflict(current)
-    if current.state != ReviewState.SUBMITTED:
-        raise WorkflowError(
-            f"Only submitted updates can be reviewed; this one is {current.get_state_display().lower()}."
-        )
+    current = _submission(entry, version, "Only submitted updates can be reviewed")
     if approve and (refused := approval_refused(current, user, WorkflowSettings.current().allow_self_approval)):
         raise WorkflowError(refused)
     if not approve and not comment.strip():
@@ -580,15 +585,7 @@ def recall_entry(entry: Reviewable, version: int, user) -> Reviewable:
     Only while its round is open and it is still waiting for a decision; version-checked like
     every save. Who may recall it is asked of `permissions.entry_for_recall`.
     """
-    current = type(entry).objects.select_for_update().get(pk=entry.pk)
-    require_entry_open(current.period)
-    if current.version != version:
-        raise Conflict(current)
-    if current.state != ReviewState.SUBMITTED:
-        raise WorkflowError(
-            f"Only a submission still waiting for a decision can be recalled; this one is "
-            f"{current.get_state_display().lower()}."
-        )
+    current = _submission(entry, version, "Only a submission still waiting for a decision can be recalled")
     current.state = ReviewState.DRAFT
     current.submitted_at = current.submitted_by = None
     current.version += 1
