@@ -109,6 +109,9 @@ class ReportRender(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+    # When it was last put on the worker's queue: a render still waiting LEASE_SECONDS later is
+    # queued again (`tasks.recover_stale_renders`), in case the first enqueue was lost.
+    queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     # The worker's lease: renewed while it renders; a running render whose heartbeat is older than
     # `tasks.LEASE_SECONDS` lost its worker and is retried or failed (`tasks.recover_stale_renders`).

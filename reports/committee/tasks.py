@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -238,12 +238,17 @@ def request_issue(
 
 
 def recover_stale_renders(now: dt.datetime | None = None, enqueue: Callable[[int], object] | None = None) -> int:
-    """Requeue (or, after MAX_ATTEMPTS, fail) every running render whose lease has expired; returns
-    how many. Each is claimed under a row lock, so two checkers never requeue one render twice."""
+    """Requeue (or, after MAX_ATTEMPTS, fail) every running render whose lease has expired, and
+    queue again every render still waiting LEASE_SECONDS after it was queued (its enqueue, made
+    after the commit, may have been lost: a crash between the two, or a queue row removed); returns
+    how many. Each is claimed under a row lock, so two checkers never requeue one render twice, and
+    a render is claimed once when it starts (`run_render`), so a second task for it does nothing."""
     now = now or timezone.now()
     enqueue = enqueue or (lambda pk: render_report.enqueue(pk))
+    expired = now - dt.timedelta(seconds=LEASE_SECONDS)
+    Status = ReportRender.Status
     stale = ReportRender.objects.filter(
-        status=ReportRender.Status.RUNNING, heartbeat_at__lt=now - dt.timedelta(seconds=LEASE_SECONDS)
+        Q(status=Status.RUNNING, heartbeat_at__lt=expired) | Q(status=Status.QUEUED, queued_at__lt=expired)
     )
     recovered = 0
     for pk in list(stale.values_list("pk", flat=True)):
@@ -251,15 +256,19 @@ def recover_stale_renders(now: dt.datetime | None = None, enqueue: Callable[[int
             render = stale.select_for_update(skip_locked=True).filter(pk=pk).first()
             if render is None:
                 continue
-            if render.attempts >= MAX_ATTEMPTS:
+            if render.status == Status.QUEUED:
+                logger.warning("Render %s of report %s still waiting; queued again", pk, render.report_id)
+            elif render.attempts >= MAX_ATTEMPTS:
                 tries = "tried once" if render.attempts == 1 else f"tried {render.attempts} times"
-                render.status, render.finished_at = ReportRender.Status.FAILED, now
+                render.status, render.finished_at = Status.FAILED, now
                 render.error = WORKER_DIED.format(attempts=tries)
                 logger.error("Render %s of report %s failed: its worker died (%s)", pk, render.report_id, tries)
             else:
-                render.status = ReportRender.Status.QUEUED
+                render.status = Status.QUEUED
                 logger.warning("Render %s of report %s lost its worker; queued again", pk, render.report_id)
+            if render.status == Status.QUEUED:
+                render.queued_at = now
                 transaction.on_commit(lambda pk=pk: enqueue(pk))
-            render.save(update_fields=["status", "finished_at", "error"])
+            render.save(update_fields=["status", "finished_at", "error", "queued_at"])
             recovered += 1
     return recovered
