@@ -11,6 +11,8 @@ and the warning before a round is locked all use.
   half-year round a quarterly measure's quarter ending with the half (Q2 in H1), a half-yearly
   one's half, an annual one only in H2; in an annual round every measure's period ending on
   31 March; and, if it belongs to a plan, while the round's year lies within the plan's years.
+  A measure published nationally is never due from an officer: its figure comes out months after
+  the round has closed and comes in with the national data (`reported_in_round`).
   Action updates are due for the round's own period (a quarter, half year or year).
 - A due item is **outstanding** until it is handed in: not started, a draft, or returned to the
   officer. Submitted and approved items are not outstanding.
@@ -92,13 +94,22 @@ def due_actions(period: Period, people: Collection[int] | None = None) -> QueryS
     return actions.filter(Q(assigned_to__in=people) | Q(assigned_to__isnull=True, owner__in=people))
 
 
-def due_indicators(period: Period, people: Collection[int] | None = None) -> QuerySet[Indicator]:
-    """The active indicators with a period ending at round `period`'s end, owned by someone in `people`."""
+def reported_in_round(period: Period, indicators: QuerySet[Indicator] | None = None) -> QuerySet[Indicator]:
+    """Of `indicators` (all by default), the active ones an officer reports in round `period`: with
+    a period ending at the round's end (`workflow.period_in_round`), and not published nationally
+    (their figure comes out months after the round has closed, with the national data, and is
+    "not yet available" until then: `status.reported_period`)."""
     frequencies = [f.value for f in Frequency if period_in_round(period, f) is not None]
-    indicators = Indicator.objects.filter(
-        Q(plan__isnull=True) | Q(plan__first_year__lte=period.year, plan__last_year__gte=period.year),
-        active=True,
-        frequency__in=frequencies,
+    national = [source for source, delay in Indicator.PUBLICATION_DELAY_MONTHS.items() if delay is not None]
+    found = Indicator.objects.all() if indicators is None else indicators
+    return found.filter(active=True, frequency__in=frequencies).exclude(source__in=national)
+
+
+def due_indicators(period: Period, people: Collection[int] | None = None) -> QuerySet[Indicator]:
+    """The indicators reported in round `period` (`reported_in_round`) in their plan's years, owned
+    by someone in `people`."""
+    indicators = reported_in_round(period).filter(
+        Q(plan__isnull=True) | Q(plan__first_year__lte=period.year, plan__last_year__gte=period.year)
     )
     if people is None:
         return indicators.filter(owner__isnull=False)

@@ -95,6 +95,17 @@ def test_which_indicators_are_due_in_a_round(people, frequency, round_, period):
     assert [(i.obj.code, str(i.period)) for i in items] == expected
 
 
+@pytest.mark.parametrize("source", ["national", "lgbf"])
+def test_a_measure_published_nationally_is_never_due_from_an_officer(people, source):
+    """Its figure is published months after the round closes and comes in with the national data;
+    asking an officer for it (My updates, reminders, the chase, the lock warning) would be noise."""
+    make_indicator(code="LOCAL", owner=people["officer"], frequency="annual")
+    make_indicator(code="NATIONAL", owner=people["officer"], frequency="annual", source=source)
+    year_end = make_round("Q4 2022/23")
+    assert [i.obj.code for i in due_in_round(year_end)] == ["LOCAL"]
+    assert [i.obj.code for i in outstanding_by_person(year_end)[people["officer"].id]] == ["LOCAL"]
+
+
 @pytest.mark.parametrize(
     ("state", "outstanding"),
     [

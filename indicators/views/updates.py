@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from reports.presentation.status import status_words
 from reports.trail import trail
 
-from ..due import NOT_STARTED, DueItem, due_in_round
+from ..due import NOT_STARTED, DueItem, due_in_round, reported_in_round
 from ..forms import ActionUpdateForm, IndicatorValueForm
 from ..models import (
     ActionUpdate,
@@ -32,7 +32,7 @@ from ..models import (
     Service,
     Target,
 )
-from ..periods import Frequency, Period, PeriodError
+from ..periods import Period, PeriodError
 from ..permissions import (
     action_for_editing,
     entry_for_recall,
@@ -403,8 +403,7 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     `BULK_PAGE_SIZE` rows, optionally of one service, keep every post small.
     """
     period_obj = _period_from_url(period)
-    frequencies = [f.value for f in Frequency if period_in_round(period_obj, f) is not None]
-    candidates = indicators_for_editing(request.user).filter(active=True, frequency__in=frequencies)
+    candidates = reported_in_round(period_obj, indicators_for_editing(request.user))
     services = list(Service.objects.filter(indicators__in=candidates).distinct().order_by("name"))
     service = next((s for s in services if s.slug == request.GET.get("service")), None)
     if service is not None:
