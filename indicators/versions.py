@@ -18,8 +18,10 @@ Reading the counters a page needs is one small query (`versions`).
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -76,8 +78,34 @@ def keys_for(model: type[models.Model], objs: Sequence[Any]) -> set[str]:
     return set()
 
 
+_deferred = threading.local()
+
+
+@contextlib.contextmanager
+def moved_together() -> Iterator[None]:
+    """Inside this block (within one transaction), versions are moved once, at its end, all in
+    one sorted pass. A writer that moves versions several times (an import: a bulk write, then
+    ORM saves) would otherwise lock counter rows in the order it wrote, and two such writers
+    touching the same plans in different orders could deadlock."""
+    if getattr(_deferred, "keys", None) is not None:  # already inside one
+        yield
+        return
+    _deferred.keys = set()
+    try:
+        yield
+        keys, _deferred.keys = _deferred.keys, None
+        bump(keys)
+    finally:
+        _deferred.keys = None
+
+
 def bump(keys: Iterable[str]) -> None:
-    """Move each of these versions on (one statement per `BATCH` keys)."""
+    """Move each of these versions on (one statement per `BATCH` keys), or inside `moved_together`
+    at its end."""
+    pending = getattr(_deferred, "keys", None)
+    if pending is not None:
+        pending.update(keys)
+        return
     keys = sorted(set(keys))  # a fixed order, so concurrent writers lock rows in the same order
     if not keys:
         return

@@ -282,6 +282,20 @@ def test_versions_move_on_every_write_and_never_back():
     assert versions(["never-written"]) == {"never-written": 0}
 
 
+def test_versions_moved_together_lock_their_rows_once_in_one_order(django_assert_num_queries):
+    """An import moves versions once, at its end, in sorted order (`versions.moved_together`):
+    two imports moving the same plans' counters in different orders could otherwise deadlock."""
+    from indicators.versions import bump, moved_together
+
+    before = versions(["plan:1", "plan:2"])
+    with django_assert_num_queries(1), moved_together():
+        bump(["plan:2"])
+        with moved_together():  # nested: still once, at the outer end
+            bump(["plan:1", "plan:2"])
+    after = versions(["plan:1", "plan:2"])
+    assert all(after[key] > before[key] for key in after)
+
+
 def test_an_entry_moved_to_another_plan_rebuilds_both_plans(demo, builds):
     """An update moved to an action of another plan (the admin allows it) leaves neither plan's
     block stale."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ..versions import moved_together
 from . import base
 from .base import (
     Change,
@@ -76,7 +77,8 @@ def apply_import(plan: ImportPlan, user: Any, filename: str) -> tuple[int, int]:
     """
     if not plan.valid:
         raise ImportFileError("The file has errors; nothing was written.")
-    kind_named(plan.kind).apply(plan, user, change_reason(filename, plan.options))
+    with moved_together():
+        kind_named(plan.kind).apply(plan, user, change_reason(filename, plan.options))
     return len(plan.new), len(plan.changed)
 
 
