@@ -159,3 +159,13 @@ def on_m2m_change(sender, instance: models.Model, action: str, **kwargs) -> None
     """A committee's services changed (`m2m_changed`): every scope built from them may change."""
     if action.startswith("post_"):
         bump([EVERYTHING])
+
+
+SHOWN_NAME_FIELDS = frozenset({"first_name", "last_name", "username"})
+
+
+def on_user_saved(sender, instance: models.Model, created: bool, update_fields=None, **kwargs) -> None:
+    """A person's name is shown as the owner on every page (`post_save` of the user model): a save
+    that may change it moves "all". Signing in saves only `last_login`, which pages do not show."""
+    if not created and (update_fields is None or SHOWN_NAME_FIELDS & set(update_fields)):
+        bump([EVERYTHING])

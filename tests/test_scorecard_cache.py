@@ -296,6 +296,24 @@ def test_versions_moved_together_lock_their_rows_once_in_one_order(django_assert
     assert all(after[key] > before[key] for key in after)
 
 
+def test_an_owners_new_name_shows_at_once_and_signing_in_keeps_the_cache(demo):
+    from django.contrib.auth.models import update_last_login
+
+    scope = council_scope()
+    body = cached(scope)
+    owner = ActionUpdate.objects.filter(action__assigned_to__isnull=False).first().action.assigned_to
+    old_name = f"{owner.first_name} {owner.last_name}".strip()
+    assert old_name and old_name in body
+    before = versions(["all"])
+    update_last_login(None, owner)  # what signing in saves: last_login only
+    assert versions(["all"]) == before
+    owner.last_name = "Renamed-Person"
+    owner.save(update_fields=["last_name"])
+    assert versions(["all"]) != before
+    body = cached(scope)
+    assert "Renamed-Person" in body and body == whole(scope)
+
+
 def test_an_entry_moved_to_another_plan_rebuilds_both_plans(demo, builds):
     """An update moved to an action of another plan (the admin allows it) leaves neither plan's
     block stale."""
