@@ -4,6 +4,7 @@ the history's revert closed, withdrawal once, the PDF checked on every download,
 
 import datetime as dt
 import io
+import json
 import logging
 import threading
 import uuid
@@ -259,6 +260,22 @@ def test_the_scope_is_pinned_at_first_issue(world):
     assert list(report.services.all()) == [world["service"]]
     committee.services.add(make_service("Roads"))
     assert [s.name for s in CommitteeReport.objects.get(pk=report.pk).services.all()] == ["Housing"]
+
+
+def test_the_scope_pinned_is_the_one_the_issue_was_made_from(world, monkeypatch):
+    """The committee gains a service while the issue renders: the issued record pins the services
+    its PDF shows, not those of a moment later."""
+    report, committee = world["report"], world["committee"]
+    real_write = tasks.write_pdf
+
+    def write_while_the_committee_changes(html):
+        committee.services.add(make_service("Roads"))
+        return real_write(html)
+
+    monkeypatch.setattr(tasks, "write_pdf", write_while_the_committee_changes)
+    issued = issue_directly(report, world["admin"])
+    assert [s.name for s in report.services.all()] == ["Housing"]
+    assert "Roads" not in json.dumps(issued.data)
 
 
 def test_definitions_can_be_changed_and_deleted_until_first_issued(client, world):

@@ -8,7 +8,7 @@ import re
 from django import forms
 
 from indicators.fields import PeriodFormField
-from indicators.models import Indicator, Plan
+from indicators.models import Indicator, Plan, Service
 from reports.models import ISSUED_DEFINITION_FROZEN, CommitteeReport
 from reports.scorecards.scope import Scope
 
@@ -93,9 +93,14 @@ def scope_service_ids(report: CommitteeReport) -> list[int]:
     return chosen or list(report.committee.services.values_list("pk", flat=True))
 
 
-def report_scope(report: CommitteeReport) -> Scope:
-    """What the report covers: its chosen services (else the committee's), narrowed to its chosen plans."""
-    services = list(report.services.all()) or list(report.committee.services.all())
+def report_services(report: CommitteeReport) -> list[Service]:
+    """The services the report covers: its chosen ones, else those its committee scrutinises now."""
+    return list(report.services.all()) or list(report.committee.services.all())
+
+
+def report_scope(report: CommitteeReport, services: list[Service] | None = None) -> Scope:
+    """What the report covers: `services` (default: `report_services`), narrowed to its chosen plans."""
+    services = report_services(report) if services is None else services
     plans = Plan.objects.filter(service__in=services)
     chosen_plans = list(report.plans.all())
     indicators = Indicator.objects.filter(service__in=services)

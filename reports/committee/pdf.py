@@ -19,7 +19,7 @@ from django.template import engines
 from django.utils import timezone
 from weasyprint import HTML
 
-from indicators.models import ComparatorCouncil, Risk
+from indicators.models import ComparatorCouncil, Risk, Service
 from indicators.periods import Period
 from indicators.risk_register import Register, build_register
 from indicators.status import Rag
@@ -80,10 +80,13 @@ def council_name() -> str:
     return own or ""
 
 
-def build_report_data(report: CommitteeReport, issuing: bool = False) -> ReportData:
+def build_report_data(
+    report: CommitteeReport, issuing: bool = False, services: list[Service] | None = None
+) -> ReportData:
     """Everything the report shows, read in a fixed number of queries. `issuing`: the version
-    being issued to committee (else a draft)."""
-    scope = report_scope(report)
+    being issued to committee (else a draft); `services`: the services it covers, if already read
+    (`definitions.report_services`)."""
+    scope = report_scope(report, services)
     included = {
         "summary": report.include_summary,
         "actions": report.include_actions,

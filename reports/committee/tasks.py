@@ -31,7 +31,7 @@ from indicators.models import Action, Indicator
 from reports.models import CommitteeReport, IssuedReport, ReportRender
 from reports.scorecards.revisions import freeze_figures
 
-from .definitions import report_scope
+from .definitions import report_scope, report_services
 from .parts import render_in_parts
 from .pdf import build_report_data, render_html, render_parts, snapshot, write_pdf
 
@@ -124,7 +124,10 @@ def _hold_lease(render: ReportRender) -> None:
 
 def _render(render: ReportRender) -> ReportRender:
     try:
-        data = build_report_data(render.report, issuing=render.issue)
+        # The services are read once: an issue pins exactly those it was made from, even if the
+        # committee's services change while it renders.
+        services = report_services(render.report)
+        data = build_report_data(render.report, issuing=render.issue, services=services)
         if report_size(render.report) > PARTS_FROM:
             pdf, pages = render_in_parts(render_parts(data), str(settings.BASE_DIR), settings.PDF_PROCESSES)
         else:
@@ -141,7 +144,7 @@ def _render(render: ReportRender) -> ReportRender:
                 # "Every service the committee scrutinises" is pinned to the services it scrutinised
                 # at issue, so the record's scope does not follow later changes to the committee.
                 if not render.report.services.exists():
-                    render.report.services.set(render.report.committee.services.all())
+                    render.report.services.set(services)
                 issued = IssuedReport(
                     report=render.report,
                     version=data.version,
