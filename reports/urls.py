@@ -23,5 +23,7 @@ urlpatterns = [
     path("committee-reports/<int:pk>/pdf/", committee.make_pdf, name="make_pdf"),
     path("committee-reports/renders/<int:pk>.pdf", committee.render_pdf, name="render_pdf"),
     path("committee-reports/issued/<int:pk>.pdf", committee.issued_pdf, name="issued_pdf"),
+    path("committee-reports/issued/<int:pk>.docx", committee.issued_docx, name="issued_docx"),
+    path("committee-reports/<int:pk>/draft.docx", committee.draft_docx, name="draft_docx"),
     path("committee-reports/issued/<int:pk>/withdraw/", committee.withdraw, name="withdraw"),
 ]

@@ -23,7 +23,9 @@ from reports.models import CommitteeReport, IssuedReport, ReportRender
 
 from .archive import revised_since_issue
 from .definitions import CommitteeReportForm, IssueForm, scope_service_ids
-from .pdf import build_report_data, render_html
+from .docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
+from .docx import write_docx
+from .pdf import build_report_data, render_html, snapshot
 from .readiness import build_readiness
 from .tasks import issues_asked, recover_stale_renders, request_issue, request_render
 
@@ -274,6 +276,35 @@ def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "reports/issued_mismatch.html", {"issued": issued}, status=409)
     name = f"{slugify(issued.report.title)}-{issued.report.period.slug}-issued-{issued.issued_at:%Y%m%d}.pdf"
     return _pdf_response(issued.pdf, name, etag=issued.sha256)
+
+
+def _docx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a Word document from live approved data: a draft, for the same people as
+    draft PDFs."""
+    report = get_object_or_404(CommitteeReport.objects.select_related("committee"), pk=pk)
+    if not _may_draft(request.user, report):
+        raise PermissionDenied("Drafts are for the performance team and the services' approvers.")
+    content = write_docx(snapshot(build_report_data(report)))
+    return _docx_response(content, f"DRAFT-{slugify(report.title)}-{report.period.slug}.docx")
+
+
+@login_required
+def issued_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """An issued report as a Word document, made from the data frozen when it was issued (what
+    its PDF shows), with its withdrawal if it was withdrawn."""
+    issued = get_object_or_404(IssuedReport.objects.select_related("report"), pk=pk)
+    notice = ""
+    if issued.withdrawn_at:
+        notice = f"Withdrawn {issued.withdrawn_at:%d %b %Y}: {issued.withdrawn_reason}"
+    name = f"{slugify(issued.report.title)}-{issued.report.period.slug}-issued-{issued.issued_at:%Y%m%d}.docx"
+    return _docx_response(write_docx(issued.data, notice=notice), name)
 
 
 @login_required

@@ -1,0 +1,85 @@
+"""Committee papers as Word documents (`reports/committee/docx.py`): the same appendices as the
+PDF, from the data frozen at issue, with real headings and tables whose header rows repeat."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from docx.oxml.ns import qn
+
+from indicators.models import IndicatorValue
+from reports.committee.docx import CONTENT_TYPE
+from tests.factories import make_service, make_user
+from tests.test_issuing import issue_directly, world  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def opened(response) -> Document:
+    assert response.status_code == 200
+    assert response["Content-Type"] == CONTENT_TYPE
+    return Document(io.BytesIO(response.content))
+
+
+def texts(document: Document) -> list[str]:
+    found = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        found += [cell.text for row in table.rows for cell in row.cells]
+    return found
+
+
+def test_an_issued_report_as_word_shows_what_was_issued_not_later_corrections(client, world):  # noqa: F811
+    report = world["report"]
+    report.include_risks = True
+    report.appendix_order = "indicators, summary"
+    report.save()
+    issued = issue_directly(report, world["admin"])
+    # A correction after the issue: the Word version of the issue still shows 52.0%.
+    IndicatorValue.objects.filter(indicator=world["indicator"]).update(value=60)
+    client.force_login(world["member"])
+    document = opened(client.get(reverse("reports:issued_docx", args=[issued.pk])))
+    words = texts(document)
+    assert "52.0%" in words and "60.0%" not in words
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
+    # The chosen order first, then the rest in the usual order.
+    assert headings == [
+        "Appendix 1: Indicator scorecard",
+        "Appendix 2: Status summary",
+        "Appendix 3: Action progress",
+        "Appendix 4: Exception reports",
+        "Appendix 5: Risk register",
+    ]
+    assert document.core_properties.title == "Housing: Quarter 2 – Q2 2022/23"
+    assert document.core_properties.language == "en-GB"
+    # Every data table's first row is a header repeated on each page; statuses are words.
+    data_tables = document.tables[1:]
+    assert data_tables and all(t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None for t in data_tables)
+    row = next(r for t in data_tables for r in t.rows if r.cells[0].text == "HPI1")
+    assert [c.text for c in row.cells][:5] == ["HPI1", "Homes let", "52.0%", "50.0%", "On target"]
+    assert "Build homes" in words
+
+
+def test_a_withdrawn_issue_says_so_in_word(client, world):  # noqa: F811
+    issued = issue_directly(world["report"], world["admin"])
+    issued.withdraw(world["admin"], "The figures for HPI1 were wrong")
+    client.force_login(world["member"])
+    document = opened(client.get(reverse("reports:issued_docx", args=[issued.pk])))
+    notice = next(p.text for p in document.paragraphs if p.text.startswith("Withdrawn"))
+    assert notice.endswith(": The figures for HPI1 were wrong")
+    assert "Withdrawn" in document.sections[0].footer.paragraphs[0].text
+
+
+def test_draft_word_documents_are_for_those_who_make_drafts(client, world):  # noqa: F811
+    report = world["report"]
+    url = reverse("reports:draft_docx", args=[report.pk])
+    for name in ("member", "officer", "other_officer"):
+        client.force_login(world[name])
+        assert client.get(url).status_code == 403, name
+    client.force_login(make_user("elsewhere", "approver", make_service()))
+    assert client.get(url).status_code == 403
+    client.force_login(world["approver"])
+    document = opened(client.get(url))
+    assert "Draft – not issued" in texts(document)
+    page = client.get(reverse("reports:committee_report", args=[report.pk])).content.decode()
+    assert url in page
