@@ -133,7 +133,7 @@ class ServiceAdmin(HistoryAdmin):
 class CommitteeAdmin(HistoryAdmin):
     list_display = ["name"]
     search_fields = ["name"]
-    filter_horizontal = ["services"]
+    filter_horizontal = ["services", "members"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -138,6 +138,19 @@ def test_member_sees_committee_counts_from_the_scorecard_and_latest_reports(clie
     assert 'id="due-title"' not in page and 'id="waiting-title"' not in page
 
 
+def test_a_member_sees_the_committees_they_sit_on_first(client, world):
+    other = make_committee(make_service("Roads"), name="Audit and scrutiny committee")  # first by name
+    page = home(client, world["member"])
+    assert page.index("Audit and scrutiny") < page.index("Education and children")
+    assert "Your committee" not in page
+    world["committee"].members.add(world["member"])
+    page = home(client, world["member"])
+    cards = page.split('id="committees-title"')[1].split('class="committee-card"')[1:]
+    assert "Education and children" in cards[0] and "<strong>Your committee</strong>" in cards[0]
+    assert "Audit and scrutiny" in cards[1] and "Your committee" not in cards[1]
+    assert list(other.members.all()) == []
+
+
 def test_committee_counts_are_the_scorecards_own(world):
     """The card shows the committee scorecard's own summary: a value waiting for approval is not counted."""
     from reports.scorecards.build import build_scorecard

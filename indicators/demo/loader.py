@@ -133,10 +133,12 @@ class Loader:
             user.set_password(item["password"])
             user.save()
             self.result.created += 1
-            # Roles are given with the account; a role taken away later is not given back.
+            # Roles and seats are given with the account; one taken away later is not given back.
             for service_name in item.get("services") or [None]:
                 service = Service.objects.get(name=service_name) if service_name else None
                 self.upsert(Role, {"user": user, "kind": item["role"], "service": service}, {})
+            for committee in Committee.objects.filter(slug__in=item.get("committees", [])):
+                committee.members.add(user)  # from the committee's side, whose history records it
             password = item["password"]
         else:
             self.result.kept += 1

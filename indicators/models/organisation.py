@@ -45,7 +45,13 @@ class Committee(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     services = models.ManyToManyField(Service, related_name="committees", blank=True)
-    history = HistoricalRecords(m2m_fields=[services])
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="committees",
+        blank=True,
+        help_text="The elected members who sit on it: their home page shows it first",
+    )
+    history = HistoricalRecords(m2m_fields=[services, members])
 
     class Meta:
         ordering = ["name"]

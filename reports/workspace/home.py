@@ -115,6 +115,7 @@ class Home:
     waiting_total: int = 0
     show_committees: bool = False
     committees: list[CommitteeCard] = field(default_factory=list)
+    own_committees: set[str] = field(default_factory=set)  # slugs of the committees the member sits on
     latest_reports: list[IssuedReport] = field(default_factory=list)
     show_rounds: bool = False
     rounds: list[RoundProgress] = field(default_factory=list)
@@ -247,8 +248,12 @@ def committee_cards() -> list[CommitteeCard]:
     return cards
 
 
-def _committees(home: Home) -> None:
-    home.committees = committee_cards()
+def _committees(home: Home, user) -> None:
+    """Every committee's card, those the member sits on first (marked as theirs)."""
+    own = set(user.committees.values_list("slug", flat=True))
+    cards = committee_cards()
+    home.committees = [c for c in cards if c.slug in own] + [c for c in cards if c.slug not in own]
+    home.own_committees = own
     home.latest_reports = list(
         IssuedReport.objects.current()
         .select_related("report", "report__committee")
@@ -300,7 +305,7 @@ def build_home(user, roles: UserRoles, today: dt.date) -> Home:
     if home.show_review:
         _review(home, user)
     if home.show_committees:
-        _committees(home)
+        _committees(home, user)
     if home.show_rounds:
         _performance(home, rounds)
     return home
