@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from indicators.risks import RiskBand
-from indicators.status import RAG_LABELS, Outlook, Rag
+from indicators.status import RAG_LABELS, ActionStatus, Outlook, Rag
 
 from .colours import TONE_COLOURS
 
@@ -150,9 +150,19 @@ def progress_bar_html(percent: int | None) -> Markup:
     ).format(percent)
 
 
+@functools.lru_cache(maxsize=16)
 def outlook_badge_html(outlook: Outlook) -> Markup:
     """The web `outlook_badge` macro's markup (`status_badge_html` of its status)."""
     return status_badge_html(OUTLOOK_STATUS_CODES[outlook], outlook.label)
+
+
+@functools.lru_cache(maxsize=32)
+def action_badge_html(status: ActionStatus | None) -> Markup:
+    """An action status's badge (`status_badge_html` with the status's own words); nothing for
+    an action without one."""
+    if status is None:
+        return Markup()
+    return status_badge_html(status.value, status.label)
 
 
 def icon_data_uri(code: str) -> str:
