@@ -67,8 +67,21 @@ def format_date(value: dt.date | dt.datetime | None, style: str = "short") -> st
     """Dates as UK committee papers write them: "31 Mar 2023" (or "31 March 2023")."""
     if value is None:
         return ""
+    if type(value) is dt.date:
+        return _day_text(value, style)
+    return _date_text(value, style)
+
+
+def _date_text(value: dt.date | dt.datetime, style: str) -> str:
     fmt = "%d %B %Y" if style == "long" else "%d %b %Y"
     return value.strftime(fmt).lstrip("0")
+
+
+@functools.lru_cache(maxsize=1024)
+def _day_text(day: dt.date, style: str) -> str:
+    """A day's text, made once: a large scorecard shows the same few due dates on hundreds of rows.
+    (Only plain dates: equal aware datetimes in different zones would share an entry.)"""
+    return _date_text(day, style)
 
 
 def period_label(value: Period | str | None) -> str:

@@ -22,7 +22,12 @@ def format_number(value: Decimal | int | float | None, places: int = 0, unit: st
 
 def shown_value(value: Decimal | int | float, places: int = 0) -> Decimal:
     """The figure as pages and PDFs show it: rounded to `places` decimal places, half up (41.75 -> 41.8)."""
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # A Decimal is its own exact text; a large scorecard formats thousands of them.
+    number = value if type(value) is Decimal else Decimal(str(value))
+    return number.quantize(_QUANTA.get(places) or Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(10)}
 
 
 def singular(unit: str) -> str:
