@@ -15,7 +15,7 @@ from jinja2 import Environment
 from indicators.periods import Period
 from indicators.permissions import user_roles
 from perfdash.sso import sign_in_options
-from reports.presentation.arrows import direction_glyph, trend_arrow_html, trend_glyph, trend_tone
+from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
 from reports.presentation.colours import print_palette_css
 from reports.presentation.numbers import NO_FIGURE, format_number, plain_number, plural
 from reports.presentation.status import (
@@ -23,10 +23,9 @@ from reports.presentation.status import (
     RISK_BAND_STATUS_CODES,
     SHAPES,
     action_badge_html,
-    outlook_badge_html,
+    indicator_status_cells,
     print_icon_css,
     progress_bar_html,
-    status_badge_html,
     status_icon,
     status_tone,
 )
@@ -146,14 +145,13 @@ def environment(**options: Any) -> Environment:
             "float_or_none": float_or_none,
             "plural": plural,
             "as_typed": as_typed,
+            # For the scorecard's thousands of rows: links, and the web macros' markup made once per
+            # status (`macros/status.html`). Filters rather than globals: Jinja calls a filter
+            # directly, a global function through `context.call`.
             "id_url": id_url,
-            # The web macros' markup, made once per status (large tables; `macros/status.html`).
-            # Filters rather than globals: Jinja calls a filter directly.
-            "status_badge_html": status_badge_html,
             "action_badge_html": action_badge_html,
-            "outlook_badge_html": outlook_badge_html,
             "progress_bar_html": progress_bar_html,
-            "trend_arrow_html": trend_arrow_html,
+            "indicator_status_cells": indicator_status_cells,
         }
     )
     return env

@@ -13,11 +13,11 @@ def format_number(value: Decimal | int | float | None, places: int = 0, unit: st
         return NO_FIGURE
     number = shown_value(value, places)
     text = f"{number:,.{places}f}"
+    if not unit:
+        return text
     if unit == "%":
         return f"{text}%"
-    if unit and number == 1:
-        unit = singular(unit)
-    return f"{text} {unit}" if unit else text
+    return f"{text} {singular(unit) if number == 1 else unit}"
 
 
 def shown_value(value: Decimal | int | float, places: int = 0) -> Decimal:
