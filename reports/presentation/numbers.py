@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 NO_FIGURE = "–"
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(10)}  # what `shown_value` rounds to
 
 
 def format_number(value: Decimal | int | float | None, places: int = 0, unit: str = "") -> str:
@@ -25,9 +26,6 @@ def shown_value(value: Decimal | int | float, places: int = 0) -> Decimal:
     # A Decimal is its own exact text; a large scorecard formats thousands of them.
     number = value if type(value) is Decimal else Decimal(str(value))
     return number.quantize(_QUANTA.get(places) or Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(10)}
 
 
 def singular(unit: str) -> str:

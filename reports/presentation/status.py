@@ -160,9 +160,8 @@ def outlook_badge_html(outlook: Outlook) -> Markup:
 @functools.lru_cache(maxsize=1024)
 def indicator_status_cells(rag: Rag, label: str, short_trend: Trend, long_trend: Trend, outlook: Outlook) -> Markup:
     """A scorecard indicator row's status, short trend, long trend and outlook cells, made once per
-    combination: four cells of every row of the council scorecard, each a lookup and an escape in
-    Jinja, were a fifth of its render. Laid out as the rows around them in
-    `templates/reports/scorecard_body.html`."""
+    combination (as one filter call and one escape in Jinja rather than four of each, on every
+    indicator row), indented as the rows around them in `templates/reports/scorecard_body.html`."""
     return Markup("<td>{}</td>\n        <td>{}</td>\n        <td>{}</td>\n        <td>{}</td>").format(
         status_badge_html(rag, label),
         trend_arrow_html(short_trend, "the previous period"),
