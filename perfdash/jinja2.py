@@ -15,17 +15,17 @@ from jinja2 import Environment
 from indicators.periods import Period
 from indicators.permissions import user_roles
 from perfdash.sso import sign_in_options
-from reports.presentation.arrows import direction_glyph, trend_arrow_html, trend_glyph, trend_tone
+from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
 from reports.presentation.colours import print_palette_css
 from reports.presentation.numbers import NO_FIGURE, format_number, plain_number, plural
 from reports.presentation.status import (
     OUTLOOK_STATUS_CODES,
     RISK_BAND_STATUS_CODES,
     SHAPES,
-    outlook_badge_html,
+    action_badge_html,
+    indicator_status_cells,
     print_icon_css,
     progress_bar_html,
-    status_badge_html,
     status_icon,
     status_tone,
 )
@@ -50,16 +50,37 @@ def url_for_id(name: str, pk: int) -> str:
 
     Large tables link every row; reversing the route once and filling in the id is much faster.
     """
+    return id_url(pk, name)
+
+
+def id_url(pk: int, name: str, query: str = "") -> str:
+    """`url_for_id` as a filter, with an optional query string: `{{ row.id|id_url("reports:action") }}`.
+
+    Jinja calls a filter directly, where a global function goes through `context.call`: in a
+    table of thousands of rows that is worth having."""
     prefix, suffix = _url_template(name)
-    return f"{prefix}{int(pk)}{suffix}"
+    return f"{prefix}{int(pk)}{suffix}{query}"
 
 
 def format_date(value: dt.date | dt.datetime | None, style: str = "short") -> str:
     """Dates as UK committee papers write them: "31 Mar 2023" (or "31 March 2023")."""
     if value is None:
         return ""
+    if type(value) is dt.date:
+        return _day_text(value, style)
+    return _date_text(value, style)
+
+
+def _date_text(value: dt.date | dt.datetime, style: str) -> str:
     fmt = "%d %B %Y" if style == "long" else "%d %b %Y"
     return value.strftime(fmt).lstrip("0")
+
+
+@functools.lru_cache(maxsize=1024)
+def _day_text(day: dt.date, style: str) -> str:
+    """A day's text, made once: a large scorecard shows the same few due dates on hundreds of rows.
+    (Only plain dates: equal aware datetimes in different zones would share an entry.)"""
+    return _date_text(day, style)
 
 
 def period_label(value: Period | str | None) -> str:
@@ -104,11 +125,6 @@ def environment(**options: Any) -> Environment:
             "trend_glyph": trend_glyph,
             "trend_tone": trend_tone,
             "direction_glyph": direction_glyph,
-            # The web macros' markup, made once per status (large tables; `macros/status.html`).
-            "status_badge_html": status_badge_html,
-            "outlook_badge_html": outlook_badge_html,
-            "progress_bar_html": progress_bar_html,
-            "trend_arrow_html": trend_arrow_html,
         }
     )
     env.globals.update(
@@ -129,6 +145,13 @@ def environment(**options: Any) -> Environment:
             "float_or_none": float_or_none,
             "plural": plural,
             "as_typed": as_typed,
+            # For the scorecard's thousands of rows: links, and the web macros' markup made once per
+            # status (`macros/status.html`). Filters rather than globals: Jinja calls a filter
+            # directly, a global function through `context.call`.
+            "id_url": id_url,
+            "action_badge_html": action_badge_html,
+            "progress_bar_html": progress_bar_html,
+            "indicator_status_cells": indicator_status_cells,
         }
     )
     return env

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indicators.risks import Direction
-from indicators.status import Outlook, Trend
+from indicators.status import ActionStatus, Outlook, Rag, Trend
 from reports.presentation import colours
 from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
 from reports.presentation.numbers import format_number, plain_number
@@ -126,3 +126,23 @@ def test_the_precomputed_arrows_outlooks_and_bars_are_the_macros_markup():
         assert str(outlook_badge_html(outlook)) == _macro("{{ outlook_badge(outlook) }}", outlook=outlook)
     for percent in (None, 0, 7, 100):
         assert str(progress_bar_html(percent)) == _macro("{{ progress_bar(percent) }}", percent=percent)
+
+
+def test_the_precomputed_action_badges_and_indicator_status_cells_are_the_macros_markup():
+    from reports.presentation.status import action_badge_html, indicator_status_cells  # noqa: PLC0415
+
+    for status in ActionStatus:
+        assert str(action_badge_html(status)) == _macro("{{ status_badge(s.value, s.label) }}", s=status)
+    assert action_badge_html(None) == ""
+    label = 'Off "target" <b>&</b>'
+    cells = indicator_status_cells(Rag.RED, label, Trend.IMPROVING, Trend.NO_COMPARISON, Outlook.MAY)
+    expected = _macro(
+        "<td>{{ status_badge('red', label) }}</td>\n        <td>{{ trend_arrow(short, 'the previous period') }}</td>"
+        "\n        <td>{{ trend_arrow(long, 'the same period last year') }}</td>"
+        "\n        <td>{{ outlook_badge(outlook) }}</td>",
+        label=label,
+        short=Trend.IMPROVING,
+        long=Trend.NO_COMPARISON,
+        outlook=Outlook.MAY,
+    )
+    assert str(cells) == expected

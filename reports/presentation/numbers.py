@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 NO_FIGURE = "–"
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(10)}  # what `shown_value` rounds to
 
 
 def format_number(value: Decimal | int | float | None, places: int = 0, unit: str = "") -> str:
@@ -13,16 +14,18 @@ def format_number(value: Decimal | int | float | None, places: int = 0, unit: st
         return NO_FIGURE
     number = shown_value(value, places)
     text = f"{number:,.{places}f}"
+    if not unit:
+        return text
     if unit == "%":
         return f"{text}%"
-    if unit and number == 1:
-        unit = singular(unit)
-    return f"{text} {unit}" if unit else text
+    return f"{text} {singular(unit) if number == 1 else unit}"
 
 
 def shown_value(value: Decimal | int | float, places: int = 0) -> Decimal:
     """The figure as pages and PDFs show it: rounded to `places` decimal places, half up (41.75 -> 41.8)."""
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # A Decimal is its own exact text; a large scorecard formats thousands of them.
+    number = value if type(value) is Decimal else Decimal(str(value))
+    return number.quantize(_QUANTA.get(places) or Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def singular(unit: str) -> str:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from indicators.risks import RiskBand
-from indicators.status import RAG_LABELS, Outlook, Rag
+from indicators.status import RAG_LABELS, ActionStatus, Outlook, Rag, Trend
 
+from .arrows import trend_arrow_html
 from .colours import TONE_COLOURS
 
 _OPEN = '<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">'
@@ -150,9 +151,32 @@ def progress_bar_html(percent: int | None) -> Markup:
     ).format(percent)
 
 
+@functools.lru_cache(maxsize=16)
 def outlook_badge_html(outlook: Outlook) -> Markup:
     """The web `outlook_badge` macro's markup (`status_badge_html` of its status)."""
     return status_badge_html(OUTLOOK_STATUS_CODES[outlook], outlook.label)
+
+
+@functools.lru_cache(maxsize=1024)
+def indicator_status_cells(rag: Rag, label: str, short_trend: Trend, long_trend: Trend, outlook: Outlook) -> Markup:
+    """A scorecard indicator row's status, short trend, long trend and outlook cells, made once per
+    combination (as one filter call and one escape in Jinja rather than four of each, on every
+    indicator row), indented as the rows around them in `templates/reports/scorecard_body.html`."""
+    return Markup("<td>{}</td>\n        <td>{}</td>\n        <td>{}</td>\n        <td>{}</td>").format(
+        status_badge_html(rag, label),
+        trend_arrow_html(short_trend, "the previous period"),
+        trend_arrow_html(long_trend, "the same period last year"),
+        outlook_badge_html(outlook),
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def action_badge_html(status: ActionStatus | None) -> Markup:
+    """An action status's badge (`status_badge_html` with the status's own words); nothing for
+    an action without one."""
+    if status is None:
+        return Markup()
+    return status_badge_html(status.value, status.label)
 
 
 def icon_data_uri(code: str) -> str:
