@@ -270,9 +270,9 @@ def build_blocks(
     kinds = {_reporting_kind(ind) for ind in indicators}
     now = _reporting_periods(period, kinds, history)
     then = _reporting_periods(last_year_period, kinds)
-    value_keys, target_keys = _needed_keys([*now.values(), *then.values()])
-    values = load_values(scope, value_keys)
-    targets = load_targets(scope, target_keys)
+    value_periods, target_periods = _needed_periods(now.values(), then.values())
+    values = load_values(scope, value_periods)
+    targets = load_targets(scope, target_periods)
     indicators = [ind for ind in indicators if _shown(ind, now, values)]
     people = load_people({a.assigned_to_id for a in actions} | {i.owner_id for i in indicators})
 
@@ -412,18 +412,25 @@ def _reporting_periods(
     return found
 
 
-def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str], set[str]]:
-    """Period keys whose values and targets the scorecard needs."""
-    value_keys: set[str] = set()
-    target_keys: set[str] = set()
-    for c in contexts:
+def _needed_periods(
+    now: Iterable[ReportingPeriods | None], then: Iterable[ReportingPeriods | None]
+) -> tuple[set[Period], set[Period]]:
+    """The periods whose values and targets the scorecard reads: every figure a row shows or is
+    judged on now (`rows.indicator_row`), and only the status a year ago (`rows.status_at`)."""
+    values: set[Period] = set()
+    judged: set[Period] = set()
+    for c in now:
         if c is not None:
-            value_keys.update(p.key for p in (c.reported, c.previous, c.last_year, *c.year_to_date, *c.history))
-            judged = (c.reported, c.last_year, c.year, *c.history)
-            # A part of a year without its own target is judged against its year's (`applicable_target`).
-            target_keys.update(p.key for p in judged)
-            target_keys.update(p.financial_year_period().key for p in judged)
-    return value_keys, target_keys
+            values.update((c.reported, c.previous, c.last_year, *c.year_to_date, *c.history))
+            judged.update((c.reported, *c.history))
+    for c in then:
+        if c is not None:
+            values.add(c.reported)
+            judged.add(c.reported)
+    # A part of a year without its own target is judged against its year's (`applicable_target`),
+    # and the outlook against the year's target.
+    targets = judged | {p.financial_year_period() for p in judged}
+    return values, targets
 
 
 def _shown(indicator: Indicator, now: dict[ReportingKind, ReportingPeriods | None], values: Values) -> bool:

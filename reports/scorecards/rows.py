@@ -166,6 +166,8 @@ def indicator_row(
 ) -> IndicatorRow:
     """The indicator as the scorecard shows it, for the periods it reports on (None: not measured)."""
     polarity = indicator.polarity_enum
+    frequency = indicator.frequency_enum
+    published_nationally = indicator.published_nationally
     reported = periods.reported if periods else None
 
     def value_at(p: Period | None) -> Decimal | None:
@@ -174,6 +176,10 @@ def indicator_row(
 
     record = values.get((indicator.id, reported)) if reported else None
     target = target_at(indicator, reported, targets)
+    # As `status_at`, with the record and target found above.
+    status = value_status(
+        record, target, polarity, measured_this_period=reported is not None, published_nationally=published_nationally
+    )
     short = long = Trend.NO_COMPARISON
     forecast = Outlook.UNKNOWN
     last_year = previous = None
@@ -186,7 +192,7 @@ def indicator_row(
         long = trend(current, last_year, polarity)
         forecast = outlook(
             [value_at(p) for p in periods.year_to_date],
-            indicator.frequency_enum.per_year,
+            frequency.per_year,
             targets.get((indicator.id, periods.year)),
             polarity,
             indicator.aggregation,
@@ -205,14 +211,14 @@ def indicator_row(
         unit=indicator.unit,
         decimal_places=indicator.decimal_places,
         polarity=polarity,
-        frequency=indicator.frequency_enum,
+        frequency=frequency,
         source=SOURCE_LABELS.get(indicator.source, indicator.source),
         owner=people.get(indicator.owner_id, ""),
         owner_id=indicator.owner_id,
         reported_period=reported,
         value=record.value if record else None,
         target=target.value if target else None,
-        status=status_at(indicator, reported, values, targets),
+        status=status,
         short_trend=short,
         long_trend=long,
         outlook=forecast,
@@ -222,7 +228,7 @@ def indicator_row(
         not_available_reason=record.not_available_reason if record and record.not_available else "",
         target_year=target.period if target and target.from_year(reported) else None,
         target_share=target.share if target else Decimal(1),
-        published_nationally=indicator.published_nationally,
+        published_nationally=published_nationally,
         has_entry=record is not None,
     )
 
