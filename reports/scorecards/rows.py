@@ -148,9 +148,16 @@ def target_at(indicator: Indicator, period: Period | None, targets: Targets) -> 
 def status_at(indicator: Indicator, reported: Period | None, values: Values, targets: Targets) -> IndicatorStatus:
     """The indicator's status for its own `reported` period (None: not measured this period)."""
     record = values.get((indicator.id, reported)) if reported else None
+    return _status(indicator, reported, record, target_at(indicator, reported, targets))
+
+
+def _status(
+    indicator: Indicator, reported: Period | None, record: RecordedValue | None, target: AppliedTarget | None
+) -> IndicatorStatus:
+    """`status_at`, given the record and the target that applies."""
     return value_status(
         record,
-        target_at(indicator, reported, targets),
+        target,
         indicator.polarity_enum,
         measured_this_period=reported is not None,
         published_nationally=indicator.published_nationally,
@@ -176,10 +183,6 @@ def indicator_row(
 
     record = values.get((indicator.id, reported)) if reported else None
     target = target_at(indicator, reported, targets)
-    # As `status_at`, with the record and target found above.
-    status = value_status(
-        record, target, polarity, measured_this_period=reported is not None, published_nationally=published_nationally
-    )
     short = long = Trend.NO_COMPARISON
     forecast = Outlook.UNKNOWN
     last_year = previous = None
@@ -218,7 +221,7 @@ def indicator_row(
         reported_period=reported,
         value=record.value if record else None,
         target=target.value if target else None,
-        status=status,
+        status=_status(indicator, reported, record, target),
         short_trend=short,
         long_trend=long,
         outlook=forecast,
