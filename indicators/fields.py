@@ -7,8 +7,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Cast, Substr
+from django.db.models.lookups import Exact
 
-from .periods import Period, PeriodError, period_from_key
+from .periods import Frequency, Period, PeriodError, period_from_key
 
 
 class PeriodFormField(forms.CharField):
@@ -79,3 +82,45 @@ class PeriodField(models.CharField):
 
     def formfield(self, **kwargs: Any) -> forms.Field:
         return super().formfield(**{"form_class": PeriodFormField, **kwargs})
+
+
+# A stored key is "<first year>/<yy>-<code><index>": "2022/23-Q2", "2022/23-M06", "2022/23-FY".
+_YEAR, _CODE, _INDEX = (1, 4), (9, 1), (10, 2)
+
+
+def end_month(period: Period) -> int:
+    """The month a period ends in, counted from April of year 0: `period_end_month` in Python."""
+    return period.year * 12 + period.index * period.frequency.months
+
+
+def period_end_month(name: str) -> Case:
+    """The month the stored period in field `name` ends in (as `end_month`), in SQL: periods can
+    be compared and chosen by their end in the database, with no column of their own."""
+    year = Cast(_part(name, _YEAR), IntegerField())
+    index = Cast(_part(name, _INDEX), IntegerField())
+    # The index is only read for the frequencies that have one (a year's key ends in "FY").
+    return Case(
+        *(
+            When(_is(name, frequency), then=year * 12 + index * frequency.months)
+            for frequency in Frequency
+            if frequency.per_year > 1
+        ),
+        default=year * 12 + Frequency.ANNUAL.months,
+        output_field=IntegerField(),
+    )
+
+
+def period_months(name: str) -> Case:
+    """How many months the stored period in field `name` covers, in SQL."""
+    return Case(
+        *(When(_is(name, frequency), then=Value(frequency.months)) for frequency in Frequency),
+        output_field=IntegerField(),
+    )
+
+
+def _part(name: str, place: tuple[int, int]) -> Substr:
+    return Substr(F(name), *place, output_field=models.CharField())
+
+
+def _is(name: str, frequency: Frequency) -> Exact:
+    return Exact(_part(name, _CODE), frequency.key_code[0])

@@ -35,6 +35,11 @@ class Frequency(StrEnum):
         return 12 // _MONTHS[self.value]
 
     @property
+    def key_code(self) -> str:
+        """The code of its periods' stored keys ("Q" in "2022/23-Q2", "FY" in "2022/23-FY")."""
+        return _KEY_CODES[self]
+
+    @property
     def label(self) -> str:
         return {
             "monthly": "Monthly",

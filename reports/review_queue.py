@@ -166,8 +166,8 @@ def _value_rows(values: list[IndicatorValue], decision) -> list[ValueReview]:
     scope = Scope("review", "", Plan.objects.none(), Indicator.objects.filter(pk__in={v.indicator_id for v in values}))
     # Each value's own period and its year: a part of the year without its own target is judged
     # against the year's (`rows.target_at`, as on the scorecard).
-    targets = load_targets(scope, {p.key for v in values for p in (v.period, v.period.financial_year_period())})
-    around = {p.key for v in values for p in (v.period.previous(), v.period.same_period_last_year())}
+    targets = load_targets(scope, {p for v in values for p in (v.period, v.period.financial_year_period())})
+    around = {p for v in values for p in (v.period.previous(), v.period.same_period_last_year())}
     approved = load_values(scope, around)
     rows = []
     for value in values:

@@ -267,13 +267,13 @@ def build_blocks(
     outcomes = load_outcomes(plan_ids)
 
     indicators = load_indicators(scope)
-    kinds = {_reporting_kind(ind) for ind in indicators}
-    now = _reporting_periods(period, kinds, history)
-    then = _reporting_periods(last_year_period, kinds)
-    value_keys, target_keys = _needed_keys([*now.values(), *then.values()])
-    values = load_values(scope, value_keys)
-    targets = load_targets(scope, target_keys)
-    indicators = [ind for ind in indicators if _shown(ind, now, values)]
+    kind_of = {ind.id: _reporting_kind(ind) for ind in indicators}
+    now = _reporting_periods(period, set(kind_of.values()), history)
+    then = _reporting_periods(last_year_period, set(kind_of.values()))
+    value_periods, target_periods = _needed_periods(now.values(), then.values())
+    values = load_values(scope, value_periods)
+    targets = load_targets(scope, target_periods)
+    indicators = [ind for ind in indicators if _shown(ind, now[kind_of[ind.id]], values)]
     people = load_people({a.assigned_to_id for a in actions} | {i.owner_id for i in indicators})
 
     actions_by_plan: dict[int, list[Action]] = {}
@@ -281,11 +281,11 @@ def build_blocks(
         actions_by_plan.setdefault(action.plan_id, []).append(action)
     progress = {plan.id: plan_progress(plan, period, actions_by_plan.get(plan.id, []), updates_now) for plan in plans}
 
-    indicator_rows = [indicator_row(ind, now[_reporting_kind(ind)], values, targets, people) for ind in indicators]
+    indicator_rows = [indicator_row(ind, now[kind_of[ind.id]], values, targets, people) for ind in indicators]
     if with_exceptions:
         _attach_exception_reports(indicator_rows)
     rags_last_year = [
-        status_at(ind, reported.reported if (reported := then[_reporting_kind(ind)]) else None, values, targets).rag
+        status_at(ind, reported.reported if (reported := then[kind_of[ind.id]]) else None, values, targets).rag
         for ind in indicators
     ]
 
@@ -412,23 +412,29 @@ def _reporting_periods(
     return found
 
 
-def _needed_keys(contexts: Iterable[ReportingPeriods | None]) -> tuple[set[str], set[str]]:
-    """Period keys whose values and targets the scorecard needs."""
-    value_keys: set[str] = set()
-    target_keys: set[str] = set()
-    for c in contexts:
+def _needed_periods(
+    now: Iterable[ReportingPeriods | None], then: Iterable[ReportingPeriods | None]
+) -> tuple[set[Period], set[Period]]:
+    """The periods whose values and targets the scorecard reads: every figure a row shows or is
+    judged on now (`rows.indicator_row`), and only the status a year ago (`rows.status_at`)."""
+    values: set[Period] = set()
+    judged: set[Period] = set()
+    for c in now:
         if c is not None:
-            value_keys.update(p.key for p in (c.reported, c.previous, c.last_year, *c.year_to_date, *c.history))
-            judged = (c.reported, c.last_year, c.year, *c.history)
-            # A part of a year without its own target is judged against its year's (`applicable_target`).
-            target_keys.update(p.key for p in judged)
-            target_keys.update(p.financial_year_period().key for p in judged)
-    return value_keys, target_keys
+            values.update((c.reported, c.previous, c.last_year, *c.year_to_date, *c.history))
+            judged.update((c.reported, *c.history))
+    for c in then:
+        if c is not None:
+            values.add(c.reported)
+            judged.add(c.reported)
+    # A part of a year without its own target is judged against its year's (`applicable_target`),
+    # and the outlook against the year's target.
+    targets = judged | {p.financial_year_period() for p in judged}
+    return values, targets
 
 
-def _shown(indicator: Indicator, now: dict[ReportingKind, ReportingPeriods | None], values: Values) -> bool:
+def _shown(indicator: Indicator, reporting: ReportingPeriods | None, values: Values) -> bool:
     """Active measures always show; a dropped measure only where it has a value for the period."""
-    reporting = now[_reporting_kind(indicator)]
     return indicator.active or bool(reporting and (indicator.id, reporting.reported) in values)
 
 
@@ -505,21 +511,28 @@ def _plan_blocks(
         plan_id = indicator.plan_id if indicator.plan_id in progress else None
         rows_by_plan.setdefault(plan_id, []).append((indicator, row))
 
+    outcomes_by_plan: dict[int, list[Outcome]] = {}
+    for outcome in sorted(outcomes.values(), key=lambda o: (o.order, o.id)):
+        outcomes_by_plan.setdefault(outcome.plan_id, []).append(outcome)
+    everything = not filters.active
+
     blocks: list[PlanBlock] = []
     for plan in plans:
         plan_rows = rows_by_plan.get(plan.id, [])
-        sections = _outcome_sections(plan, outcomes, actions_by_plan.get(plan.id, []), plan_rows)
+        sections = _outcome_sections(outcomes_by_plan.get(plan.id, []), actions_by_plan.get(plan.id, []), plan_rows)
         for item in progress[plan.id].items:
             key = item.action.outcome_id if item.action.outcome_id in sections else None
             section = sections.setdefault(key, Section("Other actions", ""))
             for node, depth in walk(item):
                 row = action_row(node, depth, people)
-                if filters.matches(row.code, row.title, row.status.value if row.status else None, row.owner_id):
+                if everything or filters.matches(
+                    row.code, row.title, row.status.value if row.status else None, row.owner_id
+                ):
                     section.actions.append(row)
         for indicator, row in plan_rows:
             key = indicator.outcome_id if indicator.outcome_id in sections else "indicators"
             section = sections.setdefault(key, Section("Indicators", ""))
-            if filters.matches(row.code, row.title, row.rag.value, row.owner_id):
+            if everything or filters.matches(row.code, row.title, row.rag.value, row.owner_id):
                 section.indicators.append(row)
         blocks.append(
             PlanBlock(
@@ -543,15 +556,13 @@ def _plan_blocks(
 
 
 def _outcome_sections(
-    plan: Plan,
-    outcomes: dict[int, Outcome],
+    outcomes: Sequence[Outcome],
     actions: Sequence[Action],
     rows: Sequence[tuple[Indicator, IndicatorRow]],
 ) -> dict[object, Section]:
-    """A section for each of the plan's outcomes that has an action or indicator, in order."""
+    """A section for each of a plan's `outcomes` (in order) that has an action or indicator."""
     used = {a.outcome_id for a in actions} | {indicator.outcome_id for indicator, _ in rows}
-    mine = sorted((o for o in outcomes.values() if o.plan_id == plan.id), key=lambda o: (o.order, o.id))
-    return {outcome.id: Section(outcome.title, outcome.category) for outcome in mine if outcome.id in used}
+    return {outcome.id: Section(outcome.title, outcome.category) for outcome in outcomes if outcome.id in used}
 
 
 def _completeness(progress: Iterable[PlanProgress], indicator_rows: Sequence[IndicatorRow]) -> Completeness:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, CharField, ExpressionWrapper, F, IntegerField, Value, When
 
 from indicators.models import (
     Action,
@@ -53,15 +54,19 @@ INDICATOR_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class ValueRecord:
-    """An approved indicator value, as much of it as the scorecard shows."""
+class ValueRecord(NamedTuple):
+    """An approved indicator value, as much of it as the scorecard shows (a tuple: thousands
+    are read for a council-wide scorecard)."""
 
     value: Decimal | None
     not_available: bool
     not_available_reason: str
     commentary: str
 
+
+# The stored period key as it is, without a `Period` made for each row: the loaders key their
+# rows by the periods they were asked for.
+_PERIOD_KEY = ExpressionWrapper(F("period"), output_field=CharField())
 
 # Keyed by (indicator id, period).
 Values = dict[tuple[int, Period], ValueRecord]
@@ -212,27 +217,30 @@ def load_indicators(scope: Scope) -> list[Indicator]:
     return list(scope.indicators.only(*INDICATOR_FIELDS).order_by("order", "code"))
 
 
-def load_values(scope: Scope, period_keys: Collection[str]) -> Values:
+def load_values(scope: Scope, periods: Collection[Period]) -> Values:
     """The approved values of the scope's indicators for the given periods."""
     rows = (
         IndicatorValue.objects.approved()
-        .filter(indicator__in=scope.indicators.values("id"), period__in=period_keys)
+        .filter(indicator__in=scope.indicators.values("id"), period__in=[p.key for p in periods])
         .order_by()
-        .values_list("indicator_id", "period", "value", "not_available", "not_available_reason", "commentary")
+        .values_list("indicator_id", _PERIOD_KEY, "value", "not_available", "not_available_reason", "commentary")
     )
-    return {(indicator_id, period): ValueRecord(*record) for indicator_id, period, *record in rows}
+    by_key = {period.key: period for period in periods}
+    return {(indicator_id, by_key[key]): ValueRecord(*record) for indicator_id, key, *record in rows}
 
 
-def load_targets(scope: Scope, period_keys: Collection[str]) -> Targets:
+def load_targets(scope: Scope, periods: Collection[Period]) -> Targets:
     """The targets (with their tolerance) of the scope's indicators for the given periods."""
     rows = (
-        Target.objects.filter(indicator__in=scope.indicators.values("id"), period__in=period_keys)
+        Target.objects.filter(indicator__in=scope.indicators.values("id"), period__in=[p.key for p in periods])
         .order_by()
-        .values_list("indicator_id", "period", "value", "tolerance", "tolerance_type")
+        .values_list("indicator_id", _PERIOD_KEY, "value", "tolerance", "tolerance_type")
     )
+    by_key = {period.key: period for period in periods}
+    kinds = {kind.value: kind for kind in ToleranceType}
     return {
-        (indicator_id, period): TargetRule(value, tolerance, ToleranceType(kind))
-        for indicator_id, period, value, tolerance, kind in rows
+        (indicator_id, by_key[key]): TargetRule(value, tolerance, kinds[kind])
+        for indicator_id, key, value, tolerance, kind in rows
     }
 
 

@@ -148,9 +148,16 @@ def target_at(indicator: Indicator, period: Period | None, targets: Targets) -> 
 def status_at(indicator: Indicator, reported: Period | None, values: Values, targets: Targets) -> IndicatorStatus:
     """The indicator's status for its own `reported` period (None: not measured this period)."""
     record = values.get((indicator.id, reported)) if reported else None
+    return _status(indicator, reported, record, target_at(indicator, reported, targets))
+
+
+def _status(
+    indicator: Indicator, reported: Period | None, record: RecordedValue | None, target: AppliedTarget | None
+) -> IndicatorStatus:
+    """`status_at`, given the record and the target that applies."""
     return value_status(
         record,
-        target_at(indicator, reported, targets),
+        target,
         indicator.polarity_enum,
         measured_this_period=reported is not None,
         published_nationally=indicator.published_nationally,
@@ -166,6 +173,8 @@ def indicator_row(
 ) -> IndicatorRow:
     """The indicator as the scorecard shows it, for the periods it reports on (None: not measured)."""
     polarity = indicator.polarity_enum
+    frequency = indicator.frequency_enum
+    published_nationally = indicator.published_nationally
     reported = periods.reported if periods else None
 
     def value_at(p: Period | None) -> Decimal | None:
@@ -186,7 +195,7 @@ def indicator_row(
         long = trend(current, last_year, polarity)
         forecast = outlook(
             [value_at(p) for p in periods.year_to_date],
-            indicator.frequency_enum.per_year,
+            frequency.per_year,
             targets.get((indicator.id, periods.year)),
             polarity,
             indicator.aggregation,
@@ -205,14 +214,14 @@ def indicator_row(
         unit=indicator.unit,
         decimal_places=indicator.decimal_places,
         polarity=polarity,
-        frequency=indicator.frequency_enum,
+        frequency=frequency,
         source=SOURCE_LABELS.get(indicator.source, indicator.source),
         owner=people.get(indicator.owner_id, ""),
         owner_id=indicator.owner_id,
         reported_period=reported,
         value=record.value if record else None,
         target=target.value if target else None,
-        status=status_at(indicator, reported, values, targets),
+        status=_status(indicator, reported, record, target),
         short_trend=short,
         long_trend=long,
         outlook=forecast,
@@ -222,7 +231,7 @@ def indicator_row(
         not_available_reason=record.not_available_reason if record and record.not_available else "",
         target_year=target.period if target and target.from_year(reported) else None,
         target_share=target.share if target else Decimal(1),
-        published_nationally=indicator.published_nationally,
+        published_nationally=published_nationally,
         has_entry=record is not None,
     )
 
