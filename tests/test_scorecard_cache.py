@@ -62,7 +62,7 @@ def whole(scope, period=Q2, filters=None) -> str:
 
 
 def cached(scope, period=Q2, filters=None) -> str:
-    return page.scorecard_page(scope, period, filters or Filters())[1].decode()
+    return page.scorecard_page(scope, period, filters or Filters()).body.decode()
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(statuses=frozenset({"red", "amber"}))])
