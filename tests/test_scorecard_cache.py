@@ -299,3 +299,29 @@ def test_an_entry_moved_to_another_plan_rebuilds_both_plans(demo, builds):
     update.save()
     assert cached(scope) == whole(scope)
     assert builds[-1] == sorted({before, elsewhere.plan.code})
+
+
+def test_a_page_is_the_same_from_this_process_the_shared_cache_or_a_build(demo):
+    from reports.scorecards.cache import forget_recent
+
+    scope = committee_scope(demo)
+    built = cached(scope)
+    assert cached(scope) == built  # kept by this process
+    forget_recent()
+    assert cached(scope) == built == whole(scope)  # another worker: from the shared cache's blocks
+
+
+def test_a_browser_accepting_gzip_gets_the_same_page_compressed(client, demo):
+    import gzip
+
+    from django.urls import reverse
+
+    client.force_login(make_user("cllr", "member"))
+    url = reverse("reports:committee_scorecard", args=[demo.slug])
+    plain = client.get(url, {"period": Q2.key})
+    packed = client.get(url, {"period": Q2.key}, HTTP_ACCEPT_ENCODING="deflate, gzip;q=1.0")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in packed["Vary"]
+    main = lambda page: page[page.index(b"<main") :]  # noqa: E731 - the header carries a per-request CSRF token
+    assert main(gzip.decompress(packed.content)) == main(plain.content)
+    assert len(packed.content) < len(plain.content) / 3

@@ -115,7 +115,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Indicator.objects.select_related("service", "plan", "plan__service", "outcome", "owner"), pk=pk
     )
     data = cached_on(
-        f"indicator-page:{indicator.pk}",
+        f"indicator-data:{indicator.pk}",
         [EVERYTHING, indicator_key(indicator.pk), BENCHMARKS],
         lambda: _indicator_data(indicator),
         size=lambda data: 4 * len(data["html"]),
