@@ -80,7 +80,8 @@ def session_cookie() -> str:
 
 def ab_version(ab: str) -> str:
     out = subprocess.run([ab, "-V"], capture_output=True, text=True, check=False).stdout
-    return out.splitlines()[0] if out else ab
+    found = re.search(r"Version ([\d.]+)", out)
+    return f"load from ab (ApacheBench {found.group(1) if found else '?'}, {ab})"
 
 
 def drive(ab: str, url: str, cookie: str) -> dict[str, float]:
@@ -100,7 +101,7 @@ def drive(ab: str, url: str, cookie: str) -> dict[str, float]:
         "p95": number(r"^\s+95%\s+(\d+)"),
         "done": number(r"^Complete requests:\s+(\d+)"),
         "failed": number(r"^Failed requests:\s+(\d+)") + number(r"^Non-2xx responses:\s+(\d+)"),
-        "bytes": number(r"^Document Length:\s+(\d+)"),
+        "bytes": number(r"^Total transferred:\s+(\d+)") / max(number(r"^Complete requests:\s+(\d+)"), 1),
     }
 
 

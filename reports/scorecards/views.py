@@ -111,36 +111,36 @@ def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # The page is the same for everyone but the performance team's links to correct a locked
+    # period, and is kept as markup: a warm page reads no indicator at all. A missing indicator
+    # is a 404 from the build, never cached.
+    data = cached_on(
+        f"indicator:{pk}",
+        [EVERYTHING, indicator_key(pk), BENCHMARKS],
+        lambda: _indicator_data(pk),
+        size=lambda data: 4 * len(data["html"]),
+    )
+    # The performance team may correct a locked period's value, with a reason (one query).
+    rows = data["history"].rows
+    correctable = locked_periods(row.period for row in rows) if is_performance_team(request.user) else set()
+    html = _indicator_html(data, correctable) if correctable else data["html"]
+    return render(request, "reports/indicator.html", {"indicator": data["indicator"], "content": html})
+
+
+def _indicator_data(pk: int) -> dict:
+    """The indicator page's data and its markup (`html`, without links to correct): cached on
+    the indicator's own data version, "all" (which its definition, owner, plan, service and
+    committees move) and the benchmarks' (`cache.cached_on`)."""
     indicator = get_object_or_404(
         Indicator.objects.select_related("service", "plan", "plan__service", "outcome", "owner"), pk=pk
     )
-    data = cached_on(
-        f"indicator-data:{indicator.pk}",
-        [EVERYTHING, indicator_key(indicator.pk), BENCHMARKS],
-        lambda: _indicator_data(indicator),
-        size=lambda data: 4 * len(data["html"]),
-    )
-    history = data["history"]
-    # The performance team may correct a locked period's value, with a reason (one query): their
-    # page has those links, so its data part is rendered for them.
-    correctable = locked_periods(row.period for row in history.rows) if is_performance_team(request.user) else set()
-    html = _indicator_html(indicator, data, correctable) if correctable else data["html"]
-    return render(
-        request,
-        "reports/indicator.html",
-        {"indicator": indicator, "history": history, "data_html": html, "trail": trail(indicator)},
-    )
-
-
-def _indicator_data(indicator: Indicator) -> dict:
-    """What the indicator page shows of the data, the same for everyone: cached on the
-    indicator's own data version, "all" and the benchmarks' (`cache.cached_on`), with its
-    markup (`html`) as everyone but the performance team sees it."""
     history = indicator_history(indicator)
     benchmarks = load_benchmark_data([indicator.id])
     years = benchmarks.years(indicator.id)
     comparison = benchmarks.comparison(indicator, years[0]) if years else None
     data = {
+        "indicator": indicator,
+        "trail": trail(indicator),
         "history": history,
         "chart": indicator_history_chart(
             f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
@@ -155,12 +155,12 @@ def _indicator_data(indicator: Indicator) -> dict:
         "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
         "words": status_words(),
     }
-    return {**data, "html": _indicator_html(indicator, data, set())}
+    return {**data, "html": _indicator_html(data, set())}
 
 
-def _indicator_html(indicator: Indicator, data: dict, correctable: set[Period]) -> Markup:
+def _indicator_html(data: dict, correctable: set[Period]) -> Markup:
     return Markup(  # noqa: S704 - rendered by our autoescaping template
-        render_to_string("reports/indicator_data.html", {**data, "indicator": indicator, "correctable": correctable})
+        render_to_string("reports/indicator_content.html", {**data, "correctable": correctable})
     )
 
 
