@@ -12,12 +12,15 @@ the two cores itself) at the council scorecard at Q2 2022/23 and at an indicator
 time (`BENCH_SECONDS`, default 10) or request count (`BENCH_REQUESTS`, default 20,000, whichever
 ends first) with `BENCH_CONCURRENCY` (default 4) connections, asking for gzip as browsers do
 (`BENCH_GZIP=0` asks for none). Prints requests per second, median and p95 latency and the load
-average before and after each run; the last line sums it up:
-`RESULT council_rps=... indicator_rps=...`.
+average before and after each run. Then, with Debian's chromium (where installed), the indicator
+page's first visit with an empty browser cache: the time to its load event, and the chart
+script's size (as sent and unpacked) and Cache-Control. The last line sums it up:
+`RESULT council_rps=... indicator_rps=... first_visit_ms=...`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -105,6 +108,37 @@ def drive(ab: str, url: str, cookie: str) -> dict[str, float]:
     }
 
 
+def first_visit(url: str, cookie: str) -> float | None:
+    """Milliseconds to the load event of `url` in a fresh headless Chromium (an empty cache),
+    printing what the chart script weighs and how long browsers may keep it; None without chromium."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print("first visit: not measured (no chromium; apt-get install chromium)")
+        return None
+    from playwright.sync_api import sync_playwright
+
+    name, value = cookie.split("=", 1)
+    scripts = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        context = browser.new_context()
+        context.add_cookies([{"name": name, "value": value, "url": url}])
+        page = context.new_page()
+        page.on("response", lambda response: scripts.append(response) if "plotly" in response.url else None)
+        page.goto(url, wait_until="load")
+        timing = page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0])")
+        for response in scripts:
+            if response.url.endswith(".js"):
+                sizes = response.request.sizes()
+                print(
+                    f"chart script {response.url.rsplit('/', 1)[-1]}: {sizes['responseBodySize'] / 1024:.0f} KB sent "
+                    f"({response.headers.get('content-encoding', 'identity')}), {len(response.body()) / 1024:.0f} KB "
+                    f"unpacked; Cache-Control: {response.headers.get('cache-control')}"
+                )
+        browser.close()
+    return json.loads(timing)["loadEventEnd"]
+
+
 def main() -> None:
     ab = shutil.which("ab")
     if ab is None:
@@ -151,10 +185,14 @@ def main() -> None:
                 f"{name:<10} {figures['rps']:>8.1f} {figures['p50']:>7.0f} {figures['p95']:>7.0f} "
                 f"{figures['done']:>9.0f} {figures['failed']:>7.0f} {figures['bytes']:>9.0f}  {before} -> {load()}"
             )
+        loaded = first_visit(pages["indicator"], cookie)
+        if loaded is not None:
+            print(f"first visit to the indicator page, empty browser cache: loaded in {loaded:.0f} ms  load {load()}")
     finally:
         server.terminate()
         server.wait(timeout=60)
-    print(f"RESULT council_rps={rps['council']:.0f} indicator_rps={rps['indicator']:.0f}")
+    visit = f" first_visit_ms={loaded:.0f}" if loaded is not None else ""
+    print(f"RESULT council_rps={rps['council']:.0f} indicator_rps={rps['indicator']:.0f}{visit}")
 
 
 if __name__ == "__main__":
