@@ -325,3 +325,16 @@ def test_a_browser_accepting_gzip_gets_the_same_page_compressed(client, demo):
     main = lambda page: page[page.index(b"<main") :]  # noqa: E731 - the header carries a per-request CSRF token
     assert main(gzip.decompress(packed.content)) == main(plain.content)
     assert len(packed.content) < len(plain.content) / 3
+
+
+def test_a_worker_keeps_what_it_served_within_its_bytes_and_the_caches_timeout(monkeypatch):
+    from reports.scorecards import cache
+
+    monkeypatch.setattr(cache, "RECENT_BYTES", 100)
+    cache.remember("a", "page a", 60)
+    cache.remember("b", "page b", 30)
+    assert cache.recall("a") == "page a"  # now the most recently used
+    cache.remember("c", "page c", 30)
+    assert (cache.recall("a"), cache.recall("b"), cache.recall("c")) == ("page a", None, "page c")
+    monkeypatch.setattr(cache, "TIMEOUT", -1)
+    assert cache.recall("a") is None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -45,7 +46,7 @@ from .scope import Scope
 TIMEOUT = 60 * 60
 # What one worker keeps of the pages it served: about 25 council-wide scorecards.
 RECENT_BYTES = 64 * 1024 * 1024
-_recent: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+_recent: OrderedDict[str, tuple[int, float, Any]] = OrderedDict()  # size, when, value
 _versions_sql: dict[str, tuple[str, tuple]] = {}  # by `Scope.ident`
 
 
@@ -125,20 +126,20 @@ def put(key: str, value: Any, *, compress: bool = True) -> None:
 
 def recall(key: str) -> Any:
     """What this process `remember`ed under `key` (which must name the versions it was built
-    from), or None."""
+    from) within `TIMEOUT`, as the shared cache would have it, or None."""
     found = _recent.get(key)
-    if found is None:
+    if found is None or time.monotonic() - found[1] > TIMEOUT:
         return None
     _recent.move_to_end(key)
-    return found[1]
+    return found[2]
 
 
 def remember(key: str, value: Any, size: int) -> None:
     """Keep `value` (about `size` bytes) in this process, forgetting the least recently used
     beyond `RECENT_BYTES`."""
-    _recent[key] = (size, value)
+    _recent[key] = (size, time.monotonic(), value)
     _recent.move_to_end(key)
-    total = sum(kept for kept, _ in _recent.values())
+    total = sum(kept for kept, _, _ in _recent.values())
     while total > RECENT_BYTES and len(_recent) > 1:
         total -= _recent.popitem(last=False)[1][0]
 
