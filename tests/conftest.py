@@ -24,7 +24,10 @@ def _empty_cache():
     # Cached scorecards are keyed on history ids, which SQLite reuses after a test rolls back.
     from django.core.cache import cache
 
+    from reports.scorecards.cache import forget_recent
+
     cache.clear()
+    forget_recent()
 
 
 @pytest.fixture(scope="module")

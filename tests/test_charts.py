@@ -148,3 +148,14 @@ def test_the_benchmark_trend_shows_the_years_differences():
     chart = benchmark_trend_chart("Trend", "%", [comparison(FAMILY, "Moray"), comparison(FAMILY, "Angus")], show)
     low, high = chart.figure["layout"]["yaxis"]["range"]
     assert 80 < low < 86.9 and high > 92.6
+
+
+@pytest.mark.parametrize("chart", list(every_chart()), ids=lambda chart: chart.title)
+def test_figures_are_what_plotly_reads_with_its_default_look(chart):
+    """Figures are written as plain dicts: plotly.py's own validation accepts every property
+    and writes back the same figure, with its default template."""
+    import json
+
+    import plotly.graph_objects as go
+
+    assert json.loads(go.Figure(chart.figure).to_json()) == json.loads(chart.json())

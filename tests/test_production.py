@@ -12,7 +12,6 @@ import sys
 import urllib.parse
 import urllib.request
 import uuid
-import zlib
 from pathlib import Path
 
 import psycopg2
@@ -32,6 +31,7 @@ from indicators.periods import Period
 from perfdash.logging import JsonFormatter
 from reports.models import CommitteeReport, IssuedReport, ReportRender
 from reports.scorecards.cache import unpack
+from reports.scorecards.deflate import inflate, squeeze
 from tests.factories import PASSWORD, make_committee, make_performance_user
 from tests.servers import GUNICORN, PRODUCTION, ROOT, environment, gunicorn
 
@@ -322,7 +322,7 @@ def test_two_app_servers_share_sessions_data_and_cache(cache, server_database_ur
             keys = cached_scorecard_keys(shared, prefix)
             assert len(keys) == 1
             entry = unpack(shared.get(keys[0]))
-            entry.pieces[-1] = zlib.compress(zlib.decompress(entry.pieces[-1]) + b"<p>Built by the other server</p>")
+            entry.pieces[-1] = squeeze(inflate(entry.pieces[-1]) + b"<p>Built by the other server</p>")
             shared.set(keys[0], entry, 60)
             assert "Built by the other server" in browser.get(f"{two}/scorecards/")[1]
             assert cached_scorecard_keys(shared, prefix) == keys

@@ -17,18 +17,25 @@ costs a few queries per key written.
 
 Entries are stored compressed: a council-wide scorecard is about 2 MB of HTML, which zlib's
 fastest level makes about a tenth of that in a few milliseconds.
+
+Each worker process also keeps what it last served (`recall`, `remember`), keyed on the data
+versions it was built from, so a warm page costs neither the shared cache's query nor unpacking
+the entry: the versions are read for every request, and what they name never changes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 import zlib
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import CharField, F, Q, Value
+from django.db import connection
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
 from indicators.models import DataVersion
@@ -37,6 +44,10 @@ from indicators.versions import EVERYTHING, NO_PLAN, plan_key, versions
 from .scope import Scope
 
 TIMEOUT = 60 * 60
+# What one worker keeps of the pages it served: about 25 council-wide scorecards.
+RECENT_BYTES = 64 * 1024 * 1024
+_recent: OrderedDict[str, tuple[int, float, Any]] = OrderedDict()  # size, when, value
+_versions_sql: dict[str, tuple[str, tuple]] = {}  # by `Scope.ident`
 
 
 def _plan_keys(ids_of_plans) -> Any:
@@ -48,15 +59,26 @@ def _plan_keys(ids_of_plans) -> Any:
 
 def scope_versions(scope: Scope) -> dict[str, int]:
     """The versions a scorecard of `scope` depends on: "all", "plan:none" and those of the plans
-    in scope and of its indicators' plans (one query; versions never moved are left out, as 0)."""
+    in scope and of its indicators' plans (one query; versions never moved are left out, as 0).
+    Its SQL is compiled once per scope in each process: compiling took longer than running it."""
+    compiled = _versions_sql.get(scope.ident) if scope.ident else None
+    if compiled is None:
+        compiled = _versions_query(scope).query.sql_with_params()
+        if scope.ident:
+            _versions_sql[scope.ident] = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return dict(cursor.fetchall())
+
+
+def _versions_query(scope: Scope) -> QuerySet:
     plans = _plan_keys(scope.plans.order_by().annotate(plan_key_id=F("id")))
     indicator_plans = _plan_keys(
         scope.indicators.order_by().filter(plan__isnull=False).annotate(plan_key_id=F("plan_id"))
     )
-    rows = DataVersion.objects.filter(
+    return DataVersion.objects.filter(
         Q(key__in=[EVERYTHING, NO_PLAN]) | Q(key__in=plans) | Q(key__in=indicator_plans)
     ).values_list("key", "version")
-    return dict(rows)
 
 
 def version_text(versions: dict[str, int]) -> str:
@@ -77,7 +99,8 @@ def block_stamp(plan_id: int | None, versions: dict[str, int], scope_plan_ids: I
 def page_key(parts: Iterable[str]) -> str:
     """The cache key of one scorecard page (scope, period, filters); its entry says which
     versions it was built from."""
-    return "scorecard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    # "2": pieces compressed as joinable deflate (`deflate.squeeze`), not as entries before them.
+    return "scorecard:2:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def pack(value: Any) -> bytes:
@@ -101,13 +124,43 @@ def put(key: str, value: Any, *, compress: bool = True) -> None:
     cache.set(key, pack(value) if compress else value, TIMEOUT)
 
 
-def cached_on(name: str, keys: list[str], build) -> Any:
+def recall(key: str) -> Any:
+    """What this process `remember`ed under `key` (which must name the versions it was built
+    from) within `TIMEOUT`, as the shared cache would have it, or None."""
+    found = _recent.get(key)
+    if found is None or time.monotonic() - found[1] > TIMEOUT:
+        return None
+    _recent.move_to_end(key)
+    return found[2]
+
+
+def remember(key: str, value: Any, size: int) -> None:
+    """Keep `value` (about `size` bytes) in this process, forgetting the least recently used
+    beyond `RECENT_BYTES`."""
+    _recent[key] = (size, time.monotonic(), value)
+    _recent.move_to_end(key)
+    total = sum(kept for kept, _, _ in _recent.values())
+    while total > RECENT_BYTES and len(_recent) > 1:
+        total -= _recent.popitem(last=False)[1][0]
+
+
+def forget_recent() -> None:
+    """Forget what this process kept (the tests roll the database back, and versions with it)."""
+    _recent.clear()
+
+
+def cached_on(name: str, keys: list[str], build: Callable[[], Any], *, size: Callable[[Any], int]) -> Any:
     """`build()`'s result, cached under `name` and the current values of the data versions
-    `keys` (one query to read them): built again whenever one of them moves."""
+    `keys` (one query to read them): built again whenever one of them moves. This process keeps
+    it too (`remember`), at the `size` its result is said to have."""
     current = versions(keys)
     key = "cached:" + hashlib.sha256(f"{name}|{version_text(current)}".encode()).hexdigest()
+    found = recall(key)
+    if found is not None:
+        return found
     found = get(key)
     if found is None:
         found = build()
         put(key, found)
+    remember(key, found, size(found))
     return found

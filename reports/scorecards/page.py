@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import gc
 import re
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +37,7 @@ from .build import (
     assemble,
     build_blocks,
 )
+from .deflate import inflate, squeeze
 from .filters import Filters
 from .load import load_plans, period_choices
 from .scope import Scope
@@ -55,7 +55,7 @@ class CachedBlock:
     empty: bool
     shown_actions: int
     shown_indicators: int
-    html: bytes = b""  # UTF-8, as it is sent, compressed (`_squeeze`)
+    html: bytes = b""  # UTF-8, as it is sent, compressed (`deflate.squeeze`)
     present: bool = True  # False: the scope has no indicators outside its plans
 
 
@@ -70,26 +70,43 @@ class Entry:
     order: list[int | None]
     blocks: dict[int | None, tuple[str, str, CachedBlock]]
 
-    def body(self) -> bytes:
-        parts = [zlib.decompress(self.pieces[0])]
+    def page(self) -> Page:
+        parts = [self.pieces[0]]
         for block_id, piece in zip(self.order, self.pieces[1:], strict=True):
-            parts += (zlib.decompress(self.blocks[block_id][2].html), zlib.decompress(piece))
-        return b"".join(parts)
+            parts += (self.blocks[block_id][2].html, piece)
+        deflated = b"".join(parts)
+        return Page(self.title, inflate(deflated), deflated)
 
 
-def scorecard_page(scope: Scope, period: Period | None, filters: Filters) -> tuple[str, bytes]:
-    """(title, body) of the scorecard page of `scope` at `period` (None: its default) with
-    `filters`; the body already encoded (UTF-8), as a large page is cheaper spliced than rendered."""
+@dataclass(frozen=True)
+class Page:
+    """A scorecard page's title and body, the body UTF-8 encoded (a large page is cheaper spliced
+    than rendered) and also compressed, ready to send as gzip (`deflate.gzip_around`)."""
+
+    title: str
+    body: bytes
+    deflated: bytes
+
+
+def scorecard_page(scope: Scope, period: Period | None, filters: Filters) -> Page:
+    """The scorecard page of `scope` at `period` (None: its default) with `filters`."""
     choice = [*sorted(filters.statuses), str(filters.owner), filters.query]
     key = cache.page_key([scope.kind, scope.slug, period.key if period else "", *choice])
     versions = cache.scope_versions(scope)
     stamp = cache.version_text(versions)
+    recent_key = f"{key}|{stamp}"
+    page: Page | None = cache.recall(recent_key)
+    if page is not None:
+        return page
     entry: Entry | None = cache.get(key)
     if entry is not None and entry.stamp == stamp:
-        return entry.title, entry.body()
-    previous = entry.blocks if entry is not None else {}
-    with _collector_paused():
-        return _build_page(scope, period, filters, key, versions, stamp, previous)
+        page = entry.page()
+    else:
+        previous = entry.blocks if entry is not None else {}
+        with _collector_paused():
+            page = _build_page(scope, period, filters, key, versions, stamp, previous)
+    cache.remember(recent_key, page, len(page.body) + len(page.deflated))
+    return page
 
 
 @contextlib.contextmanager
@@ -114,7 +131,7 @@ def _build_page(
     versions: dict[str, int],
     stamp: str,
     previous: dict[int | None, tuple[str, str, CachedBlock]],
-) -> tuple[str, bytes]:
+) -> Page:
 
     plans = load_plans(scope)
     choices = period_choices(scope, plans)
@@ -148,7 +165,7 @@ def _build_page(
             block.empty,
             block.shown_actions,
             block.shown_indicators,
-            _squeeze(_render_block(block, card)),
+            squeeze(_render_block(block, card).encode()),
         )
     # The body is rendered with a marker in place of each block, and kept as the pieces between
     # them: the cache holds each block's markup once, and the page is the pieces and blocks joined.
@@ -167,19 +184,14 @@ def _build_page(
     entry = Entry(
         stamp,
         f"{card.title} – {card.period.label}",
-        [_squeeze(piece) for piece in pieces[::2]],
+        [squeeze(piece.encode()) for piece in pieces[::2]],
         [block.id for block in blocks_in_order],
         {block_id: (period.key, wanted[block_id], block) for block_id, block in kept.items()},
     )
     # Its parts are compressed one by one (a changed block once, when built), so the entry
     # itself is stored as it is: a change to one plan compresses that plan's markup only.
     cache.put(key, entry, compress=False)
-    return entry.title, entry.body()
-
-
-def _squeeze(html: str) -> bytes:
-    """Markup as the cache keeps it: UTF-8, compressed at zlib's fastest level (about a tenth)."""
-    return zlib.compress(html.encode(), 1)
+    return entry.page()
 
 
 def _narrowed(scope: Scope, plans: Sequence[Plan], stale: Sequence[Plan], *, orphans: bool) -> Scope:

@@ -11,17 +11,20 @@ from indicators.models import Committee, Indicator, Plan, Service
 
 @dataclass(frozen=True)
 class Scope:
-    """The plans and indicators a scorecard covers; `slug` tells scopes of one kind apart (cache keys)."""
+    """The plans and indicators a scorecard covers; `slug` tells scopes of one kind apart (cache
+    keys); scopes with the same `ident` (kind and object id) read the same SQL, so a process may
+    keep a query of one compiled (empty: a scope made for one use)."""
 
     kind: str
     title: str
     plans: QuerySet[Plan]
     indicators: QuerySet[Indicator]
     slug: str = ""
+    ident: str = ""
 
 
 def council_scope() -> Scope:
-    return Scope("council", "All services", Plan.objects.all(), Indicator.objects.all())
+    return Scope("council", "All services", Plan.objects.all(), Indicator.objects.all(), ident="council")
 
 
 def committee_scope(committee: Committee) -> Scope:
@@ -32,6 +35,7 @@ def committee_scope(committee: Committee) -> Scope:
         Plan.objects.filter(service__in=services),
         Indicator.objects.filter(service__in=services),
         committee.slug,
+        f"committee:{committee.pk}",
     )
 
 
@@ -42,8 +46,16 @@ def service_scope(service: Service) -> Scope:
         Plan.objects.filter(service=service),
         Indicator.objects.filter(service=service),
         service.slug,
+        f"service:{service.pk}",
     )
 
 
 def plan_scope(plan: Plan) -> Scope:
-    return Scope("plan", plan.title, Plan.objects.filter(pk=plan.pk), Indicator.objects.filter(plan=plan), str(plan.pk))
+    return Scope(
+        "plan",
+        plan.title,
+        Plan.objects.filter(pk=plan.pk),
+        Indicator.objects.filter(plan=plan),
+        str(plan.pk),
+        f"plan:{plan.pk}",
+    )

@@ -9,6 +9,9 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from markupsafe import Markup
 
 from indicators.benchmarking import Comparison, load_benchmark_data
 from indicators.models import Action, ActionUpdate, Committee, Indicator, IndicatorValue, Plan, ReviewState, Service
@@ -24,6 +27,7 @@ from reports.trail import Trail, trail
 from .build import build_scorecard
 from .cache import cached_on
 from .charts import Chart, benchmark_chart, benchmark_trend_chart, indicator_history_chart, progress_history_chart
+from .deflate import accepts_gzip, gzip_around
 from .exports import (
     CSV_TYPE,
     XLSX_TYPE,
@@ -61,13 +65,18 @@ def _scorecard(request: HttpRequest, scope: Scope, crumbs: Trail) -> HttpRespons
         content, kind = (to_csv(card), CSV_TYPE) if export == "csv" else (to_xlsx(card), XLSX_TYPE)
         return _download(content, kind, file_name(card, export))
 
-    title, body = scorecard_page(scope, period, filters)
+    page = scorecard_page(scope, period, filters)
     # The cached body (about 2 MB on a council-wide page) is spliced into the rendered page as
-    # bytes rather than passed through the template and encoded again on every request.
-    response = render(request, "reports/scorecard.html", {"title": title, "body": BODY_SLOT, "trail": crumbs})
-    head, slot, tail = response.content.partition(BODY_SLOT.encode())
-    if slot:
-        response.content = b"".join((head, body, tail))
+    # bytes rather than passed through the template and encoded again on every request; to a
+    # browser that accepts gzip it is sent as it is kept, compressed (a tenth of the size).
+    response = render(request, "reports/scorecard.html", {"title": page.title, "body": BODY_SLOT, "trail": crumbs})
+    head, _, tail = response.content.partition(BODY_SLOT.encode())
+    if accepts_gzip(request):
+        response.content = gzip_around(head, page.body, page.deflated, tail)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response.content = b"".join((head, page.body, tail))
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 
@@ -102,37 +111,36 @@ def plan_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # The page is the same for everyone but the performance team's links to correct a locked
+    # period, and is kept as markup: a warm page reads no indicator at all. A missing indicator
+    # is a 404 from the build, never cached.
+    data = cached_on(
+        f"indicator:{pk}",
+        [EVERYTHING, indicator_key(pk), BENCHMARKS],
+        lambda: _indicator_data(pk),
+        size=lambda data: 4 * len(data["html"]),
+    )
+    # The performance team may correct a locked period's value, with a reason (one query).
+    rows = data["history"].rows
+    correctable = locked_periods(row.period for row in rows) if is_performance_team(request.user) else set()
+    html = _indicator_html(data, correctable) if correctable else data["html"]
+    return render(request, "reports/indicator.html", {"indicator": data["indicator"], "content": html})
+
+
+def _indicator_data(pk: int) -> dict:
+    """The indicator page's data and its markup (`html`, without links to correct): cached on
+    the indicator's own data version, "all" (which its definition, owner, plan, service and
+    committees move) and the benchmarks' (`cache.cached_on`)."""
     indicator = get_object_or_404(
         Indicator.objects.select_related("service", "plan", "plan__service", "outcome", "owner"), pk=pk
     )
-    data = cached_on(
-        f"indicator-page:{indicator.pk}",
-        [EVERYTHING, indicator_key(indicator.pk), BENCHMARKS],
-        lambda: _indicator_data(indicator),
-    )
-    history = data["history"]
-    # The performance team may correct a locked period's value, with a reason (one query).
-    correctable = locked_periods(row.period for row in history.rows) if is_performance_team(request.user) else set()
-    return render(
-        request,
-        "reports/indicator.html",
-        {
-            "indicator": indicator,
-            **data,
-            "correctable": correctable,
-            "trail": trail(indicator),
-        },
-    )
-
-
-def _indicator_data(indicator: Indicator) -> dict:
-    """What the indicator page shows of the data, the same for everyone: cached on the
-    indicator's own data version, "all" and the benchmarks' (`cache.cached_on`)."""
     history = indicator_history(indicator)
     benchmarks = load_benchmark_data([indicator.id])
     years = benchmarks.years(indicator.id)
     comparison = benchmarks.comparison(indicator, years[0]) if years else None
-    return {
+    data = {
+        "indicator": indicator,
+        "trail": trail(indicator),
         "history": history,
         "chart": indicator_history_chart(
             f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
@@ -147,6 +155,13 @@ def _indicator_data(indicator: Indicator) -> dict:
         "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
         "words": status_words(),
     }
+    return {**data, "html": _indicator_html(data, set())}
+
+
+def _indicator_html(data: dict, correctable: set[Period]) -> Markup:
+    return Markup(  # noqa: S704 - rendered by our autoescaping template
+        render_to_string("reports/indicator_content.html", {**data, "correctable": correctable})
+    )
 
 
 def _formatter(indicator: Indicator) -> Callable[[Decimal | None], str]:
