@@ -331,3 +331,14 @@ def test_an_entry_moved_to_another_plan_rebuilds_both_plans(demo, builds):
     update.save()
     assert cached(scope) == whole(scope)
     assert builds[-1] == sorted({before, elsewhere.plan.code})
+
+
+def test_deleting_an_owner_moves_every_version():
+    """Their actions and measures lose their owner by an SQL update (SET_NULL): no history row,
+    so only the user's own delete can tell the caches that the name has gone."""
+    from tests.factories import make_user
+
+    person = make_user("leaving")
+    before = versions(["all"])
+    person.delete()
+    assert versions(["all"]) != before
