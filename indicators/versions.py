@@ -178,3 +178,9 @@ def on_user_saved(sender, instance: models.Model, created: bool, update_fields=N
     that may change it moves "all". Signing in saves only `last_login`, which pages do not show."""
     if not created and (update_fields is None or SHOWN_NAME_FIELDS & set(update_fields)):
         bump([EVERYTHING])
+
+
+def on_user_deleted(sender, instance: models.Model, **kwargs) -> None:
+    """A person deleted (`post_delete` of the user model): their actions and measures lose their
+    owner by an SQL update (SET_NULL) that leaves no history row, so their name leaves every page."""
+    bump([EVERYTHING])

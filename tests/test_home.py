@@ -254,3 +254,14 @@ def test_home_queries_do_not_grow_with_the_council(client, world, django_assert_
 def test_home_needs_sign_in(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.xfail(strict=True, raises=AttributeError, reason="m2m history on the instance: a User has none")
+def test_a_member_seated_from_the_users_side_is_recorded_on_the_committee():
+    from tests.factories import make_user
+
+    service = make_service("Seats")
+    committee = make_committee(service, name="Seats committee")
+    member = make_user("seated", "member")
+    member.committees.add(committee)  # AttributeError: 'User' object has no attribute 'history'
+    assert list(committee.history.first().members.values_list("user_id", flat=True)) == [member.pk]

@@ -402,3 +402,15 @@ def test_a_render_whose_enqueue_was_lost_is_queued_again_once_per_lease(django_c
     assert tasks.run_render(lost.pk).status == ReportRender.Status.DONE
     assert tasks.run_render(lost.pk).attempts == 1
     assert ReportRender.objects.get(pk=waiting.pk).status == ReportRender.Status.QUEUED
+
+
+def test_a_render_waiting_behind_a_busy_worker_is_not_queued_again():
+    """Its task is still on the queue (the worker is busy with a long render): queuing another
+    one every lease only fills the queue and the log; only a render with no task left is queued again."""
+    report = small_report()
+    now = timezone.now()
+    waiting = ReportRender.objects.create(report=report, queued_at=now - LEASE - dt.timedelta(seconds=1))
+    tasks.render_report.enqueue(waiting.pk)  # its task, still waiting behind a long render
+    enqueued: list[int] = []
+    assert tasks.recover_stale_renders(now, enqueue=enqueued.append) == 0
+    assert enqueued == []

@@ -386,3 +386,14 @@ def test_a_worker_keeps_what_it_served_within_its_bytes_and_the_caches_timeout(m
     assert (cache.recall("a"), cache.recall("b"), cache.recall("c")) == ("page a", None, "page c")
     monkeypatch.setattr(cache, "TIMEOUT", -1)
     assert cache.recall("a") is None
+
+
+def test_deleting_an_owner_moves_every_version():
+    """Their actions and measures lose their owner by an SQL update (SET_NULL): no history row,
+    so only the user's own delete can tell the caches that the name has gone."""
+    from tests.factories import make_user
+
+    person = make_user("leaving")
+    before = versions(["all"])
+    person.delete()
+    assert versions(["all"]) != before

@@ -25,7 +25,8 @@ from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from indicators.models import Action, Indicator
 from reports.models import CommitteeReport, IssuedReport, ReportRender
@@ -240,11 +241,21 @@ def request_issue(
 # Recovering from a worker that died ------------------------------------------------------------
 
 
+def _tasks_on_queue() -> set[int]:
+    """The renders that still have a task on the worker's queue, ready or running: a render
+    waiting behind a busy worker is not lost."""
+    pending = DBTaskResult.objects.filter(
+        task_path=render_report.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
+    return {row["args"][0] for row in pending.values_list("args_kwargs", flat=True) if row.get("args")}
+
+
 def recover_stale_renders(now: dt.datetime | None = None, enqueue: Callable[[int], object] | None = None) -> int:
     """Requeue (or, after MAX_ATTEMPTS, fail) every running render whose lease has expired, and
-    queue again every render still waiting LEASE_SECONDS after it was queued (its enqueue, made
-    after the commit, may have been lost: a crash between the two, or a queue row removed); returns
-    how many. Each is claimed under a row lock, so two checkers never requeue one render twice, and
+    queue again every render still waiting LEASE_SECONDS after it was queued with no task left on
+    the worker's queue (`_tasks_on_queue`; its enqueue, made after the commit, may have been lost:
+    a crash between the two, or a queue row removed); returns how many. Each is claimed under a
+    row lock, so two checkers never requeue one render twice, and
     a render is claimed once when it starts (`run_render`), so a second task for it does nothing."""
     now = now or timezone.now()
     enqueue = enqueue or (lambda pk: render_report.enqueue(pk))
@@ -254,11 +265,16 @@ def recover_stale_renders(now: dt.datetime | None = None, enqueue: Callable[[int
         Q(status=Status.RUNNING, heartbeat_at__lt=expired) | Q(status=Status.QUEUED, queued_at__lt=expired)
     )
     recovered = 0
+    queued = None
     for pk in list(stale.values_list("pk", flat=True)):
         with transaction.atomic():
             render = stale.select_for_update(skip_locked=True).filter(pk=pk).first()
             if render is None:
                 continue
+            if render.status == Status.QUEUED:
+                queued = _tasks_on_queue() if queued is None else queued
+                if pk in queued:  # waiting its turn behind a busy worker
+                    continue
             if render.status == Status.QUEUED:
                 logger.warning("Render %s of report %s still waiting; queued again", pk, render.report_id)
             elif render.attempts >= MAX_ATTEMPTS:
