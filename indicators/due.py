@@ -96,21 +96,22 @@ def due_actions(period: Period, people: Collection[int] | None = None) -> QueryS
 
 def reported_in_round(period: Period, indicators: QuerySet[Indicator] | None = None) -> QuerySet[Indicator]:
     """Of `indicators` (all by default), the active ones an officer reports in round `period`: with
-    a period ending at the round's end (`workflow.period_in_round`), and not published nationally
-    (their figure comes out months after the round has closed, with the national data, and is
-    "not yet available" until then: `status.reported_period`)."""
+    a period ending at the round's end (`workflow.period_in_round`), in their plan's years if they
+    belong to one, and not published nationally (their figure comes out months after the round
+    has closed, with the national data, and is "not yet available" until then:
+    `status.reported_period`)."""
     frequencies = [f.value for f in Frequency if period_in_round(period, f) is not None]
-    national = [source for source, delay in Indicator.PUBLICATION_DELAY_MONTHS.items() if delay is not None]
     found = Indicator.objects.all() if indicators is None else indicators
-    return found.filter(active=True, frequency__in=frequencies).exclude(source__in=national)
+    return found.filter(
+        Q(plan__isnull=True) | Q(plan__first_year__lte=period.year, plan__last_year__gte=period.year),
+        active=True,
+        frequency__in=frequencies,
+    ).exclude(source__in=Indicator.NATIONAL_SOURCES)
 
 
 def due_indicators(period: Period, people: Collection[int] | None = None) -> QuerySet[Indicator]:
-    """The indicators reported in round `period` (`reported_in_round`) in their plan's years, owned
-    by someone in `people`."""
-    indicators = reported_in_round(period).filter(
-        Q(plan__isnull=True) | Q(plan__first_year__lte=period.year, plan__last_year__gte=period.year)
-    )
+    """The indicators reported in round `period` (`reported_in_round`), owned by someone in `people`."""
+    indicators = reported_in_round(period)
     if people is None:
         return indicators.filter(owner__isnull=False)
     return indicators.filter(owner__in=people)

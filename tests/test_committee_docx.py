@@ -10,6 +10,7 @@ from docx.oxml.ns import qn
 
 from indicators.models import IndicatorValue
 from reports.committee.docx import CONTENT_TYPE
+from reports.models import IssuedReport
 from tests.factories import make_service, make_user
 from tests.test_issuing import issue_directly, world  # noqa: F401 - the fixture
 
@@ -83,3 +84,29 @@ def test_draft_word_documents_are_for_those_who_make_drafts(client, world):  # n
     assert "Draft – not issued" in texts(document)
     page = client.get(reverse("reports:committee_report", args=[report.pk])).content.decode()
     assert url in page
+
+
+def test_a_report_issued_in_an_older_format_still_opens_in_word(client, world):  # noqa: F811
+    """Keys added to the snapshot over the years are missing from reports issued before them."""
+    issued = issue_directly(world["report"], world["admin"])
+    data = dict(issued.data)
+    for key in ("order", "issue_label", "council", "risks", "issued_on"):
+        data.pop(key, None)
+    card = dict(data["scorecard"])
+    for key in ("words", "indicators_covered", "indicators_covered_last_year", "last_year_period"):
+        card.pop(key, None)
+    for plan in card["plans"]:
+        for section in plan["sections"]:
+            for row in section["indicators"]:
+                for key in ("target_share", "target_year", "series", "not_available_reason"):
+                    row.pop(key, None)
+            for row in section["actions"]:
+                row.pop("revised_due_date", None)
+    data["scorecard"] = card
+    IssuedReport.objects.filter(pk=issued.pk).update(data=data)
+    client.force_login(world["member"])
+    response = client.get(reverse("reports:issued_docx", args=[issued.pk]))
+    words = texts(opened(response))
+    assert "52.0%" in words and "On target" in words
+    name = response["Content-Disposition"]
+    assert name.endswith(f'-v{issued.version}-issued-{issued.issued_at:%Y%m%d}.docx"')

@@ -59,6 +59,7 @@ class Indicator(models.Model):
     # nationally": its measures report the latest due year and are "not yet available" until its
     # figure is in (`status.reported_period`). Data, not a rule: a new source is a new row here.
     PUBLICATION_DELAY_MONTHS: dict[str, int | None] = {"local": None, "national": 6, "lgbf": 6}
+    NATIONAL_SOURCES = frozenset(source for source, delay in PUBLICATION_DELAY_MONTHS.items() if delay is not None)
 
     code = models.CharField(max_length=40, unique=True)
     title = models.CharField(max_length=500)
@@ -125,7 +126,7 @@ class Indicator(models.Model):
 
     @property
     def published_nationally(self) -> bool:
-        return self.publication_delay is not None
+        return self.source in self.NATIONAL_SOURCES
 
     def target_for(self, period: Period) -> AppliedTarget | None:
         """The target `period` is judged against: its own, else its year's (`status.applicable_target`; one query)."""

@@ -87,15 +87,13 @@ class CommitteeReportForm(forms.ModelForm):
         return cleaned
 
 
-def scope_service_ids(report: CommitteeReport) -> list[int]:
-    """The services a report covers: its chosen ones, else its committee's (one query)."""
-    chosen = list(report.services.values_list("pk", flat=True))
-    return chosen or list(report.committee.services.values_list("pk", flat=True))
-
-
 def report_services(report: CommitteeReport) -> list[Service]:
     """The services the report covers: its chosen ones, else those its committee scrutinises now."""
     return list(report.services.all()) or list(report.committee.services.all())
+
+
+def scope_service_ids(report: CommitteeReport) -> list[int]:
+    return [service.pk for service in report_services(report)]
 
 
 def report_scope(report: CommitteeReport, services: list[Service] | None = None) -> Scope:

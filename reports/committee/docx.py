@@ -29,6 +29,7 @@ from indicators.status import ActionStatus, Outlook, Trend, target_note
 from reports.presentation.arrows import DIRECTION_ARROWS, TREND_ARROWS
 from reports.presentation.colours import MUTED
 from reports.presentation.numbers import format_number, plural
+from reports.presentation.status import DEFAULT_WORDS
 
 from .definitions import APPENDIX_TITLES
 
@@ -40,6 +41,7 @@ LANGUAGE = "en-GB"
 def write_docx(data: Snapshot, notice: str = "") -> bytes:
     """The report (`pdf.snapshot(build_report_data(...))` or an issued report's `data`) as .docx;
     `notice` (e.g. a withdrawal) is printed on the cover and in every footer."""
+    data = with_defaults(data)
     document = Document()
     _set_up(document, data, notice)
     _cover(document, data, notice)
@@ -51,6 +53,62 @@ def write_docx(data: Snapshot, notice: str = "") -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# Snapshots of every age ------------------------------------------------------------------------
+
+# What each level of a snapshot holds when an older format left it out: a report issued years ago
+# is read with today's code.
+_REPORT = {"council": "", "version": 1, "issue_label": "", "red_indicators": [], "risks": None}
+_CARD = {"indicator_summary": [], "action_summary": [], "plans": []}
+_PLAN = {"id": None, "status": None, "progress": None, "sections": []}
+_SECTION = {"category": "", "actions": [], "indicators": []}
+_ACTION = {"depth": 0, "is_group": False, "owner": "", "due_date": None, "revised_due_date": None,
+           "update_period": None, "narrative_html": "", "progress": None, "status": None}  # fmt: skip
+_INDICATOR = {"unit": "", "decimal_places": 0, "frequency": "quarterly", "reported_period": None, "value": None,
+              "target": None, "last_year_value": None, "short_trend": "no_comparison", "long_trend": "no_comparison",
+              "outlook": "unknown", "commentary": "", "not_available_reason": "", "target_year": None,
+              "target_share": "1", "series": [], "exception": None}  # fmt: skip
+
+
+def with_defaults(data: Snapshot) -> Snapshot:
+    """A copy of `data` with every key this module reads, whatever format it was stored in."""
+    data = {**_REPORT, **data}
+    data.setdefault("issued_on", str(data.get("generated_at", ""))[:10] or None)
+    data.setdefault("order", [key for key, included in data.get("appendices", {}).items() if included])
+    card = {**_CARD, **data["scorecard"]}
+    card.setdefault("last_year_period", period_from_key(card["period"]).same_period_last_year().key)
+    card.setdefault("words", {"labels": dict(DEFAULT_WORDS.labels)})
+    card["words"] = {**card["words"], "labels": {**DEFAULT_WORDS.labels, **card["words"].get("labels", {})}}
+    card.setdefault("indicators_covered", sum(int(row["count"]) for row in card["indicator_summary"]))
+    card.setdefault(
+        "indicators_covered_last_year", sum(int(row.get("last_year") or 0) for row in card["indicator_summary"])
+    )
+    card["plans"] = [
+        {
+            **_PLAN,
+            **plan,
+            "sections": [
+                {
+                    **_SECTION,
+                    **section,
+                    "actions": [{**_ACTION, **a} for a in section.get("actions", [])],
+                    "indicators": [_indicator(i) for i in section.get("indicators", [])],
+                }
+                for section in plan.get("sections", [])
+            ],
+        }
+        for plan in card["plans"]
+    ]
+    data["scorecard"] = card
+    data["red_indicators"] = [_indicator(i) for i in data["red_indicators"]]
+    return data
+
+
+def _indicator(indicator: dict) -> dict:
+    found = {**_INDICATOR, **indicator}
+    found.setdefault("status", {"rag": found.get("rag", "missing")})
+    return found
 
 
 # The document ---------------------------------------------------------------------------------
@@ -158,7 +216,9 @@ def _actions(document, data: Snapshot) -> None:
                     due += f"\nRevised {_date(action['revised_due_date'], short=True)}"
                 update = plain_text(action["narrative_html"], sanitised=True)
                 if action["update_period"]:
-                    update = f"{_period(action['update_period'])}: {update}"
+                    update = (
+                        f"{_period(action['update_period'])}: {update}" if update else _period(action["update_period"])
+                    )
                 status = ActionStatus(action["status"]).label if action["status"] else ""
                 indent = "    " * int(action["depth"])
                 cells = _row(table, [action["code"], indent + action["title"], action["owner"], due, update,

@@ -52,8 +52,9 @@ RECOVERY_SECONDS = 30
 WORKER_DIED = "The worker stopped while making this PDF ({attempts}); it was not finished. Try again."
 
 
-def report_size(report) -> int:
-    scope = report_scope(report)
+def report_size(report, services: list | None = None) -> int:
+    """How many actions and indicators the report shows (of `services`, if already read)."""
+    scope = report_scope(report, services)
     return (
         Action.objects.filter(plan__in=scope.plans).count()
         + Indicator.objects.filter(pk__in=scope.indicators.values("pk")).count()
@@ -129,7 +130,7 @@ def _render(render: ReportRender) -> ReportRender:
         # committee's services change while it renders.
         services = report_services(render.report)
         data = build_report_data(render.report, issuing=render.issue, services=services)
-        if report_size(render.report) > PARTS_FROM:
+        if report_size(render.report, services) > PARTS_FROM:
             pdf, pages = render_in_parts(render_parts(data), str(settings.BASE_DIR), settings.PDF_PROCESSES)
         else:
             pdf, pages = write_pdf(render_html(data))

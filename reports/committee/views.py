@@ -267,6 +267,13 @@ def _report_tampering(request: HttpRequest, issued: IssuedReport) -> None:
         )
 
 
+def _issued_file_name(issued: IssuedReport, extension: str) -> str:
+    """Title, period, version and local date of issue: two versions issued on one day differ."""
+    issued_on = timezone.localtime(issued.issued_at)
+    report = issued.report
+    return f"{slugify(report.title)}-{report.period.slug}-v{issued.version}-issued-{issued_on:%Y%m%d}.{extension}"
+
+
 @login_required
 def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """An issued PDF, checked against its SHA-256 on every download: a file that differs is refused."""
@@ -274,8 +281,7 @@ def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not issued.verify():
         _report_tampering(request, issued)
         return render(request, "reports/issued_mismatch.html", {"issued": issued}, status=409)
-    name = f"{slugify(issued.report.title)}-{issued.report.period.slug}-issued-{issued.issued_at:%Y%m%d}.pdf"
-    return _pdf_response(issued.pdf, name, etag=issued.sha256)
+    return _pdf_response(issued.pdf, _issued_file_name(issued, "pdf"), etag=issued.sha256)
 
 
 def _docx_response(content: bytes, filename: str) -> HttpResponse:
@@ -302,9 +308,9 @@ def issued_docx(request: HttpRequest, pk: int) -> HttpResponse:
     issued = get_object_or_404(IssuedReport.objects.select_related("report"), pk=pk)
     notice = ""
     if issued.withdrawn_at:
-        notice = f"Withdrawn {issued.withdrawn_at:%d %b %Y}: {issued.withdrawn_reason}"
-    name = f"{slugify(issued.report.title)}-{issued.report.period.slug}-issued-{issued.issued_at:%Y%m%d}.docx"
-    return _docx_response(write_docx(issued.data, notice=notice), name)
+        withdrawn = timezone.localtime(issued.withdrawn_at)
+        notice = f"Withdrawn {withdrawn.day} {withdrawn:%b %Y}: {issued.withdrawn_reason}"
+    return _docx_response(write_docx(issued.data, notice=notice), _issued_file_name(issued, "docx"))
 
 
 @login_required
