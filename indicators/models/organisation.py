@@ -47,7 +47,9 @@ class Committee(models.Model):
     services = models.ManyToManyField(Service, related_name="committees", blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
-        related_name="committees",
+        # No reverse manager on the user: seats are changed from the committee's side only,
+        # whose history records them (simple-history cannot record a change made from a user).
+        related_name="+",
         blank=True,
         help_text="The elected members who sit on it: their home page shows it first",
     )

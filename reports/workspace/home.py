@@ -250,7 +250,7 @@ def committee_cards() -> list[CommitteeCard]:
 
 def _committees(home: Home, user) -> None:
     """Every committee's card, those the member sits on first (marked as theirs)."""
-    own = set(user.committees.values_list("slug", flat=True))
+    own = set(Committee.objects.filter(members=user).values_list("slug", flat=True))
     cards = committee_cards()
     home.committees = [c for c in cards if c.slug in own] + [c for c in cards if c.slug not in own]
     home.own_committees = own
