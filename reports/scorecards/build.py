@@ -259,7 +259,8 @@ def build_blocks(
 ) -> list[PlanBlock]:
     """A block for each of `plans` (in scope) and one for the scope's indicators in none of
     them, if any; every block, empty or not, each with its share of the summaries
-    (`BlockSummary`). A fixed number of queries, whatever the number of plans."""
+    (`BlockSummary`), showing the rows that pass `filters` (`filtered`). A fixed number of
+    queries, whatever the number of plans."""
     last_year_period = period.same_period_last_year()
     plan_ids = [plan.id for plan in plans]
     actions = load_actions(plan_ids)
@@ -294,8 +295,8 @@ def build_blocks(
     _summarise(blocks, plans, actions_by_plan, progress, last_year, indicators, indicator_rows, rags_last_year, people)
     if with_revisions:
         reported = {row.reported_period for row in indicator_rows if row.reported_period}
-        shown = [row for b in blocks for s in b.sections for row in (*s.actions, *s.indicators)]
-        attach_revisions(shown, period, frozen_for_scorecard(scope, period, reported))
+        every_row = [row for b in blocks for s in b.sections for row in (*s.actions, *s.indicators)]
+        attach_revisions(every_row, period, frozen_for_scorecard(scope, period, reported))
     return [filtered(block, filters) for block in blocks]
 
 
