@@ -93,6 +93,44 @@ def test_a_change_to_one_plan_rebuilds_only_that_plans_block(demo, builds):
     assert builds[2] == [update.action.plan.code]
 
 
+FILTERS = [
+    Filters(statuses=frozenset({"red", "amber"})),
+    Filters(statuses=frozenset({"completed"}), query="e"),
+    Filters(query="zzzz"),
+]
+
+
+def test_a_filtered_page_filters_the_rows_another_page_built(demo, builds, django_assert_max_num_queries):
+    scope = council_scope()
+    cached(scope)
+    owner = IndicatorValue.objects.filter(period=Q2).exclude(indicator__owner=None).first().indicator.owner_id
+    for filters in [*FILTERS, Filters(owner=owner)]:
+        # The data versions, the plans and the period picker's: no rows read again.
+        with django_assert_max_num_queries(6):
+            body = cached(scope, filters=filters)
+        assert body == whole(scope, filters=filters)
+    assert len(builds) == 1
+
+
+def test_a_filtered_page_shows_a_change_to_one_plan(demo, builds, django_assert_max_num_queries):
+    scope = council_scope()
+    value = IndicatorValue.objects.filter(period=Q2, indicator__plan__isnull=False).select_related("indicator").first()
+    only = Filters(query=value.indicator.code)
+    cached(scope)
+    before = cached(scope, filters=only)
+    assert len(builds) == 1
+
+    value.value = Decimal("4321.5")
+    value.save()
+    with django_assert_max_num_queries(30):
+        after = cached(scope, filters=only)
+    assert after == whole(scope, filters=only) != before
+    assert builds[1] == [value.indicator.plan.code]
+    for filters in FILTERS:  # the block built for the filtered page serves the others
+        assert cached(scope, filters=filters) == whole(scope, filters=filters)
+    assert cached(scope) == whole(scope) and len(builds) == 2
+
+
 def test_what_every_page_shows_rebuilds_every_block(demo, builds):
     scope = council_scope()
     cached(scope)

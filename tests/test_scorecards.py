@@ -349,9 +349,9 @@ def test_scorecards_are_cached_until_the_data_changes(client, member, demo, monk
     third = client.get(url, {"period": Q2.key}).content.decode()
     assert len(calls) == 2 and "12.0%" in third
 
-    # Filters are part of the key.
-    client.get(url, {"period": Q2.key, "status": "red"})
-    assert len(calls) == 3
+    # Filters are part of the key; a filtered page filters the rows the page above built.
+    red = client.get(url, {"period": Q2.key, "status": "red"}).content
+    assert main(red) != main(third.encode()) and len(calls) == 2
 
 
 def test_cached_scorecard_keeps_each_users_own_navigation(client, demo):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indicators.models import Action, Indicator, Outcome, Plan
@@ -259,7 +259,8 @@ def build_blocks(
 ) -> list[PlanBlock]:
     """A block for each of `plans` (in scope) and one for the scope's indicators in none of
     them, if any; every block, empty or not, each with its share of the summaries
-    (`BlockSummary`). A fixed number of queries, whatever the number of plans."""
+    (`BlockSummary`), showing the rows that pass `filters` (`filtered`). A fixed number of
+    queries, whatever the number of plans."""
     last_year_period = period.same_period_last_year()
     plan_ids = [plan.id for plan in plans]
     actions = load_actions(plan_ids)
@@ -289,14 +290,40 @@ def build_blocks(
         for ind in indicators
     ]
 
-    blocks = _plan_blocks(plans, outcomes, actions_by_plan, progress, indicators, indicator_rows, people, filters)
+    blocks = _plan_blocks(plans, outcomes, actions_by_plan, progress, indicators, indicator_rows, people)
     last_year = (last_year_period, updates_then)
     _summarise(blocks, plans, actions_by_plan, progress, last_year, indicators, indicator_rows, rags_last_year, people)
     if with_revisions:
         reported = {row.reported_period for row in indicator_rows if row.reported_period}
-        shown = [row for b in blocks for s in b.sections for row in (*s.actions, *s.indicators)]
-        attach_revisions(shown, period, frozen_for_scorecard(scope, period, reported))
-    return blocks
+        every_row = [row for b in blocks for s in b.sections for row in (*s.actions, *s.indicators)]
+        attach_revisions(every_row, period, frozen_for_scorecard(scope, period, reported))
+    return [filtered(block, filters) for block in blocks]
+
+
+def filtered(block: PlanBlock, filters: Filters) -> PlanBlock:
+    """`block` (built with every row) showing only the rows that pass `filters`, with its
+    sections left empty dropped; its share of the summaries is the whole block's. The rows are
+    shared, not copied: a page keeps a block's rows once and filters them for each view."""
+    if not filters.active:
+        return block
+    sections = []
+    for section in block.sections:
+        shown = replace(
+            section,
+            actions=[
+                row
+                for row in section.actions
+                if filters.matches(row.code, row.title, row.status.value if row.status else None, row.owner_id)
+            ],
+            indicators=[
+                row for row in section.indicators if filters.matches(row.code, row.title, row.rag.value, row.owner_id)
+            ],
+        )
+        if not shown.empty:
+            sections.append(shown)
+    narrowed = replace(block, sections=sections)
+    narrowed.summary = block.summary
+    return narrowed
 
 
 def assemble(
@@ -502,10 +529,9 @@ def _plan_blocks(
     indicators: Sequence[Indicator],
     indicator_rows: Sequence[IndicatorRow],
     people: dict[int | None, str],
-    filters: Filters,
 ) -> list[PlanBlock]:
-    """Each plan with its sections (its outcomes, in order) holding the rows that pass the filters;
-    then a block of the indicators that belong to no plan in scope."""
+    """Each plan with its sections (its outcomes, in order) holding all its rows; then a block of
+    the indicators that belong to no plan in scope. The filters apply afterwards (`filtered`)."""
     rows_by_plan: dict[int | None, list[tuple[Indicator, IndicatorRow]]] = {}
     for indicator, row in zip(indicators, indicator_rows, strict=True):
         plan_id = indicator.plan_id if indicator.plan_id in progress else None
@@ -514,7 +540,6 @@ def _plan_blocks(
     outcomes_by_plan: dict[int, list[Outcome]] = {}
     for outcome in sorted(outcomes.values(), key=lambda o: (o.order, o.id)):
         outcomes_by_plan.setdefault(outcome.plan_id, []).append(outcome)
-    everything = not filters.active
 
     blocks: list[PlanBlock] = []
     for plan in plans:
@@ -523,17 +548,10 @@ def _plan_blocks(
         for item in progress[plan.id].items:
             key = item.action.outcome_id if item.action.outcome_id in sections else None
             section = sections.setdefault(key, Section("Other actions", ""))
-            for node, depth in walk(item):
-                row = action_row(node, depth, people)
-                if everything or filters.matches(
-                    row.code, row.title, row.status.value if row.status else None, row.owner_id
-                ):
-                    section.actions.append(row)
+            section.actions += (action_row(node, depth, people) for node, depth in walk(item))
         for indicator, row in plan_rows:
             key = indicator.outcome_id if indicator.outcome_id in sections else "indicators"
-            section = sections.setdefault(key, Section("Indicators", ""))
-            if everything or filters.matches(row.code, row.title, row.rag.value, row.owner_id):
-                section.indicators.append(row)
+            sections.setdefault(key, Section("Indicators", "")).indicators.append(row)
         blocks.append(
             PlanBlock(
                 plan.id,
@@ -547,11 +565,8 @@ def _plan_blocks(
         )
     orphans = rows_by_plan.get(None, [])
     if orphans:
-        section = Section("Indicators not in a plan", "")
-        section.indicators = [
-            row for _, row in orphans if filters.matches(row.code, row.title, row.rag.value, row.owner_id)
-        ]
-        blocks.append(PlanBlock(None, "", "Other indicators", "", None, None, [section] if not section.empty else []))
+        section = Section("Indicators not in a plan", "", indicators=[row for _, row in orphans])
+        blocks.append(PlanBlock(None, "", "Other indicators", "", None, None, [section]))
     return blocks
 
 

@@ -9,8 +9,10 @@ outcomes, services, committees, rounds, status words, issued reports). So:
   (one query reads the current ones: `scope_versions`), and served while they still hold;
 - beside it, each plan's block with its share of the summaries, stamped with its plan's version
   and "all" (`block_stamp`): when versions move, only the blocks whose stamp no longer holds are
-  built again (`page.scorecard_page`). The block of indicators in no plan of the scope depends on
-  the versions of "all", "plan:none" and the plans outside the scope its indicators belong to.
+  built again (`page.scorecard_page`). The block of indicators in no plan of the scope depends
+  on the versions of "all", "plan:none" and the plans outside the scope its indicators belong to.
+  The worker keeps each block's rows, unfiltered, by the same stamp (`remember`), so another
+  filtered view of the scope and period filters those rather than building them again.
 
 One cache entry per page, not one per block: the database cache (used where there is no Redis)
 costs a few queries per key written.

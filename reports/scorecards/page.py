@@ -36,6 +36,7 @@ from .build import (
     Scorecard,
     assemble,
     build_blocks,
+    filtered,
 )
 from .deflate import inflate, squeeze
 from .filters import Filters
@@ -43,6 +44,10 @@ from .load import load_plans, period_choices
 from .scope import Scope
 
 BODY = "reports/scorecard_body.html"
+# What a block's rows are taken to weigh in this process's memory (`cache.remember`): a
+# council-wide scorecard's ~2,000 rows held about 3 MB (tracemalloc), a quarter of that pickled.
+WHOLE_BLOCK_BYTES = 2_000
+WHOLE_ROW_BYTES = 2_000
 MARKER = re.compile("\x00perfdash-block:(\\w+)\x00")
 
 
@@ -144,10 +149,8 @@ def _build_page(
         if period_key == period.key and wanted.get(block_id) == block_stamp:
             kept[block_id] = block
     stale = [plan for plan in plans if plan.id not in kept]
-    fresh: list[PlanBlock] = []
-    if stale or None not in kept:
-        narrowed = _narrowed(scope, plans, stale, orphans=None not in kept)
-        fresh = build_blocks(narrowed, stale, period, filters, with_revisions=True)
+    wholes = _whole_blocks(scope, plans, stale, period, None not in kept, wanted)
+    fresh = [filtered(block, filters) for block in wholes if block is not None]
     fresh_by_id = {block.id: block for block in fresh}
     if None not in kept and None not in fresh_by_id:
         kept[None] = CachedBlock(None, BlockSummary(), True, 0, 0, present=False)
@@ -192,6 +195,44 @@ def _build_page(
     # itself is stored as it is: a change to one plan compresses that plan's markup only.
     cache.put(key, entry, compress=False)
     return entry.page()
+
+
+def _whole_blocks(
+    scope: Scope,
+    plans: Sequence[Plan],
+    stale: Sequence[Plan],
+    period: Period,
+    orphans: bool,
+    wanted: dict[int | None, str],
+) -> list[PlanBlock | None]:
+    """The `stale` plans' blocks (and, if `orphans`, the block of indicators in no plan: None if
+    there are none) with every row, whatever the page's filters: those this process kept while
+    their stamps hold, the others built together (`build_blocks` on the narrowed scope) and kept.
+    So a filtered page after any other page of its scope and period filters rows already built."""
+    found: dict[int | None, PlanBlock | None] = {}
+    for block_id in [plan.id for plan in stale] + ([None] if orphans else []):
+        kept = cache.recall(_whole_key(scope, period, block_id, wanted[block_id]))
+        if kept is not None:
+            found[block_id] = kept[0] if kept else None
+    missing = [plan for plan in stale if plan.id not in found]
+    orphans_missing = orphans and None not in found
+    if missing or orphans_missing:
+        narrowed = _narrowed(scope, plans, missing, orphans=orphans_missing)
+        built = {block.id: block for block in build_blocks(narrowed, missing, period, Filters(), with_revisions=True)}
+        for block_id in [plan.id for plan in missing] + ([None] if orphans_missing else []):
+            block = found[block_id] = built.get(block_id)
+            rows = sum(len(s.actions) + len(s.indicators) for s in block.sections) if block else 0
+            # Stored as a list (empty: no such block), as recall's None means "not kept".
+            cache.remember(
+                _whole_key(scope, period, block_id, wanted[block_id]),
+                [block] if block else [],
+                WHOLE_BLOCK_BYTES + rows * WHOLE_ROW_BYTES,
+            )
+    return list(found.values())
+
+
+def _whole_key(scope: Scope, period: Period, block_id: int | None, stamp: str) -> str:
+    return f"scorecard-block:{scope.kind}|{scope.slug}|{period.key}|{block_id}|{stamp}"
 
 
 def _narrowed(scope: Scope, plans: Sequence[Plan], stale: Sequence[Plan], *, orphans: bool) -> Scope:
