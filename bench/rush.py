@@ -49,6 +49,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from bench.servers import start_gunicorn  # noqa: E402
 from indicators.models import (  # noqa: E402
     Action,
     ActionUpdate,
@@ -263,15 +264,9 @@ def main() -> None:
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
         )
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(base, env)
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/healthz/web", timeout=5).close()  # noqa: S310 - loopback
-                break
-            except OSError:
-                time.sleep(0.5)
         stats = Stats()
         sessions = {name: Session(base, name, stats) for name in members + [o[0] for o in officers]}
         print(f"Signing in {len(sessions)} people, {SIGNING_IN} at a time...", flush=True)

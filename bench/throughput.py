@@ -27,7 +27,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -50,6 +49,8 @@ os.environ.update(SERVER_ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfdash.settings")
 
 import django  # noqa: E402
+
+from bench.servers import start_gunicorn  # noqa: E402
 
 django.setup()
 
@@ -160,16 +161,8 @@ def main() -> None:
         "council": f"{base}{reverse('reports:council_scorecard')}?period={PERIOD}",
         "indicator": base + reverse("reports:indicator", args=[indicator.pk]),
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"], cwd=ROOT, env={**os.environ}
-    )
+    server = start_gunicorn(base, {**os.environ})
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/healthz/web", timeout=5).close()  # noqa: S310 - loopback
-                break
-            except OSError:
-                time.sleep(0.5)
         request_headers = {"Cookie": cookie, **({"Accept-Encoding": "gzip"} if GZIP else {})}
         for url in pages.values():
             # Every worker builds or fetches the page once and keeps what it keeps between requests.
