@@ -8,10 +8,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from docx import Document
 
 from indicators.models import ReviewState, StatusWording
 from indicators.periods import Period
-from reports.committee.pdf import build_report_data, render_html
+from reports.committee.docx import write_docx
+from reports.committee.pdf import build_report_data, render_html, snapshot
 from reports.models import CommitteeReport
 from reports.scorecards.build import build_scorecard
 from reports.scorecards.scope import plan_scope
@@ -87,9 +89,10 @@ def test_council_words_reach_pages_exports_and_papers_and_statuses_stay(client, 
         client,
         label_not_measured="Not available for half years",
         label_green="Target met",
+        label_red="Off track",
         listed_missing=False,
     )
-    assert set(StatusWording.objects.values_list("code", flat=True)) == {"not_measured", "green", "missing"}
+    assert set(StatusWording.objects.values_list("code", flat=True)) == {"not_measured", "green", "red", "missing"}
     assert StatusWording.history.filter(code="green", history_change_reason="Status words").exists()
 
     card = build_scorecard(plan_scope(world["plan"]), H1)
@@ -98,7 +101,7 @@ def test_council_words_reach_pages_exports_and_papers_and_statuses_stay(client, 
     assert {c.status: c.label for c in card.indicator_summary} == {
         "green": "Target met",
         "amber": "Within tolerance",
-        "red": "Outwith tolerance",
+        "red": "Off track",
         "data_only": "Data only",
         "not_measured": "Not available for half years",
         "not_available": "Not yet available",
@@ -122,8 +125,12 @@ def test_council_words_reach_pages_exports_and_papers_and_statuses_stay(client, 
     report = CommitteeReport.objects.create(
         title="Half-year report", committee=committee, meeting_date=dt.date(2022, 11, 30), period=H1
     )
-    html = render_html(build_report_data(report))
+    data = build_report_data(report)
+    html = render_html(data)
     assert "Target met" in html and "Not available for half years" in html
+    assert "No indicator is “Off track” this period." in html  # the exception reports appendix
+    document = Document(io.BytesIO(write_docx(snapshot(data))))
+    assert "No indicator is “Off track” this period." in [p.text for p in document.paragraphs]
 
 
 def test_back_to_the_defaults_removes_the_row(client, world):

@@ -269,7 +269,8 @@ def _indicators(document, data: Snapshot) -> None:
 
 def _exceptions(document, data: Snapshot) -> None:
     if not data["red_indicators"]:
-        document.add_paragraph("No indicator is outwith tolerance this period.")
+        red = data["scorecard"]["words"]["labels"]["red"]
+        document.add_paragraph(f"No indicator is “{red}” this period.")
     for i in data["red_indicators"]:
         document.add_heading(
             f"{i['code']} {i['title']}: {_figure(i, 'value')} against a target of {_figure(i, 'target')}", level=2
