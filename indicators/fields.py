@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Expression, F, IntegerField, Value
 from django.db.models.functions import Cast, Substr
-from django.db.models.lookups import Exact
 
 from .periods import Frequency, Period, PeriodError, period_from_key
 
@@ -93,34 +92,79 @@ def end_month(period: Period) -> int:
     return period.year * 12 + period.index * period.frequency.months
 
 
-def period_end_month(name: str) -> Case:
+def period_end_month(name: str) -> Expression:
     """The month the stored period in field `name` ends in (as `end_month`), in SQL: periods can
     be compared and chosen by their end in the database, with no column of their own."""
     year = Cast(_part(name, _YEAR), IntegerField())
     index = Cast(_part(name, _INDEX), IntegerField())
     # The index is only read for the frequencies that have one (a year's key ends in "FY").
-    return Case(
-        *(
-            When(_is(name, frequency), then=year * 12 + index * frequency.months)
-            for frequency in Frequency
-            if frequency.per_year > 1
-        ),
-        default=year * 12 + Frequency.ANNUAL.months,
-        output_field=IntegerField(),
+    return year * 12 + _PerFrequency(
+        name,
+        {frequency: index * frequency.months for frequency in Frequency if frequency.per_year > 1},
+        Value(Frequency.ANNUAL.months),
     )
 
 
-def period_months(name: str) -> Case:
+def period_months(name: str) -> Expression:
     """How many months the stored period in field `name` covers, in SQL."""
-    return Case(
-        *(When(_is(name, frequency), then=Value(frequency.months)) for frequency in Frequency),
-        output_field=IntegerField(),
-    )
+    return _PerFrequency(name, {frequency: Value(frequency.months) for frequency in Frequency}, Value(None))
+
+
+def period_end_order(name: str) -> Expression:
+    """Orders the stored periods in field `name` by the month they end in, then the longer first
+    (of periods ending together, the shortest started last: a quarter after its half year), in
+    SQL: `end_order` in Python. The key is read once per row, as thousands are ordered at once."""
+    year = Cast(_part(name, _YEAR), IntegerField())
+    index = Cast(_part(name, _INDEX), IntegerField())
+    by_frequency: dict[Frequency, Expression] = {
+        frequency: index * (frequency.months * _LONGEST) + Value(_LONGEST - frequency.months)
+        for frequency in Frequency
+        if frequency.per_year > 1
+    }
+    annual = Frequency.ANNUAL.months * _LONGEST + _LONGEST - Frequency.ANNUAL.months
+    return year * (12 * _LONGEST) + _PerFrequency(name, by_frequency, Value(annual))
+
+
+_LONGEST = 16  # more months than any period covers
+
+
+def end_order(period: Period) -> int:
+    """A period's place in `period_end_order`."""
+    return end_month(period) * _LONGEST + _LONGEST - period.frequency.months
+
+
+class _PerFrequency(Expression):
+    """`CASE <the key's frequency code> WHEN 'Q' THEN ... ELSE <default> END`: the code is read
+    once per row, where a searched CASE (Django's `Case`) reads it again for every WHEN, which
+    tripled the cost of ordering thousands of stored periods."""
+
+    output_field = IntegerField()
+
+    def __init__(self, name: str, results: dict[Frequency, Expression], default: Expression) -> None:
+        super().__init__()
+        self.code = _part(name, _CODE)
+        self.codes = [frequency.key_code[0] for frequency in results]
+        self.results = list(results.values())
+        self.default = default
+
+    def get_source_expressions(self) -> list[Expression]:
+        return [self.code, *self.results, self.default]
+
+    def set_source_expressions(self, exprs: list[Expression]) -> None:
+        self.code, *self.results, self.default = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        code_sql, params = compiler.compile(self.code)
+        sql, params = [f"CASE {code_sql}"], list(params)
+        for code, result in zip(self.codes, self.results, strict=True):
+            result_sql, result_params = compiler.compile(result)
+            sql.append(f"WHEN %s THEN {result_sql}")
+            params.extend([code, *result_params])
+        default_sql, default_params = compiler.compile(self.default)
+        sql.append(f"ELSE {default_sql} END")
+        params.extend(default_params)
+        return " ".join(sql), params
 
 
 def _part(name: str, place: tuple[int, int]) -> Substr:
     return Substr(F(name), *place, output_field=models.CharField())
-
-
-def _is(name: str, frequency: Frequency) -> Exact:
-    return Exact(_part(name, _CODE), frequency.key_code[0])

@@ -209,7 +209,8 @@ def plain_text(text: str, *, sanitised: bool = False) -> str:
     Pass `sanitised=True` for the output of `sanitise`, whose well-formed tags a pattern can strip.
     """
     clean = text if sanitised else sanitise(text)
-    return _SPACES.sub(" ", html.unescape(_TAG.sub(" ", clean or ""))).strip()
+    # str.split() breaks on exactly the characters `\s` matches, several times faster than a regex.
+    return " ".join(html.unescape(_TAG.sub(" ", clean or "")).split())
 
 
 def truncate(words: str, limit: int = 180) -> str:

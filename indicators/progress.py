@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import CombinedExpression
 
-from .fields import end_month, period_end_month, period_months
+from .fields import end_order, period_end_order
 from .models import Action, ActionUpdate, Plan
 from .periods import Period
 from .status import (
@@ -92,20 +92,19 @@ def latest_updates(
 
 # An update's place in "latest first" order as one integer, so that the latest is a MAX: the
 # month its period ends, then the shorter period (a quarter starts after the half year ending
-# with it), then the update written last (ids below 2**40).
+# with it) (`fields.period_end_order`), then the update written last (ids below 2**40).
 _ID_BITS = 40
 _ID_MASK = (1 << _ID_BITS) - 1
-_LONGEST = 16  # more months than any period covers
 
 
 def _latest_rank() -> CombinedExpression:
-    ending = period_end_month("period") * _LONGEST + _LONGEST - period_months("period")
-    return ending * (1 << _ID_BITS) + F("id")
+    return period_end_order("period") * (1 << _ID_BITS) + F("id")
 
 
 def _rank_after(period: Period) -> int:
-    """Every update ending by the end of `period` ranks below this."""
-    return (end_month(period) + 1) * _LONGEST << _ID_BITS
+    """Every update ending by the end of `period` ranks below this: the order of a period ending
+    a month later, were it 0 months long."""
+    return (end_order(period) + period.frequency.months) << _ID_BITS
 
 
 def finished_action_ids(actions, before: Period) -> set[int]:

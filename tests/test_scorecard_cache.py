@@ -279,16 +279,29 @@ def test_latest_updates_picks_each_actions_latest_by_period_dates():
 def test_a_stored_periods_end_and_length_read_in_sql_agree_with_the_period():
     """`fields.period_end_month` and `period_months` (SQL, for choosing by period end in the
     database) give what `fields.end_month` and the period say, for every frequency."""
-    from indicators.fields import end_month, period_end_month, period_months
+    from indicators.fields import end_month, end_order, period_end_month, period_end_order, period_months
     from tests.factories import make_action, make_plan, make_update
 
     action = make_action(make_plan(first_year=2021, last_year=2024))
     for text in ("Apr 2022", "Mar 2023", "Q1 2022/23", "Q4 2022/23", "H1 2022/23", "H2 2022/23", "2022/23", "2099/00"):
         make_update(action, text, 1)
-    found = ActionUpdate.objects.annotate(end=period_end_month("period"), months=period_months("period"))
-    assert {(u.period, u.end, u.months) for u in found} == {
-        (u.period, end_month(u.period), u.period.frequency.months) for u in found
+    found = ActionUpdate.objects.annotate(
+        end=period_end_month("period"), months=period_months("period"), order=period_end_order("period")
+    )
+    assert {(u.period, u.end, u.months, u.order) for u in found} == {
+        (u.period, end_month(u.period), u.period.frequency.months, end_order(u.period)) for u in found
     }
+    # By their end, then the longer first: of periods ending together, the shortest started last.
+    assert [u.period.label for u in sorted(found.filter(action=action), key=lambda u: u.order)] == [
+        "Apr 2022",
+        "Q1 2022/23",
+        "H1 2022/23",
+        "2022/23",
+        "H2 2022/23",
+        "Q4 2022/23",
+        "Mar 2023",
+        "2099/00",
+    ]
     assert sorted(found, key=lambda u: u.end)[-1].period == Period.parse("2099/00")
 
 
