@@ -16,7 +16,10 @@ from indicators.models import (
     Action,
     ActionUpdate,
     Committee,
+    ComparatorCouncil,
+    ComparatorValue,
     Directorate,
+    FamilyGroup,
     Indicator,
     IndicatorValue,
     Outcome,
@@ -168,3 +171,35 @@ def generate(
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
     Target.objects.bulk_create(targets, batch_size=5000)
     return periods[-1]
+
+
+@transaction.atomic
+def generate_benchmarking(indicators: int = 100, councils: int = 32, years: int = 10, last_year: int = 2022) -> None:
+    """Published benchmarking figures as councils load them: `councils` councils (ours among them)
+    and the national figure, one family group of eight, and a figure from every council in each of
+    `years` years for the first `indicators` bench indicators (32,000 figures by default, about
+    the size of a year's LGBF download kept for ten years)."""
+    rng = random.Random(20222)  # noqa: S311 - repeatable benchmark data, not security
+    council_objs = ComparatorCouncil.objects.bulk_create(
+        [ComparatorCouncil(name=f"Bench council {i}", is_own=i == 0) for i in range(councils)]
+        + [ComparatorCouncil(name="Bench national figure", is_national=True)]
+    )
+    family = FamilyGroup.objects.create(name="Bench family group")
+    family.members.set(council_objs[:8])
+    benchmarked = list(Indicator.objects.filter(code__startswith="BENCH-PI").order_by("id")[:indicators])
+    for indicator in benchmarked:
+        indicator.family_group = family
+        indicator.benchmark_code = f"BENCH-LGBF{indicator.id}"
+    Indicator.objects.bulk_update(benchmarked, ["family_group", "benchmark_code"])
+    figures = [
+        ComparatorValue(
+            indicator=indicator,
+            council=council,
+            period=Period.financial_year(year),
+            value=Decimal(rng.randint(200, 800)) / 10,
+        )
+        for indicator in benchmarked
+        for year in range(last_year - years + 1, last_year + 1)
+        for council in council_objs
+    ]
+    ComparatorValue.objects.bulk_create(figures, batch_size=5000)

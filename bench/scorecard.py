@@ -8,9 +8,10 @@ bench/large_council.py, freezes the start-up objects out of the garbage collecto
 hooks do, then renders each page through Django's test client and prints the median of
 `BENCH_RUNS` (default 15) runs with the load average beside it: cold (built afresh, as after any
 change), warm (from the cache), the floor (the same rows in one raw SQL query) and their ratio,
-"one plan changed" (one plan's action update saved, then the council page), and the indicator
-page. The last line sums the run up:
-`RESULT council_cold_ms=... council_2x_cold_ms=... floor_ms=... indicator_cold_ms=...`.
+"one plan changed" (one plan's action update saved, then the council page), and the indicator,
+action and benchmarking pages (the bench council gets published benchmarking figures: 32
+councils, ten years, a tenth of its indicators). The last line sums the run up:
+`RESULT council_cold_ms=... council_2x_cold_ms=... floor_ms=... indicator_cold_ms=... action_cold_ms=...`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/perfdash_bench")
+# The shared cache production runs (deploy/env.example); CACHE=database measures the cache table.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfdash.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -45,8 +48,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.large_council import generate  # noqa: E402
-from indicators.models import ActionUpdate, Committee, Indicator, Plan  # noqa: E402
+from bench.large_council import generate, generate_benchmarking  # noqa: E402
+from indicators.models import Action, ActionUpdate, Committee, ComparatorCouncil, Indicator, Plan  # noqa: E402
 from reports.scorecards.cache import forget_recent  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
@@ -103,13 +106,15 @@ def measure_scale(scale: int) -> dict[str, float]:
     """Runs in the child for one scale: prints the table, returns the figures for the RESULT line."""
     ensure_database_exists()
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)  # the cache when no REDIS_URL is set
+    call_command("createcachetable", verbosity=0)  # for CACHE=database
     call_command("collectstatic", interactive=False, verbosity=0)  # production static files (manifest)
     if not Indicator.objects.filter(code__startswith="BENCH-").exists():
         print(f"Generating the large council at {scale}x...")
         start = time.perf_counter()
         generate(services=30 * scale, actions=1000 * scale, indicators=1000 * scale)
         print(f"  generated in {time.perf_counter() - start:.1f} s")
+    if not ComparatorCouncil.objects.filter(name__startswith="Bench council").exists():
+        generate_benchmarking(indicators=100 * scale)
     gc.collect()
     gc.freeze()  # as deploy/gunicorn.conf.py does after start-up
     user, _ = get_user_model().objects.get_or_create(username="bench-member")
@@ -124,7 +129,10 @@ def measure_scale(scale: int) -> dict[str, float]:
         "plan scorecard (one service)": reverse("reports:plan_scorecard", args=[Plan.objects.get(code="BENCH-0").pk]),
         "council-wide, only red and amber": council + "?status=red&status=amber",
     }
-    print(f"== scale {scale}x; database: {connection.vendor}; {RUNS} runs each; period Q2 2022/23; {load()}")
+    print(
+        f"== scale {scale}x; database: {connection.vendor}; cache: {settings.CACHE}; {RUNS} runs each; "
+        f"period Q2 2022/23; {load()}"
+    )
     print(f"{'page':<36} {'rows':>6} {'cold ms':>9} {'warm ms':>9} {'queries':>8}")
     figures: dict[str, float] = {}
     for name, url in pages.items():
@@ -181,14 +189,23 @@ def measure_scale(scale: int) -> dict[str, float]:
     figures["filtered_after_whole_ms"] = statistics.median(samples)
     print(f"{'only red and amber, after the whole':<36} {'':>6} {figures['filtered_after_whole_ms']:>9.1f}   {load()}")
 
+    # Single-item pages, cold: an indicator (with its charts), an action in a group of five (with
+    # its plan's progress), the benchmarking list (every benchmarked indicator's latest year) and
+    # one benchmarked indicator (its ranks and charts).
     indicator = Indicator.objects.filter(code__startswith="BENCH-PI").order_by("id").first()
-    indicator_url = reverse("reports:indicator", args=[indicator.pk])
-    figures["indicator_cold_ms"] = median_ms(lambda: (clear_caches(), client.get(indicator_url)))
-    figures["indicator_warm_ms"] = median_ms(lambda: client.get(indicator_url))
-    print(
-        f"{'indicator page (cold, warm)':<36} {'':>6} {figures['indicator_cold_ms']:>9.1f} "
-        f"{figures['indicator_warm_ms']:>9.1f}   {load()}"
-    )
+    action = Action.objects.filter(plan__code="BENCH-0", parent__isnull=False).order_by("id").first()
+    single_pages = {
+        "indicator": reverse("reports:indicator", args=[indicator.pk]),
+        "action": reverse("reports:action", args=[action.pk]) + f"?period={period}",
+        "benchmarking": reverse("reports:benchmarking"),
+        "benchmark_indicator": reverse("reports:benchmark_indicator", args=[indicator.pk]),
+    }
+    for name, url in single_pages.items():
+        assert client.get(url).status_code == 200, url
+        figures[f"{name}_cold_ms"] = median_ms(lambda url=url: (clear_caches(), client.get(url)))
+        figures[f"{name}_warm_ms"] = median_ms(lambda url=url: client.get(url))
+        label = f"{name.replace('_', ' ')} page (cold, warm)"
+        print(f"{label:<36} {'':>6} {figures[f'{name}_cold_ms']:>9.1f} {figures[f'{name}_warm_ms']:>9.1f}   {load()}")
     assert Committee.objects.filter(slug="bench-committee-0").exists()
     return figures
 
@@ -222,6 +239,9 @@ def main() -> None:
         f"one_plan_changed_ms={first['one_plan_changed_ms']:.0f}",
         f"filtered_after_whole_ms={first['filtered_after_whole_ms']:.0f}",
         f"indicator_cold_ms={first['indicator_cold_ms']:.0f}",
+        f"action_cold_ms={first['action_cold_ms']:.0f}",
+        f"benchmarking_cold_ms={first['benchmarking_cold_ms']:.0f}",
+        f"benchmark_indicator_cold_ms={first['benchmark_indicator_cold_ms']:.0f}",
     ]
     print("RESULT " + " ".join(line))
 

@@ -4,7 +4,8 @@
 
 Uses the large council that bench/scorecard.py fills (run that once first). Collects static files,
 starts gunicorn with deploy/gunicorn.conf.py (`WEB_CONCURRENCY=2` sync workers, production
-settings: `DEBUG` off, the database's cache table) on a free loopback port, signs a member in (a
+settings: `DEBUG` off, Redis as the shared cache as in deploy/env.example, or `CACHE=database`)
+on a free loopback port, signs a member in (a
 session made in the database, as a sign-in makes it: the 1,000,000 PBKDF2 iterations of a real
 sign-in are not what is measured), warms the caches of every worker, then drives bounded load
 with ApacheBench (`ab`, Debian's apache2-utils: a C program, so the load generator does not take
@@ -43,6 +44,8 @@ SERVER_ENV = {
     "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
     "ACCESS_LOG": "",
     "CACHE_KEY_PREFIX": f"throughput-{secrets.token_hex(4)}",
+    # The shared cache production runs (deploy/env.example); CACHE=database measures the cache table.
+    "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2"),
 }
 # This process signs the member in with the server's settings (the same secret key signs the session).
 os.environ.update(SERVER_ENV)
@@ -172,7 +175,8 @@ def main() -> None:
                     assert response.status == 200 and b"sign in" not in response.read(2000).lower(), url
         print(
             f"== {ab_version(ab)}; gunicorn {SERVER_ENV['WEB_CONCURRENCY']} sync workers; {CONCURRENCY} connections; "
-            f"{SECONDS} s or {REQUESTS} requests; gzip {'asked' if GZIP else 'not asked'}; {os.cpu_count()} cores"
+            f"{SECONDS} s or {REQUESTS} requests; gzip {'asked' if GZIP else 'not asked'}; {os.cpu_count()} cores; "
+            f"cache: {settings.CACHE}"
         )
         print(f"{'page':<10} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'requests':>9} {'failed':>7} {'bytes':>9}  load")
         rps = {}

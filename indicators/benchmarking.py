@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from django.db.models import QuerySet
+
 from .periods import Period
 from .status import Polarity
 
@@ -145,8 +147,11 @@ class BenchmarkData:
         return [self.comparison(indicator, year) for year in self.years(indicator.id)]
 
 
-def load_benchmark_data(indicator_ids: Collection[int] | None = None) -> BenchmarkData:
-    """Councils, family groups and comparator figures (for some indicators, or all): four queries."""
+def load_benchmark_data(
+    indicator_ids: Collection[int] | None = None, *, latest_year_only: bool = False
+) -> BenchmarkData:
+    """Councils, family groups and comparator figures (for some indicators, or all; each one's
+    latest year only, or every year): four queries, five for the latest years."""
     from .models import ComparatorCouncil, ComparatorValue, FamilyGroup
 
     names: dict[int, str] = {}
@@ -161,10 +166,23 @@ def load_benchmark_data(indicator_ids: Collection[int] | None = None) -> Benchma
         group.id: (group.name, frozenset(names[member.id] for member in group.members.all()))
         for group in FamilyGroup.objects.prefetch_related("members")
     }
-    rows = ComparatorValue.objects.values_list("indicator_id", "council_id", "period", "value")
+    figures = ComparatorValue.objects.order_by()
     if indicator_ids is not None:
-        rows = rows.filter(indicator_id__in=list(indicator_ids))
+        figures = figures.filter(indicator_id__in=list(indicator_ids))
+    latest = _latest_years(figures) if latest_year_only else None
+    if latest is not None:
+        figures = figures.filter(period__in=set(latest.values()))
     values: dict[int, dict[Period, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    for indicator_id, council_id, period, value in rows:
-        values[indicator_id][period][names[council_id]] = value
+    for indicator_id, council_id, period, value in figures.values_list("indicator_id", "council_id", "period", "value"):
+        if latest is None or latest[indicator_id] == period:
+            values[indicator_id][period][names[council_id]] = value
     return BenchmarkData(own, national, groups, {k: dict(v) for k, v in values.items()})
+
+
+def _latest_years(figures: QuerySet) -> dict[int, Period]:
+    """Each indicator's latest year among `figures` (one query)."""
+    latest: dict[int, Period] = {}
+    for indicator_id, period in figures.values_list("indicator_id", "period").distinct():
+        if indicator_id not in latest or period.end > latest[indicator_id].end:
+            latest[indicator_id] = period
+    return latest

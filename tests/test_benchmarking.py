@@ -164,6 +164,17 @@ def test_load_benchmark_data_compares_each_year(configured):
     assert latest.national_average == D("89.6") and latest.national_is_published
 
 
+def test_the_overview_reads_each_indicators_latest_year_only(configured):
+    """The overview compares each indicator's latest year, so only those figures are read, whichever
+    year is latest for each; an indicator's page reads every year."""
+    other = make_indicator(code="OTHER", title="Published a year behind")
+    _figures(other, Y20, {"Moray": "10", "Angus": "12"})
+    data = load_benchmark_data(latest_year_only=True)
+    assert (data.years(configured.id), data.years(other.id)) == ([Y21], [Y20])
+    assert data.comparison(configured, Y21) == load_benchmark_data().comparison(configured, Y21)
+    assert load_benchmark_data([configured.id]).years(configured.id) == [Y21, Y20]
+
+
 def test_pages_show_ranks_averages_and_chart(client, configured, django_assert_max_num_queries):
     client.force_login(make_user("cllr", Role.Kind.MEMBER))
     with django_assert_max_num_queries(10):

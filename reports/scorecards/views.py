@@ -178,7 +178,7 @@ def _benchmark_chart(indicator: Indicator, comparison: Comparison) -> Chart:
 @login_required
 def benchmarking(request: HttpRequest) -> HttpResponse:
     """Every benchmarked indicator's latest year: our figure, the averages and our ranks."""
-    data = load_benchmark_data()
+    data = load_benchmark_data(latest_year_only=True)
     indicators = Indicator.objects.filter(id__in=list(data.values)).select_related("service")
     rows = [
         (indicator, data.comparison(indicator, data.years(indicator.id)[0]))
