@@ -124,7 +124,7 @@ def finished_action_ids(actions, before: Period) -> set[int]:
 
 @dataclass
 class ActionProgress:
-    action: Action
+    action: ActionLike
     latest_update: LatestUpdate | None
     progress: Decimal | None
     status: ActionStatus | None
@@ -169,6 +169,17 @@ class PlanProgress:
         return [node for node in self.all_actions() if not node.is_group]
 
 
+class ActionLike(Protocol):
+    """An action as the progress rules read it: the model, or a scorecard's `ActionFacts`."""
+
+    id: int
+    parent_id: int | None
+    weight: Decimal
+    start_date: dt.date | None
+    due_date: dt.date | None
+    assigned_to_id: int | None
+
+
 class _UpdateLike(Protocol):
     period: Period
     progress: int | None
@@ -176,7 +187,7 @@ class _UpdateLike(Protocol):
 
 
 def update_status(
-    action: Action, update: _UpdateLike | None, period: Period, plan_start: dt.date | None
+    action: ActionLike, update: _UpdateLike | None, period: Period, plan_start: dt.date | None
 ) -> ActionStatus:
     """An action's status at the end of `period`, given its latest update by then (a `LatestUpdate`
     or an `ActionUpdate`, e.g. one waiting for approval: the status it would have)."""
@@ -194,7 +205,7 @@ def update_status(
 def plan_progress(
     plan: Plan,
     period: Period,
-    actions: list[Action] | None = None,
+    actions: Sequence[ActionLike] | None = None,
     latest: dict[int, LatestUpdate] | None = None,
 ) -> PlanProgress:
     """Progress and status of every action of `plan` as reported by the end of `period`.
@@ -206,12 +217,12 @@ def plan_progress(
         actions = list(Action.objects.filter(plan=plan).order_by("order", "code"))
     if latest is None:
         [latest] = latest_updates([period], action__plan=plan)
-    children: dict[int | None, list[Action]] = {}
+    children: dict[int | None, list[ActionLike]] = {}
     for action in actions:
         children.setdefault(action.parent_id, []).append(action)
     plan_start = plan.start_date
 
-    def build(action: Action) -> ActionProgress:
+    def build(action: ActionLike) -> ActionProgress:
         update = latest.get(action.id)
         kids = [build(child) for child in children.get(action.id, [])]
         if kids:

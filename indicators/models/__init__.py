@@ -27,6 +27,7 @@ from .indicators import (
     TOLERANCE_CHOICES,
     ExceptionReport,
     Indicator,
+    IndicatorRules,
     IndicatorValue,
     Target,
 )
@@ -38,6 +39,7 @@ from .wording import StatusWording
 from .workflow import EDITABLE_STATES, Chase, ReportingRound, Reviewable, ReviewState, WorkflowSettings
 
 __all__ = [
+    "IndicatorRules",
     "AGGREGATION_CHOICES",
     "EDITABLE_STATES",
     "FREQUENCY_CHOICES",

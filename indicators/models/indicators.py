@@ -48,11 +48,11 @@ PART_OF_YEAR_CHOICES = choices(
 TOLERANCE_CHOICES = choices(ToleranceType, {"absolute": "Absolute (in the indicator's unit)", "percent": "% of target"})
 
 
-class Indicator(models.Model):
-    class Source(models.TextChoices):
-        LOCAL = "local", "Local"
-        NATIONAL = "national", "National"
-        LGBF = "lgbf", "LGBF benchmarking"
+class IndicatorRules:
+    """What an indicator's own fields decide, for the model and for the light rows a scorecard
+    reads by the thousand (`reports/scorecards/load.IndicatorFacts`): one definition for both."""
+
+    __slots__ = ()
 
     # How many months after one of its periods ends a source's figure should be in; None for a
     # local source (its figures are due with the period). A source listed here is "published
@@ -60,6 +60,38 @@ class Indicator(models.Model):
     # figure is in (`status.reported_period`). Data, not a rule: a new source is a new row here.
     PUBLICATION_DELAY_MONTHS: dict[str, int | None] = {"local": None, "national": 6, "lgbf": 6}
     NATIONAL_SOURCES = frozenset(source for source, delay in PUBLICATION_DELAY_MONTHS.items() if delay is not None)
+
+    polarity: str
+    frequency: str
+    source: str
+
+    @property
+    def polarity_enum(self) -> Polarity:
+        return Polarity(self.polarity)
+
+    @property
+    def frequency_enum(self) -> Frequency:
+        return Frequency(self.frequency)
+
+    @property
+    def publication_delay(self) -> int | None:
+        """Months after a period ends that its figure is published nationally; None if local."""
+        return self.PUBLICATION_DELAY_MONTHS.get(self.source)
+
+    @property
+    def published_nationally(self) -> bool:
+        return self.source in self.NATIONAL_SOURCES
+
+    def reporting_period(self, period: Period) -> Period | None:
+        """The indicator's own period that reports at `period`, or None if it is not measured then."""
+        return reported_period(period, self.frequency_enum, self.publication_delay)
+
+
+class Indicator(IndicatorRules, models.Model):
+    class Source(models.TextChoices):
+        LOCAL = "local", "Local"
+        NATIONAL = "national", "National"
+        LGBF = "lgbf", "LGBF benchmarking"
 
     code = models.CharField(max_length=40, unique=True)
     title = models.CharField(max_length=500)
@@ -111,32 +143,11 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
-    @property
-    def polarity_enum(self) -> Polarity:
-        return Polarity(self.polarity)
-
-    @property
-    def frequency_enum(self) -> Frequency:
-        return Frequency(self.frequency)
-
-    @property
-    def publication_delay(self) -> int | None:
-        """Months after a period ends that its figure is published nationally; None if local."""
-        return self.PUBLICATION_DELAY_MONTHS.get(self.source)
-
-    @property
-    def published_nationally(self) -> bool:
-        return self.source in self.NATIONAL_SOURCES
-
     def target_for(self, period: Period) -> AppliedTarget | None:
         """The target `period` is judged against: its own, else its year's (`status.applicable_target`; one query)."""
         keys = {period.key, period.financial_year_period().key}
         rules = {t.period: t.as_rule() for t in self.targets.filter(period__in=keys)}
         return applicable_target(period, rules.get, self.part_of_year)
-
-    def reporting_period(self, period: Period) -> Period | None:
-        """The indicator's own period that reports at `period`, or None if it is not measured then."""
-        return reported_period(period, self.frequency_enum, self.publication_delay)
 
 
 class Target(models.Model):

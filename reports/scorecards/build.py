@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from indicators.models import Action, Indicator, Outcome, Plan
+from indicators.models import Outcome, Plan
 from indicators.periods import Frequency, Period, ReportingPeriods
 from indicators.progress import LatestUpdate, PlanProgress, plan_progress
 from indicators.status import ActionStatus, Rag, reported_period
@@ -21,6 +21,8 @@ from reports.presentation.status import DEFAULT_WORDS, StatusWords, status_words
 
 from .filters import Filters
 from .load import (
+    ActionFacts,
+    IndicatorFacts,
     PeriodChoices,
     Values,
     load_actions,
@@ -277,7 +279,7 @@ def build_blocks(
     indicators = [ind for ind in indicators if _shown(ind, now[kind_of[ind.id]], values)]
     people = load_people({a.assigned_to_id for a in actions} | {i.owner_id for i in indicators})
 
-    actions_by_plan: dict[int, list[Action]] = {}
+    actions_by_plan: dict[int, list[ActionFacts]] = {}
     for action in actions:
         actions_by_plan.setdefault(action.plan_id, []).append(action)
     progress = {plan.id: plan_progress(plan, period, actions_by_plan.get(plan.id, []), updates_now) for plan in plans}
@@ -380,16 +382,16 @@ def assemble(
 def _summarise(
     blocks: Sequence[PlanBlock],
     plans: Sequence[Plan],
-    actions_by_plan: dict[int, list[Action]],
+    actions_by_plan: dict[int, list[ActionFacts]],
     progress: dict[int, PlanProgress],
     last_year: tuple[Period, dict[int, LatestUpdate]],
-    indicators: Sequence[Indicator],
+    indicators: Sequence[IndicatorFacts],
     indicator_rows: Sequence[IndicatorRow],
     rags_last_year: Sequence[Rag],
     people: dict[int | None, str],
 ) -> None:
     """Give each block its share of the summaries, counted over all its rows, filtered or not."""
-    by_block: dict[int | None, list[tuple[Indicator, IndicatorRow, Rag]]] = {}
+    by_block: dict[int | None, list[tuple[IndicatorFacts, IndicatorRow, Rag]]] = {}
     for indicator, row, rag in zip(indicators, indicator_rows, rags_last_year, strict=True):
         block_id = indicator.plan_id if indicator.plan_id in progress else None
         by_block.setdefault(block_id, []).append((indicator, row, rag))
@@ -424,7 +426,7 @@ def _default(choices: PeriodChoices) -> Period:
 ReportingKind = tuple[str, int | None]
 
 
-def _reporting_kind(indicator: Indicator) -> ReportingKind:
+def _reporting_kind(indicator: IndicatorFacts) -> ReportingKind:
     return (indicator.frequency, indicator.publication_delay)
 
 
@@ -460,14 +462,14 @@ def _needed_periods(
     return values, targets
 
 
-def _shown(indicator: Indicator, reporting: ReportingPeriods | None, values: Values) -> bool:
+def _shown(indicator: IndicatorFacts, reporting: ReportingPeriods | None, values: Values) -> bool:
     """Active measures always show; a dropped measure only where it has a value for the period."""
     return indicator.active or bool(reporting and (indicator.id, reporting.reported) in values)
 
 
 def _action_counts_at(
     plans: Sequence[Plan],
-    actions_by_plan: dict[int, list[Action]],
+    actions_by_plan: dict[int, list[ActionFacts]],
     period: Period,
     updates: dict[int, LatestUpdate],
 ) -> Counter:
@@ -507,7 +509,7 @@ def _counts(
 
 
 def _reconcile(
-    plans: Sequence[Plan], indicators: Sequence[Indicator], rows: Sequence[IndicatorRow]
+    plans: Sequence[Plan], indicators: Sequence[IndicatorFacts], rows: Sequence[IndicatorRow]
 ) -> list[Reconciliation]:
     """Each plan's declared and covered measures, and those due with no entry (`Reconciliation`)."""
     by_plan: dict[int, list[IndicatorRow]] = {}
@@ -524,15 +526,15 @@ def _reconcile(
 def _plan_blocks(
     plans: Sequence[Plan],
     outcomes: dict[int, Outcome],
-    actions_by_plan: dict[int, list[Action]],
+    actions_by_plan: dict[int, list[ActionFacts]],
     progress: dict[int, PlanProgress],
-    indicators: Sequence[Indicator],
+    indicators: Sequence[IndicatorFacts],
     indicator_rows: Sequence[IndicatorRow],
     people: dict[int | None, str],
 ) -> list[PlanBlock]:
     """Each plan with its sections (its outcomes, in order) holding all its rows; then a block of
     the indicators that belong to no plan in scope. The filters apply afterwards (`filtered`)."""
-    rows_by_plan: dict[int | None, list[tuple[Indicator, IndicatorRow]]] = {}
+    rows_by_plan: dict[int | None, list[tuple[IndicatorFacts, IndicatorRow]]] = {}
     for indicator, row in zip(indicators, indicator_rows, strict=True):
         plan_id = indicator.plan_id if indicator.plan_id in progress else None
         rows_by_plan.setdefault(plan_id, []).append((indicator, row))
@@ -572,8 +574,8 @@ def _plan_blocks(
 
 def _outcome_sections(
     outcomes: Sequence[Outcome],
-    actions: Sequence[Action],
-    rows: Sequence[tuple[Indicator, IndicatorRow]],
+    actions: Sequence[ActionFacts],
+    rows: Sequence[tuple[IndicatorFacts, IndicatorRow]],
 ) -> dict[object, Section]:
     """A section for each of a plan's `outcomes` (in order) that has an action or indicator."""
     used = {a.outcome_id for a in actions} | {indicator.outcome_id for indicator, _ in rows}

@@ -7,6 +7,7 @@ the officers and approvers until they are approved.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +22,7 @@ from indicators.models import (
     ActionUpdate,
     ExceptionReport,
     Indicator,
+    IndicatorRules,
     IndicatorValue,
     Outcome,
     Plan,
@@ -35,23 +37,51 @@ from indicators.status import ToleranceType
 
 from .scope import Scope
 
-# What the scorecard reads of each indicator (not the long definition text).
-INDICATOR_FIELDS = (
-    "id",
-    "code",
-    "title",
-    "unit",
-    "decimal_places",
-    "polarity",
-    "frequency",
-    "aggregation",
-    "source",
-    "part_of_year",
-    "owner_id",
-    "plan_id",
-    "outcome_id",
-    "active",
-)
+
+@dataclass(slots=True)
+class IndicatorFacts(IndicatorRules):
+    """What the scorecard reads of each indicator (not the long definition text), with the
+    indicator's own rules (`IndicatorRules`): a plain object, as a thousand model instances took
+    four times as long to read."""
+
+    id: int
+    code: str
+    title: str
+    unit: str
+    decimal_places: int
+    polarity: str
+    frequency: str
+    aggregation: str
+    source: str
+    part_of_year: str
+    owner_id: int | None
+    plan_id: int | None
+    outcome_id: int | None
+    active: bool
+
+
+INDICATOR_FIELDS = tuple(IndicatorFacts.__dataclass_fields__)
+
+
+@dataclass(slots=True)
+class ActionFacts:
+    """What the scorecard reads of each action: a plain object, as for indicators."""
+
+    id: int
+    plan_id: int
+    outcome_id: int | None
+    parent_id: int | None
+    code: str
+    title: str
+    priority: int | None
+    desired_outcome: str
+    start_date: dt.date | None
+    due_date: dt.date | None
+    assigned_to_id: int | None
+    weight: Decimal
+
+
+ACTION_FIELDS = tuple(ActionFacts.__dataclass_fields__)
 
 
 class ValueRecord(NamedTuple):
@@ -204,8 +234,9 @@ def load_plans(scope: Scope) -> list[Plan]:
     return list(scope.plans.select_related("service").order_by("service__name", "title"))
 
 
-def load_actions(plan_ids: Sequence[int]) -> list[Action]:
-    return list(Action.objects.filter(plan__in=plan_ids).order_by("order", "code"))
+def load_actions(plan_ids: Sequence[int]) -> list[ActionFacts]:
+    rows = Action.objects.filter(plan__in=plan_ids).order_by("order", "code").values_list(*ACTION_FIELDS)
+    return [ActionFacts(*row) for row in rows]
 
 
 def load_updates(plan_ids: Sequence[int], periods: Sequence[Period]) -> list[dict[int, LatestUpdate]]:
@@ -217,8 +248,8 @@ def load_outcomes(plan_ids: Sequence[int]) -> dict[int, Outcome]:
     return {o.id: o for o in Outcome.objects.filter(plan__in=plan_ids)}
 
 
-def load_indicators(scope: Scope) -> list[Indicator]:
-    return list(scope.indicators.only(*INDICATOR_FIELDS).order_by("order", "code"))
+def load_indicators(scope: Scope) -> list[IndicatorFacts]:
+    return [IndicatorFacts(*row) for row in scope.indicators.order_by("order", "code").values_list(*INDICATOR_FIELDS)]
 
 
 def load_values(scope: Scope, periods: Collection[Period]) -> Values:

@@ -29,7 +29,7 @@ from indicators.status import (
 )
 from indicators.status import Target as TargetRule
 
-from .load import Targets, Values
+from .load import IndicatorFacts, Targets, Values
 
 if TYPE_CHECKING:
     from .revisions import Revision
@@ -138,21 +138,26 @@ def value_status(
     return status
 
 
-def target_at(indicator: Indicator, period: Period | None, targets: Targets) -> AppliedTarget | None:
+def target_at(indicator: IndicatorFacts | Indicator, period: Period | None, targets: Targets) -> AppliedTarget | None:
     """The target that applies to the indicator's `period`: its own, else its year's (`status.applicable_target`)."""
     if period is None:
         return None
     return applicable_target(period, lambda p: targets.get((indicator.id, p)), indicator.part_of_year)
 
 
-def status_at(indicator: Indicator, reported: Period | None, values: Values, targets: Targets) -> IndicatorStatus:
+def status_at(
+    indicator: IndicatorFacts | Indicator, reported: Period | None, values: Values, targets: Targets
+) -> IndicatorStatus:
     """The indicator's status for its own `reported` period (None: not measured this period)."""
     record = values.get((indicator.id, reported)) if reported else None
     return _status(indicator, reported, record, target_at(indicator, reported, targets))
 
 
 def _status(
-    indicator: Indicator, reported: Period | None, record: RecordedValue | None, target: AppliedTarget | None
+    indicator: IndicatorFacts | Indicator,
+    reported: Period | None,
+    record: RecordedValue | None,
+    target: AppliedTarget | None,
 ) -> IndicatorStatus:
     """`status_at`, given the record and the target that applies."""
     return value_status(
@@ -165,7 +170,7 @@ def _status(
 
 
 def indicator_row(
-    indicator: Indicator,
+    indicator: IndicatorFacts,
     periods: ReportingPeriods | None,
     values: Values,
     targets: Targets,
