@@ -15,7 +15,7 @@ from typing import Protocol
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
-from django.db.models.expressions import CombinedExpression
+from django.db.models.expressions import CombinedExpression, RawSQL
 
 from .fields import end_order, period_end_order
 from .models import Action, ActionUpdate, Plan
@@ -55,10 +55,9 @@ def latest_updates(
     the one whose period ends latest, then (a quarter and a half year ending together) starts
     latest, then was written last.
 
-    Two queries whatever the history: the database chooses each action's update for each
-    period, then the chosen rows are read. `updates` (all by default, e.g.
-    `ActionUpdate.objects.approved()`) and `filters` (e.g. `action__plan__in=[...]`) select
-    the updates.
+    One query whatever the history: the database chooses each action's update for each period
+    and returns the chosen rows. `updates` (all by default, e.g. `ActionUpdate.objects.approved()`)
+    and `filters` (e.g. `action__plan__in=[...]`) select the updates.
     """
     if not periods:
         return []
@@ -69,25 +68,30 @@ def latest_updates(
     except EmptyResultSet:  # e.g. no plans in scope
         return [{} for _ in periods]
     # One pass over the candidates, grouped by action: for each period, the highest rank among
-    # the updates ending by its end. PostgreSQL would otherwise compute the rank once per use.
+    # the updates ending by its end; the rows with those ids are read in the same query.
+    # PostgreSQL would otherwise compute the rank once per use of it.
     fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-    latest = ", ".join("MAX(u.rank) FILTER (WHERE u.rank < %s)" for _ in periods)
-    sql = f"SELECT u.action_id, {latest} FROM ({candidates_sql}{fence}) u GROUP BY u.action_id"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*(_rank_after(period) for period in periods), *params))
-        rows = cursor.fetchall()
-    chosen: list[dict[int, int]] = [{} for _ in periods]
-    for action_id, *ranks in rows:
-        for best, rank in zip(chosen, ranks, strict=True):
-            if rank is not None:
-                best[action_id] = rank & _ID_MASK
-    ids = {update_id for best in chosen for update_id in best.values()}
-    fields = ["id", "action_id", "period", "progress", "set_status", "status_reason", "revised_due_date"]
-    rows = (
-        ActionUpdate.objects.filter(id__in=ids).order_by().values_list(*fields, "narrative" if with_narrative else "id")
+    latest = ", ".join(f"MAX(u.rank) FILTER (WHERE u.rank < %s) & {_ID_MASK} AS r{n}" for n in range(len(periods)))
+    each = " UNION ALL ".join(f"SELECT r{n} FROM chosen" for n in range(len(periods)))  # noqa: S608
+    # The SQL is ours and the ORM's; every value is a parameter.
+    ids = RawSQL(  # noqa: S611
+        f"WITH chosen AS (SELECT {latest} FROM ({candidates_sql}{fence}) u GROUP BY u.action_id) {each}",  # noqa: S608
+        (*(_rank_after(period) for period in periods), *params),
     )
-    by_id = {row[0]: LatestUpdate(*row[:7], row[7] if with_narrative else "") for row in rows}
-    return [{action_id: by_id[update_id] for action_id, update_id in best.items()} for best in chosen]
+    fields = ["id", "action_id", "period", "progress", "set_status", "status_reason", "revised_due_date"]
+    narrative = "narrative" if with_narrative else "id"
+    rows = ActionUpdate.objects.filter(id__in=ids).order_by().values_list(*fields, narrative)
+    # The rows hold each period's choice: of the rows of an action, the one ranking highest below
+    # the period's limit (as the database chose it from all of the action's updates).
+    limits = [_rank_after(period) for period in periods]
+    best: list[dict[int, tuple[int, LatestUpdate]]] = [{} for _ in periods]
+    for row in rows:
+        update = LatestUpdate(*row[:7], row[7] if with_narrative else "")
+        rank = (end_order(update.period) << _ID_BITS) + update.id
+        for found, limit in zip(best, limits, strict=True):
+            if rank < limit and rank > found.get(update.action_id, (-1, None))[0]:
+                found[update.action_id] = (rank, update)
+    return [{action_id: update for action_id, (_, update) in found.items()} for found in best]
 
 
 # An update's place in "latest first" order as one integer, so that the latest is a MAX: the
@@ -112,7 +116,7 @@ def finished_action_ids(actions, before: Period) -> set[int]:
 
     Finished means the latest approved update reported by the end of the previous period had
     100% progress or cancelled the action. `actions` is anything `action__in` accepts (ids,
-    actions or a queryset of them). Two queries.
+    actions or a queryset of them). One query.
     """
     [latest] = latest_updates([before.previous()], updates=ActionUpdate.objects.approved(), action__in=actions)
     return {

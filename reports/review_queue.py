@@ -130,7 +130,7 @@ def build_review_queue(user, service_id: int | None = None) -> ReviewQueue:
 
 
 def _update_rows(updates: list[ActionUpdate], decision) -> list[UpdateReview]:
-    """Each update with the action's previous approved one (two queries for the whole queue)."""
+    """Each update with the action's previous approved one (one query for the whole queue)."""
     before = sorted({update.period.previous() for update in updates}, key=lambda p: (p.end, p.start))
     latest = dict(
         zip(

@@ -164,7 +164,7 @@ def test_due_in_round_uses_a_fixed_number_of_queries(people):
     with CaptureQueriesContext(connection) as large:
         items = due_in_round(reporting_round)
     assert len(items) > 10
-    assert len(small) == len(large) == 6
+    assert len(small) == len(large) == 5
 
 
 # My updates and the reminders say the same ------------------------------------------------------

@@ -217,7 +217,7 @@ def test_a_draft_with_a_fall_is_saved_and_flagged_on_the_form(client, world):
 
 def test_the_builder_alone_reads_a_fixed_number_of_queries(world, django_assert_num_queries):
     approver = world["approver"]
-    with django_assert_num_queries(12):  # the user's roles and the chosen service included
+    with django_assert_num_queries(11):  # the user's roles and the chosen service included
         build_review_queue(approver, world["service"].pk)
 
 

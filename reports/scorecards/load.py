@@ -240,7 +240,7 @@ def load_actions(plan_ids: Sequence[int]) -> list[ActionFacts]:
 
 
 def load_updates(plan_ids: Sequence[int], periods: Sequence[Period]) -> list[dict[int, LatestUpdate]]:
-    """For each of `periods`, each action's latest approved update by then (two queries)."""
+    """For each of `periods`, each action's latest approved update by then (one query)."""
     return latest_updates(periods, with_narrative=True, action__plan__in=plan_ids, state=ReviewState.APPROVED)
 
 
