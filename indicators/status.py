@@ -291,23 +291,32 @@ def indicator_status(
     report, with its reason: `reports/scorecards/rows.value_status`).
     """
     if not measured_this_period:
-        return IndicatorStatus(Rag.NOT_MEASURED, "The indicator is not reported for this period.")
+        return _NOT_MEASURED
     value = _d(value)
     if value is None:
-        if published_nationally:
-            return IndicatorStatus(Rag.NOT_AVAILABLE, "The published figure is not in yet.")
-        return IndicatorStatus(Rag.MISSING, "No figure has been entered for this period.")
+        return _NOT_PUBLISHED_YET if published_nationally else _NO_FIGURE
     if polarity == Polarity.DATA_ONLY:
-        return IndicatorStatus(Rag.DATA_ONLY, "Reported for information; there is no target.")
+        return _DATA_ONLY
     if target is None or target.value is None:
-        return IndicatorStatus(Rag.DATA_ONLY, "No target is set for this period.")
+        return _NO_TARGET
     target_value = _d(target.value)
     shortfall = target_value - value if polarity == Polarity.HIGHER_IS_BETTER else value - target_value
     if shortfall <= 0:
-        return IndicatorStatus(Rag.GREEN, "The target is met.")
+        return _MET
     if shortfall <= target.band():
-        return IndicatorStatus(Rag.AMBER, "The target is missed, within the tolerance.")
-    return IndicatorStatus(Rag.RED, "The target is missed by more than the tolerance.")
+        return _WITHIN_TOLERANCE
+    return _MISSED
+
+
+# Each outcome of `indicator_status` made once, as thousands are judged for a page.
+_NOT_MEASURED = IndicatorStatus(Rag.NOT_MEASURED, "The indicator is not reported for this period.")
+_NOT_PUBLISHED_YET = IndicatorStatus(Rag.NOT_AVAILABLE, "The published figure is not in yet.")
+_NO_FIGURE = IndicatorStatus(Rag.MISSING, "No figure has been entered for this period.")
+_DATA_ONLY = IndicatorStatus(Rag.DATA_ONLY, "Reported for information; there is no target.")
+_NO_TARGET = IndicatorStatus(Rag.DATA_ONLY, "No target is set for this period.")
+_MET = IndicatorStatus(Rag.GREEN, "The target is met.")
+_WITHIN_TOLERANCE = IndicatorStatus(Rag.AMBER, "The target is missed, within the tolerance.")
+_MISSED = IndicatorStatus(Rag.RED, "The target is missed by more than the tolerance.")
 
 
 @dataclass(frozen=True)
@@ -438,7 +447,10 @@ def outlook(
         return Outlook.UNKNOWN
     projected = projected_year_end(year_to_date, periods_in_year, aggregation)
     rag = indicator_status(projected, annual_target, polarity).rag
-    return {Rag.GREEN: Outlook.LIKELY, Rag.AMBER: Outlook.MAY, Rag.RED: Outlook.UNLIKELY}.get(rag, Outlook.UNKNOWN)
+    return _OUTLOOK_OF.get(rag, Outlook.UNKNOWN)
+
+
+_OUTLOOK_OF = {Rag.GREEN: Outlook.LIKELY, Rag.AMBER: Outlook.MAY, Rag.RED: Outlook.UNLIKELY}
 
 
 def expected_progress(start: dt.date, due: dt.date, as_of: dt.date) -> Decimal:

@@ -163,6 +163,9 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["indicator", "period"]
+        # A scorecard reads the targets of a few periods for every indicator in scope: by this
+        # index, whatever the length of the history.
+        indexes = [models.Index(fields=["period", "indicator"], name="target_period")]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "period"], name="unique_target_per_indicator_period"),
             models.CheckConstraint(condition=models.Q(tolerance__gte=0), name="tolerance_not_negative"),
