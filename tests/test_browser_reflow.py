@@ -80,6 +80,8 @@ def screenshot(page, name: str) -> None:
 
 
 def assert_fits(page, where: str) -> None:
+    # A click that navigates returns once the new page starts loading: its body may not exist yet.
+    page.wait_for_load_state("load")
     width = page.evaluate(OVERFLOW)
     assert width["scroll"] <= width["viewport"], f"{where}: {width}"
 

@@ -22,6 +22,7 @@ from reports.committee.pdf import (
     css_string,
     issue_label,
     render_html,
+    without_layout_whitespace,
 )
 from reports.committee.pdfua import continues
 from reports.models import IssuedReport
@@ -259,3 +260,30 @@ def test_report_form_offers_the_order(client, demo_db):
     client.force_login(make_performance_user("papers-perf"))
     page = client.get(reverse("reports:committee_reports")).content.decode()
     assert 'name="appendix_order"' in page and "Order of appendices" in page
+
+
+@pytest.mark.parametrize(
+    ("html", "laid_out"),
+    [
+        (
+            '<table>\n  <tr>\n    <td class="num">\n      1\n    </td>\n  </tr>\n</table>',
+            '<table><tr><td class="num">1</td></tr></table>',
+        ),
+        (
+            "<p>Two <strong>bold</strong> <em>words</em>\n and more</p>\n<ul>\n <li>one</li>\n</ul>",
+            "<p>Two <strong>bold</strong> <em>words</em>\n and more</p><ul><li>one</li></ul>",
+        ),
+        (
+            '<span class="status">On <b>target</b></span> <span class="trend">up</span>',
+            '<span class="status">On <b>target</b></span> <span class="trend">up</span>',
+        ),
+        (
+            "<h2>Title</h2>\n<path d='M 0 0'/> <thead> <th>Code</th> </thead>",
+            "<h2>Title</h2><path d='M 0 0'/><thead><th>Code</th></thead>",
+        ),
+    ],
+)
+def test_white_space_that_css_collapses_is_left_out_of_the_print_html(html, laid_out):
+    """Runs of white space next to block and table tags are boxes WeasyPrint lays out for nothing;
+    spaces between words and inline elements are kept, as they show."""
+    assert without_layout_whitespace(html) == laid_out
