@@ -180,9 +180,12 @@ def generate_benchmarking(indicators: int = 100, councils: int = 32, years: int 
     `years` years for the first `indicators` bench indicators (32,000 figures by default, about
     the size of a year's LGBF download kept for ten years)."""
     rng = random.Random(20222)  # noqa: S311 - repeatable benchmark data, not security
+    # Ours and the national figure, unless the database has them already (the demo's).
+    has_own = ComparatorCouncil.objects.filter(is_own=True).exists()
+    has_national = ComparatorCouncil.objects.filter(is_national=True).exists()
     council_objs = ComparatorCouncil.objects.bulk_create(
-        [ComparatorCouncil(name=f"Bench council {i}", is_own=i == 0) for i in range(councils)]
-        + [ComparatorCouncil(name="Bench national figure", is_national=True)]
+        [ComparatorCouncil(name=f"Bench council {i}", is_own=i == 0 and not has_own) for i in range(councils)]
+        + [ComparatorCouncil(name="Bench national figure", is_national=not has_national)]
     )
     family = FamilyGroup.objects.create(name="Bench family group")
     family.members.set(council_objs[:8])

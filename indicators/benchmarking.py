@@ -174,7 +174,7 @@ def load_benchmark_data(
         figures = figures.filter(period__in=set(latest.values()))
     values: dict[int, dict[Period, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     for indicator_id, council_id, period, value in figures.values_list("indicator_id", "council_id", "period", "value"):
-        if latest is None or latest[indicator_id] == period:
+        if latest is None or latest.get(indicator_id) == period:
             values[indicator_id][period][names[council_id]] = value
     return BenchmarkData(own, national, groups, {k: dict(v) for k, v in values.items()})
 

@@ -88,26 +88,8 @@ _YEAR, _CODE, _INDEX = (1, 4), (9, 1), (10, 2)
 
 
 def end_month(period: Period) -> int:
-    """The month a period ends in, counted from April of year 0: `period_end_month` in Python."""
+    """The month a period ends in, counted from April of year 0."""
     return period.year * 12 + period.index * period.frequency.months
-
-
-def period_end_month(name: str) -> Expression:
-    """The month the stored period in field `name` ends in (as `end_month`), in SQL: periods can
-    be compared and chosen by their end in the database, with no column of their own."""
-    year = Cast(_part(name, _YEAR), IntegerField())
-    index = Cast(_part(name, _INDEX), IntegerField())
-    # The index is only read for the frequencies that have one (a year's key ends in "FY").
-    return year * 12 + _PerFrequency(
-        name,
-        {frequency: index * frequency.months for frequency in Frequency if frequency.per_year > 1},
-        Value(Frequency.ANNUAL.months),
-    )
-
-
-def period_months(name: str) -> Expression:
-    """How many months the stored period in field `name` covers, in SQL."""
-    return _PerFrequency(name, {frequency: Value(frequency.months) for frequency in Frequency}, Value(None))
 
 
 def period_end_order(name: str) -> Expression:

@@ -55,12 +55,26 @@ def latest_updates(
     the one whose period ends latest, then (a quarter and a half year ending together) starts
     latest, then was written last.
 
-    One query whatever the history: the database chooses each action's update for each period
-    and returns the chosen rows. `updates` (all by default, e.g. `ActionUpdate.objects.approved()`)
-    and `filters` (e.g. `action__plan__in=[...]`) select the updates.
+    One query whatever the history (one per `PERIODS_PER_QUERY` different periods): the database
+    chooses each action's update for each period and returns the chosen rows. `updates` (all by
+    default, e.g. `ActionUpdate.objects.approved()`) and `filters` (e.g. `action__plan__in=[...]`)
+    select the updates.
     """
-    if not periods:
-        return []
+    distinct = list(dict.fromkeys(periods))
+    chosen: dict[Period, dict[int, LatestUpdate]] = {}
+    for first in range(0, len(distinct), PERIODS_PER_QUERY):
+        some = distinct[first : first + PERIODS_PER_QUERY]
+        chosen.update(zip(some, _latest_updates(some, with_narrative, updates, filters), strict=True))
+    return [chosen[period] for period in periods]
+
+
+# SQLite takes at most 500 terms in a compound SELECT (one per period here).
+PERIODS_PER_QUERY = 400
+
+
+def _latest_updates(
+    periods: Sequence[Period], with_narrative: bool, updates: QuerySet[ActionUpdate] | None, filters: dict
+) -> list[dict[int, LatestUpdate]]:
     chosen_from = ActionUpdate.objects.all() if updates is None else updates
     candidates = chosen_from.filter(**filters).order_by().annotate(rank=_latest_rank()).values_list("action_id", "rank")
     try:

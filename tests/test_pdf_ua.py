@@ -34,8 +34,10 @@ def papers(demo_db, django_db_blocker):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(tasks, "PARTS_FROM", 0)  # laid out in parts, as a large report is
             joined = tasks.request_render(report, admin)
+            patch.setattr(committee_pdf, "without_layout_whitespace", lambda html: html)
+            spaced = committee_pdf.render_html(committee_pdf.build_report_data(report))
         assert single.status == joined.status == single.Status.DONE, (single.error, joined.error)
-        result = {"single": bytes(single.pdf), "joined": bytes(joined.pdf), "html": html}
+        result = {"single": bytes(single.pdf), "joined": bytes(joined.pdf), "html": html, "spaced": spaced}
         transaction.set_rollback(True)
     return result
 
@@ -184,6 +186,41 @@ def test_contents_page_numbers_point_at_the_appendices(papers, kind):
     for heading, number in zip(headings, numbers[1:], strict=True):
         page = " ".join(pages[number - 1].split())
         assert heading in page and heading not in " ".join(pages[number - 2].split()), (heading, number)
+
+
+@pytest.mark.parametrize("kind", ["single", "joined"])
+def test_contents_entries_link_to_their_appendices(papers, kind):
+    """Each contents entry is a link to the page its section begins on, also when that section was
+    laid out in another part."""
+    document = pikepdf.open(io.BytesIO(papers[kind]))
+    pages = {page.obj.objgen: number for number, page in enumerate(document.pages)}
+    names = document.Root.Names.Dests.Names if "/Names" in document.Root else []
+    named = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    texts = [extract_text(io.BytesIO(papers[kind]), page_numbers=[n]) for n in range(len(pages))]
+    links = {}
+    for annotation in document.pages[1].obj.get("/Annots", []):
+        assert "/A" not in annotation, annotation  # no link leaves the document
+        destination = annotation.Dest
+        if isinstance(destination, pikepdf.String):  # a named destination of this document
+            destination = named[str(destination)]
+        links[str(annotation.Contents)] = pages[destination[0].objgen]
+    assert set(links) == {"how-to-read"} | {
+        f"appendix-{key}" for key in ("summary", "actions", "indicators", "exceptions", "risks")
+    }
+    assert "How to read this report" in texts[links["how-to-read"]]
+    assert "Appendix 3: Indicator scorecard" in " ".join(texts[links["appendix-indicators"]].split())
+
+
+def test_white_space_left_out_of_the_html_changes_no_word_and_no_page(papers):
+    """The print HTML leaves out the white space CSS collapses (`pdf.without_layout_whitespace`):
+    the demo report reads the same, page by page, as laid out from the template's own output."""
+    spaced, _ = committee_pdf.write_pdf(papers["spaced"])
+    assert papers["spaced"] != papers["html"]
+    texts = [
+        [extract_text(io.BytesIO(data), page_numbers=[n]) for n in range(len(pdf_pages(data)))]
+        for data in (spaced, papers["single"])
+    ]
+    assert texts[0] == texts[1]
 
 
 def pdf_pages(data: bytes) -> list:

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from indicators.bulk import write_with_history
-from indicators.models import ActionUpdate, Committee, IndicatorValue, Plan, ReportingRound, StatusWording
+from indicators.models import ActionUpdate, Committee, IndicatorValue, Plan, ReportingRound, ReviewState, StatusWording
 from indicators.periods import Period
 from indicators.versions import versions
 from reports.scorecards import page
@@ -276,21 +276,17 @@ def test_latest_updates_picks_each_actions_latest_by_period_dates():
     ]
 
 
-def test_a_stored_periods_end_and_length_read_in_sql_agree_with_the_period():
-    """`fields.period_end_month` and `period_months` (SQL, for choosing by period end in the
-    database) give what `fields.end_month` and the period say, for every frequency."""
-    from indicators.fields import end_month, end_order, period_end_month, period_end_order, period_months
+def test_stored_periods_ordered_by_their_end_in_sql_as_in_python():
+    """`fields.period_end_order` (SQL, for choosing by period end in the database) gives what
+    `fields.end_order` gives for the period, for every frequency."""
+    from indicators.fields import end_order, period_end_order
     from tests.factories import make_action, make_plan, make_update
 
     action = make_action(make_plan(first_year=2021, last_year=2024))
     for text in ("Apr 2022", "Mar 2023", "Q1 2022/23", "Q4 2022/23", "H1 2022/23", "H2 2022/23", "2022/23", "2099/00"):
         make_update(action, text, 1)
-    found = ActionUpdate.objects.annotate(
-        end=period_end_month("period"), months=period_months("period"), order=period_end_order("period")
-    )
-    assert {(u.period, u.end, u.months, u.order) for u in found} == {
-        (u.period, end_month(u.period), u.period.frequency.months, end_order(u.period)) for u in found
-    }
+    found = ActionUpdate.objects.annotate(order=period_end_order("period"))
+    assert {(u.period, u.order) for u in found} == {(u.period, end_order(u.period)) for u in found}
     # By their end, then the longer first: of periods ending together, the shortest started last.
     assert [u.period.label for u in sorted(found.filter(action=action), key=lambda u: u.order)] == [
         "Apr 2022",
@@ -302,7 +298,61 @@ def test_a_stored_periods_end_and_length_read_in_sql_agree_with_the_period():
         "Mar 2023",
         "2099/00",
     ]
-    assert sorted(found, key=lambda u: u.end)[-1].period == Period.parse("2099/00")
+
+
+def test_latest_updates_agree_with_choosing_by_hand():
+    """Each action's latest approved update by each period's end, as the database chooses it, is
+    the one chosen by hand from every update (random updates of every frequency, some not
+    approved; periods asked for more than once)."""
+    import random
+
+    from indicators.periods import Frequency
+    from indicators.progress import latest_updates
+    from tests.factories import make_action, make_plan, make_update
+
+    rng = random.Random(7)  # noqa: S311 - repeatable test data
+    plan = make_plan(first_year=2021, last_year=2024)
+    actions = [make_action(plan) for _ in range(6)]
+    periods = []
+    for year in (2021, 2022, 2023):
+        periods.append(Period.financial_year(year))
+        for frequency in (Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.HALF_YEARLY):
+            period = Period.containing(Period.financial_year(year).start, frequency)
+            while period.start <= Period.financial_year(year).end:
+                periods.append(period)
+                period = period.next()
+    made, seen = [], set()
+    for _ in range(400):
+        action, period = rng.choice(actions), rng.choice(periods)
+        if (action.id, period) not in seen:
+            seen.add((action.id, period))
+            state = rng.choice([ReviewState.APPROVED, ReviewState.APPROVED, ReviewState.SUBMITTED])
+            made.append(make_update(action, period.label, rng.randint(0, 100), state=state))
+    asked = [*rng.sample(periods, 40), *periods[:3]]
+    found = latest_updates(asked, updates=ActionUpdate.objects.approved(), action__plan=plan)
+    for period, chosen in zip(asked, found, strict=True):
+        by_hand: dict[int, ActionUpdate] = {}
+        for update in made:
+            if update.state == ReviewState.APPROVED and update.period.end <= period.end:
+                best = by_hand.get(update.action_id)
+                key = (update.period.end, update.period.start, update.id)
+                if best is None or key > (best.period.end, best.period.start, best.id):
+                    by_hand[update.action_id] = update
+        assert {a: u.id for a, u in by_hand.items()} == {a: u.id for a, u in chosen.items()}, period
+
+
+def test_latest_updates_for_more_periods_than_one_query_takes():
+    from indicators.progress import PERIODS_PER_QUERY, latest_updates
+    from tests.factories import make_action, make_plan, make_update
+
+    plan = make_plan(first_year=2021, last_year=2024)
+    make_update(make_action(plan), "Q1 2022/23", 1)
+    months = [Period.parse("Apr 2022")]
+    while len(months) <= PERIODS_PER_QUERY:
+        months.append(months[-1].next())
+    found = latest_updates([*months, *months], action__plan=plan)
+    assert len(found) == 2 * len(months)
+    assert [len(f) for f in found] == [0, 0] + [1] * (len(months) - 2) + [0, 0] + [1] * (len(months) - 2)
 
 
 def test_no_stale_revised_mark_after_a_report_is_issued_or_withdrawn(demo):

@@ -39,7 +39,6 @@ from .wording import StatusWording
 from .workflow import EDITABLE_STATES, Chase, ReportingRound, Reviewable, ReviewState, WorkflowSettings
 
 __all__ = [
-    "IndicatorRules",
     "AGGREGATION_CHOICES",
     "EDITABLE_STATES",
     "FREQUENCY_CHOICES",
@@ -58,6 +57,7 @@ __all__ = [
     "ExceptionReport",
     "FamilyGroup",
     "Indicator",
+    "IndicatorRules",
     "IndicatorValue",
     "Outcome",
     "PendingImport",

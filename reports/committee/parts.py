@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 import pikepdf
@@ -51,8 +51,20 @@ def numbering_css(first_page: int, total: int, elsewhere: dict[str, int] | None 
     )
     for name, page in (elsewhere or {}).items():
         if name.replace("-", "").replace("_", "").isalnum():
-            css += f'.toc a[href="#{name}"]::after {{ content: leader(". ") "{page}"; }}'
+            css += f'.toc a[href$="#{name}"]::after {{ content: leader(". ") "{page}"; }}'
     return css
+
+
+# A link to an anchor laid out in another part is written as a link to this address (WeasyPrint
+# drops a link to an anchor it cannot find), and the join points it at the anchor's page.
+PART_LINK = "perfdash-part:#"
+
+
+def linked_elsewhere(html: str, names: Iterable[str]) -> str:
+    """`html` with its links to the anchors `names` (laid out in other parts) as `PART_LINK` ones."""
+    for name in names:
+        html = html.replace(f'href="#{name}"', f'href="{PART_LINK}{name}"')
+    return html
 
 
 def with_css(html: str, css: str) -> str:
@@ -136,13 +148,21 @@ def render_in_parts(parts: Sequence[str], base_url: str, processes: int) -> tupl
         # wraps): then everything after it moves on, so it is numbered again (at most twice).
         for _ in range(2):
             total, starts, anchors = _numbering(front_pages, front_anchors, rest_counts, rest_anchors)
-            front_pdf = render_part(with_css(front, numbering_css(1, total, _elsewhere(anchors, 0))), base_url)
+            elsewhere = _elsewhere(anchors, 0)
+            front_pdf = render_part(
+                with_css(linked_elsewhere(front, elsewhere), numbering_css(1, total, elsewhere)), base_url
+            )
             pages_now = len(pikepdf.open(io.BytesIO(front_pdf)).pages)
             if pages_now == front_pages:
                 break
             front_pages = pages_now
         stamps = page_number_stamps(rest[0], starts[1], total - front_pages, total, base_url)
-        joined = join_tagged([front_pdf, *(pdf for pdf, _, _ in laid_out)], stamps, from_page=front_pages)
+        joined = join_tagged(
+            [front_pdf, *(pdf for pdf, _, _ in laid_out)],
+            stamps,
+            from_page=front_pages,
+            destinations={name: page - 1 for name, page in elsewhere.items()},
+        )
     return joined, total
 
 
@@ -163,10 +183,16 @@ def _elsewhere(anchors: list[dict[str, int]], index: int) -> dict[str, int]:
     return {name: page for i, found in enumerate(anchors) if i != index for name, page in found.items()}
 
 
-def join_tagged(pdfs: Sequence[bytes], stamps: bytes | None = None, from_page: int = 0) -> bytes:
+def join_tagged(
+    pdfs: Sequence[bytes],
+    stamps: bytes | None = None,
+    from_page: int = 0,
+    destinations: dict[str, int] | None = None,
+) -> bytes:
     """One PDF from several tagged ones: pages, structure tree and bookmarks, in order. The
     pages of `stamps` (an untagged PDF) are drawn over the joined pages from `from_page` on, as
-    artifacts.
+    artifacts. Links to `PART_LINK` addresses go to the page (from 0) `destinations` gives for
+    their anchor.
 
     The parts' structure elements end up under one Document element (pdfua.repair_document).
     Document-level entries (metadata, language, title display, PDF/UA identification) are the
@@ -204,6 +230,7 @@ def join_tagged(pdfs: Sequence[bytes], stamps: bytes | None = None, from_page: i
             with source.open_outline() as source_outline:
                 parent.extend(_copy_items(source_outline.root, pages, first_page))
     tree.ParentTreeNextKey = next_key
+    _link_across_parts(out, destinations or {})
     if stamps is not None:
         _stamp_artifacts(out, pikepdf.open(io.BytesIO(stamps)), from_page)
     repair_document(out)  # one Document, pieces split across parts joined, artifacts, scopes
@@ -220,6 +247,21 @@ def _stamp_artifacts(out: pikepdf.Pdf, stamps: pikepdf.Pdf, from_page: int) -> N
         page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
         page.contents_add(pikepdf.Stream(out, b"\nQ /Artifact BMC q " + bytes(name) + b" Do Q EMC\n"), prepend=False)
         page.contents_coalesce()  # one content stream per page, as WeasyPrint writes them
+
+
+def _link_across_parts(out: pikepdf.Pdf, destinations: dict[str, int]) -> None:
+    """Each link to a `PART_LINK` address becomes a link to the top of its anchor's page, as
+    WeasyPrint writes links within a document (a destination, the anchor's name as /Contents)."""
+    for page in out.pages:
+        for annotation in page.obj.get("/Annots", []):
+            action = annotation.get("/A")
+            if action is None or action.get("/S") != pikepdf.Name.URI:
+                continue
+            name = str(action.URI).removeprefix(PART_LINK)
+            if str(action.URI).startswith(PART_LINK) and name in destinations:
+                del annotation["/A"]
+                annotation.Dest = pikepdf.Array([out.pages[destinations[name]].obj, pikepdf.Name.Fit])
+                annotation.Contents = pikepdf.String(name)
 
 
 def _next_key(nums: pikepdf.Array) -> int:

@@ -179,8 +179,10 @@ _BLOCK_TAGS = (
     "html|head|body|meta|link|style|title|section|header|footer|div|p|h[1-6]|ul|ol|li|dl|dt|dd|figure|figcaption"
     "|table|caption|colgroup|col|thead|tbody|tfoot|tr|th|td"
 )
-_SPACE_BEFORE_BLOCK = re.compile(rf"\s+(?=</?(?:{_BLOCK_TAGS})\b)", re.IGNORECASE)
-_SPACE_AFTER_BLOCK = re.compile(rf"(<(?:{_BLOCK_TAGS})\b[^>]*>|</(?:{_BLOCK_TAGS})>)\s+", re.IGNORECASE)
+# CSS collapses these (not a no-break space or other Unicode spaces, which show).
+_COLLAPSED = "[ \t\n\r\f]+"
+_SPACE_BEFORE_BLOCK = re.compile(rf"{_COLLAPSED}(?=</?(?:{_BLOCK_TAGS})\b)", re.IGNORECASE)
+_SPACE_AFTER_BLOCK = re.compile(rf"(<(?:{_BLOCK_TAGS})\b[^>]*>|</(?:{_BLOCK_TAGS})>){_COLLAPSED}", re.IGNORECASE)
 
 
 def without_layout_whitespace(html: str) -> str:
