@@ -9,7 +9,9 @@ from html.parser import HTMLParser
 
 import pikepdf
 import pytest
+import time_machine
 from django.db import transaction
+from django.utils import timezone
 from pdfminer.high_level import extract_text
 
 from reports.committee import pdf as committee_pdf
@@ -25,8 +27,9 @@ TITLE = "Children and Families & Justice Social Work: Quarter 2 performance"
 
 @pytest.fixture(scope="module")
 def papers(demo_db, django_db_blocker):
-    """The demo's Q2 report as one document and joined from parts, with its HTML."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The demo's Q2 report as one document and joined from parts, with its HTML. The clock stands
+    still so that every rendering prints the same "as approved at" minute."""
+    with time_machine.travel(timezone.now(), tick=False), django_db_blocker.unblock(), transaction.atomic():
         admin = make_performance_user("ua-admin")
         report = make_report(include_risks=True)
         single = tasks.request_render(report, admin)
