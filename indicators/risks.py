@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
+
+from .text_enum import TextEnum
 
 
-class RiskBand(StrEnum):
+class RiskBand(TextEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
@@ -31,7 +32,7 @@ class RiskBand(StrEnum):
         return {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}[self.value]
 
 
-class Direction(StrEnum):
+class Direction(TextEnum):
     IMPROVING = "improving"
     STATIC = "static"
     WORSENING = "worsening"
