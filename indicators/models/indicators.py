@@ -48,6 +48,10 @@ PART_OF_YEAR_CHOICES = choices(
 TOLERANCE_CHOICES = choices(ToleranceType, {"absolute": "Absolute (in the indicator's unit)", "percent": "% of target"})
 
 
+_POLARITIES = {polarity.value: polarity for polarity in Polarity}
+_FREQUENCIES = {frequency.value: frequency for frequency in Frequency}
+
+
 class IndicatorRules:
     """What an indicator's own fields decide, for the model and for the light rows a scorecard
     reads by the thousand (`reports/scorecards/load.IndicatorFacts`): one definition for both."""
@@ -65,13 +69,15 @@ class IndicatorRules:
     frequency: str
     source: str
 
+    # Read for every row of a scorecard: a dict look-up, where calling the enum runs its Python
+    # look-up (an unknown value still raises the enum's own error).
     @property
     def polarity_enum(self) -> Polarity:
-        return Polarity(self.polarity)
+        return _POLARITIES.get(self.polarity) or Polarity(self.polarity)
 
     @property
     def frequency_enum(self) -> Frequency:
-        return Frequency(self.frequency)
+        return _FREQUENCIES.get(self.frequency) or Frequency(self.frequency)
 
     @property
     def publication_delay(self) -> int | None:
