@@ -17,13 +17,12 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-
-from .text_enum import TextEnum
+from enum import StrEnum
 
 _MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "annual": 12}
 
 
-class Frequency(TextEnum):
+class Frequency(StrEnum):
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
     HALF_YEARLY = "half_yearly"
@@ -80,22 +79,6 @@ class Period:
             raise PeriodError(f"{self.frequency.label} period number must be 1-{self.frequency.per_year}")
         if not 1900 <= self.year <= 2200:
             raise PeriodError(f"Year {self.year} is out of range")
-
-    # Periods key the scorecard's dicts of thousands of values and targets: the hash is made once,
-    # from integers only, as it is kept when a period is pickled into the shared cache and read by
-    # another process (a string's hash differs between processes). It is one to one, so equality
-    # compares it alone.
-    @functools.cached_property
-    def _identity(self) -> int:
-        return (self.year * 16 + self.frequency.months) * 16 + self.index
-
-    def __hash__(self) -> int:
-        return self._identity
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Period:
-            return NotImplemented
-        return self._identity == other._identity  # type: ignore[attr-defined]
 
     # Construction -------------------------------------------------------------------------
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
-from .text_enum import TextEnum
 
-
-class RiskBand(TextEnum):
+class RiskBand(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
@@ -32,7 +31,7 @@ class RiskBand(TextEnum):
         return {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}[self.value]
 
 
-class Direction(TextEnum):
+class Direction(StrEnum):
     IMPROVING = "improving"
     STATIC = "static"
     WORSENING = "worsening"

@@ -113,24 +113,24 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from enum import StrEnum
 from fractions import Fraction
 
 from .periods import Frequency, Period
-from .text_enum import TextEnum
 
 
-class Polarity(TextEnum):
+class Polarity(StrEnum):
     HIGHER_IS_BETTER = "higher"
     LOWER_IS_BETTER = "lower"
     DATA_ONLY = "data_only"
 
 
-class ToleranceType(TextEnum):
+class ToleranceType(StrEnum):
     ABSOLUTE = "absolute"
     PERCENT = "percent"
 
 
-class Aggregation(TextEnum):
+class Aggregation(StrEnum):
     """How an indicator's values add up over a year (used by the outlook)."""
 
     LATEST = "latest"
@@ -138,7 +138,7 @@ class Aggregation(TextEnum):
     SUM = "sum"
 
 
-class Rag(TextEnum):
+class Rag(StrEnum):
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
@@ -163,14 +163,14 @@ RAG_LABELS = {
 }
 
 
-class PartOfYear(TextEnum):
+class PartOfYear(StrEnum):
     """How a part of the year is judged against the year's target (see `applicable_target`)."""
 
     AS_IT_IS = "as_it_is"
     PRO_RATA = "pro_rata"
 
 
-class Trend(TextEnum):
+class Trend(StrEnum):
     IMPROVING = "improving"
     SUSTAINED = "sustained"
     DECLINING = "declining"
@@ -190,7 +190,7 @@ class Trend(TextEnum):
         }[self.value]
 
 
-class Outlook(TextEnum):
+class Outlook(StrEnum):
     LIKELY = "likely"
     MAY = "may"
     UNLIKELY = "unlikely"
@@ -206,7 +206,7 @@ class Outlook(TextEnum):
         }[self.value]
 
 
-class ActionStatus(TextEnum):
+class ActionStatus(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     OVERDUE = "overdue"
