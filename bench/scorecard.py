@@ -11,9 +11,11 @@ change), warm (from the cache), the floor (the same rows in one raw SQL query) a
 "one plan changed" (one plan's action update saved, then the council page), and the indicator,
 action and benchmarking pages (the bench council gets published benchmarking figures: 32
 councils, ten years, a tenth of its indicators). The last line sums the run up:
-`RESULT council_cold_ms=... council_2x_cold_ms=... floor_ms=... indicator_cold_ms=... action_cold_ms=...
-reference_ms=...`, the last a fixed piece of pure Python timed in the same run (`reference_work`),
-by which runs on machines of different speed, or on one machine at different moments, compare.
+`RESULT council_cold_ms=... council_2x_cold_ms=... council_cold_fastest_ms=... floor_ms=...
+indicator_cold_ms=... action_cold_ms=... reference_ms=...`: the fastest of the cold runs beside their
+median, and a fixed piece of pure Python timed in the same run (`reference_work`), by which runs on
+machines of different speed, or on one machine at different moments, compare (roughly: its time
+includes garbage collection, which grows with what the process holds).
 """
 
 from __future__ import annotations
