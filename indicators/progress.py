@@ -7,7 +7,7 @@ themselves are in `status.py`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -235,9 +235,7 @@ def plan_progress(
         actions = list(Action.objects.filter(plan=plan).order_by("order", "code"))
     if latest is None:
         [latest] = latest_updates([period], action__plan=plan)
-    children: dict[int | None, list[ActionLike]] = {}
-    for action in actions:
-        children.setdefault(action.parent_id, []).append(action)
+    children = _groups(actions)
     plan_start = plan.start_date
 
     def build(action: ActionLike) -> ActionProgress:
@@ -255,3 +253,28 @@ def plan_progress(
     progress = rollup_progress(Weighted(item.progress, item.action.weight, item.cancelled) for item in items)
     status = rollup_status(item.status for item in items if item.status is not None)
     return PlanProgress(plan, period, items, progress, status)
+
+
+def leaf_statuses(
+    plan: Plan, period: Period, actions: Sequence[ActionLike], latest: dict[int, LatestUpdate]
+) -> list[ActionStatus]:
+    """The statuses of `plan_progress(plan, period, actions, latest).leaf_actions()`, without
+    working out the groups' progress and status: a scorecard counts every plan's a year back."""
+    children = _groups(actions)
+    found = []
+    stack = list(children.get(None, []))
+    while stack:
+        action = stack.pop()
+        if kids := children.get(action.id):
+            stack.extend(kids)
+        else:
+            found.append(update_status(action, latest.get(action.id), period, plan.start_date))
+    return found
+
+
+def _groups(actions: Iterable[ActionLike]) -> dict[int | None, list[ActionLike]]:
+    """Each action's id (None: the plan's top level) with the actions directly under it, in order."""
+    children: dict[int | None, list[ActionLike]] = {}
+    for action in actions:
+        children.setdefault(action.parent_id, []).append(action)
+    return children

@@ -355,6 +355,51 @@ def test_latest_updates_for_more_periods_than_one_query_takes():
     assert [len(f) for f in found] == [0, 0] + [1] * (len(months) - 2) + [0, 0] + [1] * (len(months) - 2)
 
 
+def test_leaf_statuses_are_those_of_the_plans_progress_leaves():
+    """A year back the scorecard counts only the leaves' statuses (`progress.leaf_statuses`): the
+    same statuses as the whole plan's progress gives its leaves, on random plans with groups
+    several deep, actions whose group is not in the plan, and updates of every kind."""
+    import random
+    from types import SimpleNamespace
+
+    from indicators.progress import LatestUpdate, leaf_statuses, plan_progress
+    from reports.scorecards.load import ActionFacts
+
+    rng = random.Random(7)  # noqa: S311 - test data
+    period = Period.parse("Q2 2022/23")
+    plan = SimpleNamespace(start_date=dt.date(2021, 4, 1))
+    seen = {"groups": 0, "outside the plan": 0, "leaves": 0}
+    for _ in range(40):
+        size = rng.randint(1, 40)
+        actions: list[ActionFacts] = []
+        for n in range(1, size + 1):
+            parent = rng.choice([None, rng.randint(1, size + 5), rng.randint(1, size + 5)])
+            due = rng.choice([None, dt.date(2022, 6, 30), dt.date(2023, 3, 31), dt.date(2021, 12, 31)])
+            actions.append(ActionFacts(n, 1, None, parent, f"A{n}", "", None, "", None, due,
+                                       rng.choice([None, 5]), Decimal(1)))  # fmt: skip
+        latest = {
+            a.id: LatestUpdate(
+                a.id,
+                a.id,
+                rng.choice([period, period.previous(), Period.parse("Q4 2021/22")]),
+                rng.choice([None, 0, 30, 60, 100]),
+                rng.choice(["", "cancelled"]),
+                "",
+                None,
+                "",
+            )  # fmt: skip
+            for a in actions
+            if rng.random() < 0.7
+        }
+        progress = plan_progress(plan, period, actions, latest)
+        leaves = progress.leaf_actions()
+        assert sorted(leaf_statuses(plan, period, actions, latest)) == sorted(node.status for node in leaves)
+        seen["groups"] += sum(node.is_group for node in progress.all_actions())
+        seen["outside the plan"] += len(actions) - len(progress.all_actions())
+        seen["leaves"] += len(leaves)
+    assert min(seen.values()) > 20, seen
+
+
 def test_no_stale_revised_mark_after_a_report_is_issued_or_withdrawn(demo):
     """Issuing a report freezes its figures and withdrawing it drops them: the "revised since"
     marks of every cached scorecard follow at once."""

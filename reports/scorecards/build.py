@@ -15,7 +15,7 @@ from typing import Any
 
 from indicators.models import Outcome, Plan
 from indicators.periods import Frequency, Period, ReportingPeriods
-from indicators.progress import LatestUpdate, PlanProgress, plan_progress
+from indicators.progress import LatestUpdate, PlanProgress, leaf_statuses, plan_progress
 from indicators.status import ActionStatus, Rag, reported_period
 from reports.presentation.status import DEFAULT_WORDS, StatusWords, status_words
 
@@ -477,8 +477,7 @@ def _action_counts_at(
     counts: Counter = Counter()
     for plan in plans:
         if plan.start_date <= period.end:
-            before = plan_progress(plan, period, actions_by_plan.get(plan.id, []), updates)
-            counts.update(node.status for node in before.leaf_actions())
+            counts.update(leaf_statuses(plan, period, actions_by_plan.get(plan.id, []), updates))
     return counts
 
 
