@@ -6,7 +6,8 @@ Each PDF is made in a fresh child process, as the background worker would, so it
 peak memory are its own. The large report is made three ways: as one document (as small reports
 are), and in parts (reports/committee/parts.py) one and two at a time. Peak memory is the most the
 child and the processes it starts held at any one moment (sampled every 0.1 s). The same HTML is
-also printed by headless Chromium for comparison.
+also printed by headless Chromium for comparison. Last, the Word drafts of both are timed in this
+process, as the request that asks for one makes it.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from django.core.management import call_command  # noqa: E402
 from bench.scorecard import ensure_database_exists  # noqa: E402
 from indicators.models import Committee, Indicator, Service  # noqa: E402
 from indicators.periods import Period  # noqa: E402
+from reports.committee.docx import write_docx  # noqa: E402
 from reports.committee.parts import render_in_parts  # noqa: E402
-from reports.committee.pdf import build_report_data, render_html, render_parts, write_pdf  # noqa: E402
+from reports.committee.pdf import build_report_data, render_html, render_parts, snapshot, write_pdf  # noqa: E402
 from reports.models import CommitteeReport  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -160,6 +162,16 @@ def main() -> None:
         measure(large.pk, "large, in parts, 1 at a time", workdir, "parts:1", chromium_s)
         # Chromium again beside the run that counts, so both meet the same machine load.
         parts = measure(large.pk, "large, in parts, 2 at a time", workdir, "parts:2")
+    # The Word draft is made in the request (reports/committee/views.draft_docx): its time here.
+    for name, which in (("seed", seed), ("large", large)):
+        start = time.perf_counter()
+        data = snapshot(build_report_data(which))
+        built = time.perf_counter()
+        size = len(write_docx(data))
+        print(
+            f"Word draft, {name}: data {built - start:.2f} s, document {time.perf_counter() - built:.2f} s, "
+            f"{size // 1024} KB"
+        )
     print(
         f"RESULT seed_s={seed_run['layout_s']:.2f} large_s={parts['layout_s']:.2f} "
         f"chromium_s={parts['chromium_s']:.2f} ratio={parts['layout_s'] / parts['chromium_s']:.2f} "

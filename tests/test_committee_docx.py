@@ -110,3 +110,66 @@ def test_a_report_issued_in_an_older_format_still_opens_in_word(client, world): 
     assert "52.0%" in words and "On target" in words
     name = response["Content-Disposition"]
     assert name.endswith(f'-v{issued.version}-issued-{issued.issued_at:%Y%m%d}.docx"')
+
+
+@pytest.mark.django_db(databases=[])
+def test_tables_are_written_as_python_docx_writes_them():
+    """`docx._table` and `docx._row` copy tables and rows made once through python-docx and write
+    texts straight into them: the XML is what python-docx's own API makes, for texts with line
+    breaks, tabs, spaces at either end and none at all, in bold rows and in named ones."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm
+    from lxml import etree
+
+    from reports.committee import docx as word
+
+    headers, widths = ["Code", "Name", ""], [Cm(2), Cm(5), Cm(3)]
+    rows = [
+        (["A1", "Plain", "x"], False, False),
+        (["A2", "    Indented", "two\nlines"], False, True),
+        (["", "Tab\there", "ends with a space "], True, True),
+        (["G1", "Group", ""], True, False),
+        (["A3", "Line\r\nbreak", " "], False, True),
+    ]
+
+    def by_api(document) -> None:
+        for _ in range(2):  # the second table of a kind is a copy
+            table = document.add_table(rows=0, cols=len(headers))
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.LEFT
+            table.autofit = False
+            cells = table.add_row().cells
+            for cell, text in zip(cells, headers, strict=True):
+                cell.text = text
+                cell.paragraphs[0].runs[0].bold = True if text else None
+            repeat = OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            table.rows[0]._tr.get_or_add_trPr().append(repeat)
+            for column, width in zip(table.columns, widths, strict=True):
+                column.width = width
+                for cell in column.cells:
+                    cell.width = width
+            for texts_, bold, named in rows:
+                cells = table.add_row().cells
+                for cell, text, width in zip(cells, texts_, widths, strict=True):
+                    cell.width = width
+                    cell.text = text
+                    if bold:
+                        cell.paragraphs[0].runs[0].bold = True
+                if named:
+                    cells[1].paragraphs[0].runs[0].bold = True
+
+    def ours(document) -> None:
+        for _ in range(2):
+            table = word._table(document, headers, widths)
+            for texts_, bold, named in rows:
+                word._row(table, texts_, bold=bold, named=named)
+
+    made = []
+    for write in (by_api, ours):
+        document = Document()
+        write(document)
+        made.append(etree.tostring(document.element.body))
+    assert made[0] == made[1]
+    assert b"<w:br/>" in made[1] and b"<w:tab/>" in made[1] and b'xml:space="preserve"' in made[1]

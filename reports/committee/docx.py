@@ -9,6 +9,7 @@ on every page. Statuses are words (with the arrow of a trend), never colour alon
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -17,10 +18,13 @@ from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+from docx.text.run import Run
 
 from indicators.html import plain_text
 from indicators.periods import period_from_key
@@ -48,7 +52,7 @@ def write_docx(data: Snapshot, notice: str = "") -> bytes:
     _how_to_read(document, data)
     for number, key in enumerate(data["order"], start=1):
         document.add_page_break()
-        document.add_heading(f"Appendix {number}: {APPENDIX_TITLES[key]}", level=1)
+        _heading(document, f"Appendix {number}: {APPENDIX_TITLES[key]}", 1)
         APPENDICES[key](document, data)
     out = io.BytesIO()
     document.save(out)
@@ -144,7 +148,7 @@ def _set_up(document, data: Snapshot, notice: str) -> None:
 def _cover(document, data: Snapshot, notice: str) -> None:
     if data.get("council"):
         document.add_paragraph(data["council"]).runs[0].font.size = Pt(14)
-    document.add_heading(data["title"], level=0)
+    _heading(document, data["title"], 0)
     facts = [
         ("Committee", data["committee"]),
         ("Meeting", _date(data["meeting_date"])),
@@ -161,13 +165,13 @@ def _cover(document, data: Snapshot, notice: str) -> None:
         if text:
             label = document.add_paragraph().add_run(text)
             label.bold, label.font.size = True, Pt(14)
-    document.add_heading("Contents", level=2)
+    _heading(document, "Contents", 2)
     for number, key in enumerate(data["order"], start=1):
-        document.add_paragraph(f"Appendix {number}: {APPENDIX_TITLES[key]}", style="List Number")
+        _paragraph(document, f"Appendix {number}: {APPENDIX_TITLES[key]}", "List Number")
 
 
 def _how_to_read(document, data: Snapshot) -> None:
-    document.add_heading("How to read this report", level=2)
+    _heading(document, "How to read this report", 2)
     words = data["scorecard"]["words"]["labels"]
     statuses = "; ".join(f"“{words[code]}”" for code in ("green", "amber", "red") if code in words)
     trends = ", ".join(f"{TREND_ARROWS[t]} {t.label}" for t in (Trend.IMPROVING, Trend.SUSTAINED, Trend.DECLINING))
@@ -204,7 +208,7 @@ def _actions(document, data: Snapshot) -> None:
         sections = [s for s in plan["sections"] if s["actions"]]
         if not plan["id"] or not sections:
             continue
-        document.add_heading(plan["title"], level=2)
+        _heading(document, plan["title"], 2)
         status = ActionStatus(plan["status"]).label if plan["status"] else "No actions"
         document.add_paragraph(f"Overall plan progress: {_percent(plan['progress'])} – {status}")
         for section in sections:
@@ -221,9 +225,8 @@ def _actions(document, data: Snapshot) -> None:
                     )
                 status = ActionStatus(action["status"]).label if action["status"] else ""
                 indent = "    " * int(action["depth"])
-                cells = _row(table, [action["code"], indent + action["title"], action["owner"], due, update,
-                                     _percent(action["progress"]), status], bold=action["is_group"])  # fmt: skip
-                _row_header(cells)
+                _row(table, [action["code"], indent + action["title"], action["owner"], due, update,
+                             _percent(action["progress"]), status], bold=action["is_group"], named=True)  # fmt: skip
 
 
 def _indicators(document, data: Snapshot) -> None:
@@ -249,12 +252,11 @@ def _indicators(document, data: Snapshot) -> None:
                 target = _figure(i, "target")
                 if i.get("target_year"):
                     target += f"\n{_target_note(i)}"
-                cells = _row(table, [
+                _row(table, [
                     i["code"], title, value, target, words[i["status"]["rag"]], _trend(i["short_trend"]),
                     _trend(i["long_trend"]), Outlook(i["outlook"]).label, _figure(i, "last_year_value"),
                     i["commentary"],
-                ])  # fmt: skip
-                _row_header(cells)
+                ], named=True)  # fmt: skip
     if resting:
         count = len(resting)
         _caption(document, f"{words['not_measured']} ({count} {plural('indicator', count)})")
@@ -264,7 +266,7 @@ def _indicators(document, data: Snapshot) -> None:
             known = [point for point in i["series"] if point[1] is not None]
             latest = f"{_number(known[-1][1], i)} ({known[-1][0]})" if known else "None yet"
             frequency = i["frequency"].replace("_", "-").capitalize()
-            _row_header(_row(table, [i["code"], i["title"], plan["title"], frequency, latest]))
+            _row(table, [i["code"], i["title"], plan["title"], frequency, latest], named=True)
 
 
 def _exceptions(document, data: Snapshot) -> None:
@@ -272,8 +274,8 @@ def _exceptions(document, data: Snapshot) -> None:
         red = data["scorecard"]["words"]["labels"]["red"]
         document.add_paragraph(f"No indicator is “{red}” this period.")
     for i in data["red_indicators"]:
-        document.add_heading(
-            f"{i['code']} {i['title']}: {_figure(i, 'value')} against a target of {_figure(i, 'target')}", level=2
+        _heading(
+            document, f"{i['code']} {i['title']}: {_figure(i, 'value')} against a target of {_figure(i, 'target')}", 2
         )
         report = i.get("exception")
         if not report:
@@ -285,7 +287,7 @@ def _exceptions(document, data: Snapshot) -> None:
             ("Timescale", "timescale"),
             ("Resource implications", "resource_implications"),
         ):
-            document.add_heading(name, level=3)
+            _heading(document, name, 3)
             document.add_paragraph(report.get(key) or "None")
 
 
@@ -297,8 +299,7 @@ def _risks(document, data: Snapshot) -> None:
     _caption(document, "Risks by likelihood (rows) and impact (columns): the number of risks in each cell")
     table = _table(document, ["Likelihood", *(f"Impact {n}" for n in range(1, 6))], [Cm(3)] + [Cm(2.2)] * 5)
     for line in register["grid"]:
-        cells = _row(table, [f"Likelihood {line[0]['likelihood']}", *(_text(cell["count"] or "") for cell in line)])
-        _row_header(cells)
+        _row(table, [f"Likelihood {line[0]['likelihood']}", *(_text(cell["count"] or "") for cell in line)], named=True)
     count = len(register["rows"])
     _caption(document, f"Risk register ({count} {plural('risk', count)})")
     headers = ["Reference", "Risk", "Owner", "Score now", "Band", "Direction", "Target score", "Controls",
@@ -308,13 +309,12 @@ def _risks(document, data: Snapshot) -> None:
     for risk in register["rows"]:
         direction = Direction(risk["direction"])
         review = _date(risk["review_date"], short=True) + ("\nOverdue" if risk["overdue"] else "")
-        cells = _row(table, [
+        _row(table, [
             risk["reference"], risk["title"], risk["owner"],
             f"{risk['score']} ({risk['likelihood']} × {risk['impact']})", RiskBand(risk["band"]).label,
             f"{DIRECTION_ARROWS[direction]} {direction.label}", _text(risk["target_score"]), risk["controls"],
             risk["latest_position"], review,
-        ])  # fmt: skip
-        _row_header(cells)
+        ], named=True)  # fmt: skip
 
 
 APPENDICES = {
@@ -329,11 +329,27 @@ APPENDICES = {
 # Tables ---------------------------------------------------------------------------------------
 
 
-def _table(document, headers: Sequence[str], widths: Sequence[Cm], header: bool = True):
+def _table(document, headers: Sequence[str], widths: Sequence[Cm], header: bool = True) -> Table:
     """A table with fixed column widths and, if `header`, a header row repeated on every page
-    (and read as the table's header by screen readers)."""
+    (and read as the table's header by screen readers). Made through python-docx once per
+    document for each set of headers and widths, then copied: a large report has a hundred
+    tables of a few kinds, and python-docx takes milliseconds to set each column's width."""
+    kind = (tuple(headers), tuple(widths), header)
+    made = _made_once(document.part, "tables")
+    if kind in made:
+        element = copy.deepcopy(made[kind])
+        document.element.body._insert_tbl(element)  # noqa: SLF001 - as python-docx's add_table
+        table = Table(element, document._body)  # noqa: SLF001
+    else:
+        table = _new_table(document, headers, widths, header)
+        made[kind] = copy.deepcopy(table._tbl)  # noqa: SLF001
+    table._widths = widths  # noqa: SLF001 - rows added later take the same widths
+    return table
+
+
+def _new_table(document, headers: Sequence[str], widths: Sequence[Cm], header: bool) -> Table:
     table = document.add_table(rows=0, cols=len(headers))
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = _style_id(document, "Table Grid", WD_STYLE_TYPE.TABLE)  # noqa: SLF001
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     if header:
@@ -349,33 +365,86 @@ def _table(document, headers: Sequence[str], widths: Sequence[Cm], header: bool 
         column.width = width
         for cell in column.cells:
             cell.width = width
-    table._widths = widths  # noqa: SLF001 - rows added later take the same widths
     return table
 
 
-def _row(table, texts: Sequence[str], bold: bool = False):
+def _row(table: Table, texts: Sequence[str], bold: bool = False, named: bool = False) -> None:
+    """A row of `texts`: every cell's in bold if `bold`, and the second's (the row's name, as the
+    PDF's row headers) if `named`.
+
+    The row is a copy of a blank row of its kind (made through python-docx once per document),
+    with each cell's text written in: python-docx's API takes about 2 ms a row, as it finds each
+    element's place in the schema again, and a large report has thousands of rows."""
+    kind = (tuple(table._widths), bold, named)  # noqa: SLF001
+    blank = _made_once(table.part, "rows")
+    if kind not in blank:
+        blank[kind] = _blank_row(table, bold, named)
+    row = copy.deepcopy(blank[kind])
+    table._tbl.append(row)  # noqa: SLF001 - rows are the table's last elements
+    for cell, text in zip(row.tc_lst, texts, strict=True):
+        if text:
+            _write(cell.p_lst[0].r_lst[0], text)
+
+
+def _blank_row(table, bold: bool, named: bool):
+    """A row of empty cells as python-docx makes it (`cell.text = ""`), taken out of the table."""
     cells = table.add_row().cells
-    for cell, text, width in zip(cells, texts, table._widths, strict=True):  # noqa: SLF001
+    for number, (cell, width) in enumerate(zip(cells, table._widths, strict=True)):  # noqa: SLF001
         cell.width = width
-        cell.text = text or ""
-        if bold and cell.paragraphs[0].runs:
+        cell.text = ""
+        if bold or (named and number == 1):
             cell.paragraphs[0].runs[0].bold = True
-    return cells
+    row = cells[0]._tc.getparent()  # noqa: SLF001
+    row.getparent().remove(row)
+    return row
 
 
-def _row_header(cells) -> None:
-    """The row's name (its second cell) in bold: what the row is about, as the PDF's row headers."""
-    runs = cells[1].paragraphs[0].runs
-    if runs:
-        runs[0].bold = True
+def _write(run, text: str) -> None:
+    """`text` into an empty run, as python-docx's `run.text = text` writes it; text with tabs or
+    line breaks through python-docx itself, which makes them elements of their own."""
+    if "\t" in text or "\n" in text or "\r" in text:
+        Run(run, None).text = text
+        return
+    element = OxmlElement("w:t")
+    element.text = text
+    if len(text.strip()) < len(text):
+        element.set(qn("xml:space"), "preserve")
+    run.append(element)
 
 
 def _caption(document, text: str) -> None:
-    paragraph = document.add_paragraph(style="Caption")
+    paragraph = _paragraph(document, "", "Caption")
     run = paragraph.add_run(text)
     run.font.color.rgb = RGBColor.from_string(MUTED.removeprefix("#").upper())
     run.font.size = Pt(10)
     paragraph.paragraph_format.keep_with_next = True
+
+
+def _heading(document, text: str, level: int):
+    """`document.add_heading`, with its style looked up once (`_style_id`)."""
+    return _paragraph(document, text, "Title" if level == 0 else f"Heading {level}")
+
+
+def _paragraph(document, text: str, style: str):
+    """`document.add_paragraph(text, style)`, with the style looked up once (`_style_id`)."""
+    paragraph = document.add_paragraph(text)
+    paragraph._p.style = _style_id(document, style, WD_STYLE_TYPE.PARAGRAPH)  # noqa: SLF001
+    return paragraph
+
+
+def _style_id(document, name: str, kind: WD_STYLE_TYPE) -> str | None:
+    """The id python-docx gives the style `name` (None for the default style of its kind), found
+    once per document: python-docx reads through every style on every use (about 1.5 ms)."""
+    found = _made_once(document.part, "style ids")
+    if (name, kind) not in found:
+        found[(name, kind)] = document.part.get_style_id(name, kind)
+    return found[(name, kind)]
+
+
+def _made_once(part, what: str) -> dict:
+    """What this module made once for a document (its main `part`, which its tables share) and
+    copies or reuses, by kind."""
+    return part.__dict__.setdefault("_perfdash_made_once", {}).setdefault(what, {})
 
 
 # Words ----------------------------------------------------------------------------------------
