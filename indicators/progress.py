@@ -258,8 +258,9 @@ def plan_progress(
 def leaf_statuses(
     plan: Plan, period: Period, actions: Sequence[ActionLike], latest: dict[int, LatestUpdate]
 ) -> list[ActionStatus]:
-    """The statuses of `plan_progress(plan, period, actions, latest).leaf_actions()`, without
-    working out the groups' progress and status: a scorecard counts every plan's a year back."""
+    """The statuses of `plan_progress(plan, period, actions, latest).leaf_actions()`, in no
+    particular order, without working out the groups' progress and status: a scorecard counts
+    every plan's a year back."""
     children = _groups(actions)
     found = []
     stack = list(children.get(None, []))
