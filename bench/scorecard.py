@@ -55,6 +55,7 @@ from django.urls import reverse  # noqa: E402
 from bench.large_council import generate, generate_benchmarking  # noqa: E402
 from indicators.models import Action, ActionUpdate, Committee, ComparatorCouncil, Indicator, Plan  # noqa: E402
 from reports.scorecards.cache import forget_recent  # noqa: E402
+from reports.scorecards.filters import RED_AND_AMBER_QUERY  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 FLOOR_SQL = """
@@ -144,7 +145,7 @@ def measure_scale(scale: int) -> dict[str, float]:
         "council-wide scorecard (all rows)": council,
         "committee scorecard (a third)": reverse("reports:committee_scorecard", args=["bench-committee-0"]),
         "plan scorecard (one service)": reverse("reports:plan_scorecard", args=[Plan.objects.get(code="BENCH-0").pk]),
-        "council-wide, only red and amber": council + "?status=red&status=amber",
+        "council-wide, only red and amber": council + "?" + RED_AND_AMBER_QUERY,
     }
     print(
         f"== scale {scale}x; database: {connection.vendor}; cache: {settings.CACHE}; {RUNS} runs each; "
@@ -207,7 +208,7 @@ def measure_scale(scale: int) -> dict[str, float]:
     print(f"{'council page after one plan changed':<36} {'':>6} {figures['one_plan_changed_ms']:>9.1f}   {load()}")
 
     # A filter asked for after the whole page was seen: only the rows it shows are rendered.
-    filtered_url = f"{council_url}&status=red&status=amber"
+    filtered_url = f"{council_url}&{RED_AND_AMBER_QUERY}"
     samples = []
     for _ in range(RUNS):
         clear_caches()

@@ -14,7 +14,7 @@ from indicators.models import ActionUpdate, Committee, IndicatorValue, Plan, Rep
 from indicators.periods import Period
 from indicators.versions import versions
 from reports.scorecards import page
-from reports.scorecards.build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, build_scorecard
+from reports.scorecards.build import build_scorecard
 from reports.scorecards.filters import Filters
 from reports.scorecards.scope import committee_scope, council_scope
 from tests.factories import make_user
@@ -55,10 +55,7 @@ def builds(monkeypatch):
 def whole(scope, period=Q2, filters=None) -> str:
     """The page body built and rendered in one piece, with no cache."""
     card = build_scorecard(scope, period, filters, with_revisions=True)
-    return render_to_string(
-        "reports/scorecard_body.html",
-        {"card": card, "indicator_statuses": INDICATOR_STATUS_ORDER, "action_statuses": ACTION_STATUS_ORDER},
-    )
+    return render_to_string(page.BODY, page.body_context(card))
 
 
 def cached(scope, period=Q2, filters=None) -> str:

@@ -177,6 +177,22 @@ def test_scorecard_page_filters_are_plain_links(client, member, demo):
     assert "SERV1.3" in attention and "STRAT1.2" not in attention
 
 
+def test_only_red_and_amber_shows_the_actions_in_those_colours_too(client, member, demo):
+    """The link asks for red and amber indicators and for the actions shown red or amber (overdue,
+    neglected; behind, unassigned), each ticked in the status filters."""
+    import re
+
+    url = reverse("reports:committee_scorecard", args=[demo.slug])
+    page = client.get(url, {"period": Q2.key}).content.decode()
+    [link] = re.findall(r'<a href="([^"]*)">Only red and amber</a>', page)
+    shown = client.get(url + link.replace("&amp;", "&")).content.decode()
+    assert "CFSW-LAC01" in shown and "CFSW-CP02" in shown and "CFSW-JUS01" not in shown
+    assert "SERV1.3" in shown and "STRAT1.2" not in shown  # an action needing attention; one on track
+    for code in ("red", "amber", "overdue", "neglected", "check_progress", "unassigned"):
+        assert f'value="{code}" checked' in shown
+    assert 'value="completed" checked' not in shown and 'value="green" checked' not in shown
+
+
 @pytest.mark.parametrize("name", ["council_scorecard", "committee_scorecard", "service_scorecard", "plan_scorecard"])
 def test_scorecards_need_sign_in(client, demo, name):
     args = {

@@ -39,7 +39,7 @@ from .build import (
     filtered,
 )
 from .deflate import inflate, squeeze
-from .filters import Filters
+from .filters import RED_AND_AMBER_QUERY, Filters
 from .load import load_plans, period_choices
 from .scope import Scope
 
@@ -173,15 +173,7 @@ def _build_page(
     # The body is rendered with a marker in place of each block, and kept as the pieces between
     # them: the cache holds each block's markup once, and the page is the pieces and blocks joined.
     markers = {block_id: Markup(f"\x00perfdash-block:{block_id}\x00") for block_id in kept}  # noqa: S704
-    body = render_to_string(
-        BODY,
-        {
-            "card": card,
-            "plan_html": markers,
-            "indicator_statuses": INDICATOR_STATUS_ORDER,
-            "action_statuses": ACTION_STATUS_ORDER,
-        },
-    )
+    body = render_to_string(BODY, {**body_context(card), "plan_html": markers})
     pieces = MARKER.split(body)
     blocks_in_order = [kept[None if text == "None" else int(text)] for text in pieces[1::2]]
     entry = Entry(
@@ -195,6 +187,16 @@ def _build_page(
     # itself is stored as it is: a change to one plan compresses that plan's markup only.
     cache.put(key, entry, compress=False)
     return entry.page()
+
+
+def body_context(card: Scorecard) -> dict[str, Any]:
+    """What the body template reads besides the blocks' markup."""
+    return {
+        "card": card,
+        "indicator_statuses": INDICATOR_STATUS_ORDER,
+        "action_statuses": ACTION_STATUS_ORDER,
+        "red_and_amber_query": RED_AND_AMBER_QUERY,
+    }
 
 
 def _whole_blocks(
