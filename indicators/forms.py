@@ -21,10 +21,6 @@ from .numbers import (
 from .workflow import CORRECTION_REASON_MAX
 
 
-def format_long_date(day) -> str:
-    return day.strftime("%d %B %Y").lstrip("0")
-
-
 class NumberField(forms.CharField):
     """A number as officers type it: "1,234", "41.8%", " 12 ", that fits where it is stored
     (`numbers.storable`): anything else is an error beside the field, with what was typed kept."""
@@ -133,12 +129,8 @@ class ActionUpdateForm(forms.Form):
 
     def clean_revised_due_date(self):
         revised = self.cleaned_data.get("revised_due_date")
-        plan = self.action.plan
-        if revised and not plan.start_date <= revised <= plan.end_date:
-            raise forms.ValidationError(
-                f"The revised date must fall within the plan, {format_long_date(plan.start_date)} to "
-                f"{format_long_date(plan.end_date)}."
-            )
+        if revised and (problem := self.action.plan.revised_due_date_problem(revised)):
+            raise forms.ValidationError(problem)
         return revised
 
     def clean(self):

@@ -45,6 +45,8 @@ def plan():
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,Overdue,", "status", 'Write "Cancelled" or leave it empty'),
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,Cancelled,", "update", "why the action is cancelled"),
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,,someday", "revised_due_date", '"someday" is not a date'),
+        ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,,31/03/2019", "revised_due_date", "between the plan's start, 1 April 2020"),
+        ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,,01/04/2026", "revised_due_date", "3 years after the plan ends"),
         ("SP1,STRAT1,,,,,,,,Q2 2022/23,50,,,", "progress", "STRAT1 is an action group"),
     ],
 )

@@ -107,7 +107,8 @@ def post_action(client, action, **data):
         ({"progress": ""}, "progress", "Enter the progress"),
         ({"narrative": "   "}, "narrative", "Write an update for this period."),
         ({"narrative": "\r\n \r\n\t"}, "narrative", "Write an update for this period."),
-        ({"revised_due_date": "2024-06-30"}, "revised_due_date", "must fall within the plan"),
+        ({"revised_due_date": "2019-06-30"}, "revised_due_date", "start, 1 April 2020, and 31 March 2026"),
+        ({"revised_due_date": "2026-04-01"}, "revised_due_date", "31 March 2026, 3 years after the plan ends"),
         ({"revised_due_date": "31/02/2023"}, "revised_due_date", "Enter a real date"),
         ({"cancel": "on"}, "cancel_reason", "Say why the action was cancelled."),
     ],
@@ -126,6 +127,15 @@ def test_action_form_errors_are_beside_the_field_and_keep_input(client, world, d
     if "narrative" not in data:
         assert "Recruitment events booked for autumn." in body
     assert not ActionUpdate.objects.exists()
+
+
+def test_an_action_due_at_its_plans_end_can_be_revised_to_run_past_it(client, world):
+    """An officer reports that an action due on the plan's last day will finish after it."""
+    client.force_login(world["officer"])
+    post_action(
+        client, world["action"], narrative="Slipped: the contract starts in June.", revised_due_date="2023-06-30"
+    )
+    assert ActionUpdate.objects.get(action=world["action"]).revised_due_date == dt.date(2023, 6, 30)
 
 
 def test_indicator_form_bad_numbers_keep_input(client, world):

@@ -8,6 +8,7 @@ correction (`workflow.require_correction_allowed`).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,8 +257,16 @@ def update_fields_of(
         "narrative": sanitise(cells["update"]),
         "set_status": ActionUpdate.SetStatus.CANCELLED if status == "cancelled" else "",
         "status_reason": cells["update"] if status == "cancelled" else "",
-        "revised_due_date": date(errors, row, "revised_due_date", cells["revised_due_date"]),
+        "revised_due_date": revised_due_date(errors, row, cells["revised_due_date"], known.plans[cells["plan_code"]]),
     }
+
+
+def revised_due_date(errors: list[RowError], row: int, cell: str, plan: Plan) -> dt.date | None:
+    """The row's revised due date for an action of `plan`, checked as the update form checks it."""
+    revised = date(errors, row, "revised_due_date", cell)
+    if revised and (problem := plan.revised_due_date_problem(revised)):
+        errors.append(RowError(row, "revised_due_date", problem))
+    return revised
 
 
 def plan_action(plan: ImportPlan, action: Action, fields: dict[str, Any], is_new: bool) -> None:

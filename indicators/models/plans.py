@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,13 @@ from ..html import html_to_text, sanitise, text_to_html
 from ..periods import Period
 from .organisation import CorporatePriority, Service
 from .workflow import Reviewable
+
+# How long after its plan ends an action's revised due date may fall (`Plan.revised_due_date_problem`).
+REVISED_DATE_YEARS_AFTER_END = 3
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 class Plan(models.Model):
@@ -49,6 +57,20 @@ class Plan(models.Model):
     @property
     def end_date(self):
         return Period.financial_year(self.last_year).end
+
+    def revised_due_date_problem(self, revised: dt.date) -> str | None:
+        """What is wrong with `revised` as the new due date of one of the plan's actions, or None.
+
+        An action can run on past its plan (it is carried into the next one), so a date after
+        the plan's end is accepted, up to `REVISED_DATE_YEARS_AFTER_END` years (a later one is
+        taken to be a typing error); a date before the plan began is not."""
+        latest = Period.financial_year(self.last_year + REVISED_DATE_YEARS_AFTER_END).end
+        if self.start_date <= revised <= latest:
+            return None
+        return (
+            f"The revised date must be between the plan's start, {_long_date(self.start_date)}, and "
+            f"{_long_date(latest)}, {REVISED_DATE_YEARS_AFTER_END} years after the plan ends."
+        )
 
     @property
     def years_label(self) -> str:
