@@ -12,7 +12,7 @@ from django.urls import reverse
 from markupsafe import escape
 
 from indicators.models import Committee
-from indicators.status import Rag
+from indicators.status import ACTION_STATUS_MEANINGS, RAG_MEANINGS, ActionStatus, Rag
 from reports.committee.definitions import CommitteeReportForm
 from reports.committee.parts import numbering_css
 from reports.committee.pdf import (
@@ -196,6 +196,11 @@ def test_cover_contents_and_legend(demo_db, settings, tmp_path):
     assert appendix_numbers(data) == {"risks": 1, "indicators": 2, "summary": 3, "actions": 4, "exceptions": 5}
     assert html.index("<h2>Appendix 1: Risk register") < html.index("<h2>Appendix 2: Indicator scorecard")
     assert "How to read this report" in html and "Not measured this period" in html
+    legend = html[html.index('class="how-to-read"') : html.index('class="appendix"')]
+    for status in ActionStatus:  # every status the summary counts, as the rules decide it
+        assert f">{status.label}</span>: {escape(ACTION_STATUS_MEANINGS[status])}</li>" in legend
+    for rag in Rag:
+        assert str(escape(RAG_MEANINGS[rag])) in legend and str(escape(data.scorecard.words[rag.value])) in legend
 
 
 @pytest.mark.django_db

@@ -440,3 +440,10 @@ def test_a_national_measure_reports_the_latest_period_due(frequency, delay):
         assert months(reported.end) + delay <= months(period.end)
         assert months(reported.next().end) + delay > months(period.end)
         period = period.next()
+
+
+def test_every_status_is_explained_for_committee_papers():
+    from indicators.status import ACTION_STATUS_MEANINGS, RAG_MEANINGS, ActionStatus, Rag
+
+    assert set(ACTION_STATUS_MEANINGS) == set(ActionStatus) and set(RAG_MEANINGS) == set(Rag)
+    assert all(meaning.endswith(".") for meaning in [*ACTION_STATUS_MEANINGS.values(), *RAG_MEANINGS.values()])

@@ -29,11 +29,12 @@ from docx.text.run import Run
 from indicators.html import plain_text
 from indicators.periods import period_from_key
 from indicators.risks import Direction, RiskBand
-from indicators.status import ActionStatus, Outlook, Trend, target_note
+from indicators.status import ACTION_STATUS_MEANINGS, RAG_MEANINGS, ActionStatus, Outlook, Trend, target_note
 from reports.presentation.arrows import DIRECTION_ARROWS, TREND_ARROWS
 from reports.presentation.colours import MUTED
 from reports.presentation.numbers import format_number, plural
 from reports.presentation.status import DEFAULT_WORDS
+from reports.scorecards.build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER
 
 from .definitions import APPENDIX_TITLES
 
@@ -171,14 +172,22 @@ def _cover(document, data: Snapshot, notice: str) -> None:
 
 
 def _how_to_read(document, data: Snapshot) -> None:
+    """The statuses explained as the PDF explains them (`status.ACTION_STATUS_MEANINGS`,
+    `RAG_MEANINGS`), in the council's words for indicator statuses."""
     _heading(document, "How to read this report", 2)
     words = data["scorecard"]["words"]["labels"]
-    statuses = "; ".join(f"“{words[code]}”" for code in ("green", "amber", "red") if code in words)
+    document.add_paragraph(
+        f"Each appendix covers {_period(data['period'], long=True)}. Every status is given in words."
+    )
+    _heading(document, "Actions", 3)
+    for status in ACTION_STATUS_ORDER:
+        _paragraph(document, f"{status.label}: {ACTION_STATUS_MEANINGS[status]}", "List Bullet")
+    _heading(document, "Indicators", 3)
+    for rag in INDICATOR_STATUS_ORDER:
+        _paragraph(document, f"{words.get(rag.value, rag.label)}: {RAG_MEANINGS[rag]}", "List Bullet")
     trends = ", ".join(f"{TREND_ARROWS[t]} {t.label}" for t in (Trend.IMPROVING, Trend.SUSTAINED, Trend.DECLINING))
     document.add_paragraph(
-        f"Each indicator's status compares its value with its target and tolerance: {statuses}. Trends compare "
-        f"the value with the previous period (short) and the same period last year (long): {trends}. Each "
-        "action's status comes from its progress and due date."
+        f"Trends compare the value with the previous period (short) and the same period last year (long): {trends}."
     )
 
 

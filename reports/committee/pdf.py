@@ -22,9 +22,9 @@ from weasyprint import HTML
 from indicators.models import ComparatorCouncil, Risk, Service
 from indicators.periods import Period
 from indicators.risk_register import Register, build_register
-from indicators.status import Rag
+from indicators.status import ACTION_STATUS_MEANINGS, RAG_MEANINGS, Rag
 from reports.models import CommitteeReport
-from reports.scorecards.build import Scorecard, build_scorecard
+from reports.scorecards.build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, Scorecard, build_scorecard
 from reports.scorecards.rows import IndicatorRow
 
 from .definitions import APPENDIX_TITLES, report_scope
@@ -167,6 +167,10 @@ def render_html(
                 "front": front,
                 "plan_range": plan_range,
                 "continued": continued,
+                "action_statuses": ACTION_STATUS_ORDER,
+                "indicator_statuses": INDICATOR_STATUS_ORDER,
+                "action_meanings": ACTION_STATUS_MEANINGS,
+                "rag_meanings": RAG_MEANINGS,
             }
         )
     )
