@@ -114,12 +114,20 @@ def test_readiness_lists_every_kind_of_gap_on_the_demo_by_plan_and_code(client, 
     with django_assert_max_num_queries(40):
         page = client.get(reverse("reports:readiness", args=[report.pk])).content.decode()
     assert "Entries not yet approved (1)" in page and "Red measures without an exception report (1)" in page
+    assert '<div class="notice" role="status">' in page  # outstanding: the warning's colours
     assert f"Measures with no figure ({len(checks.no_figure)})" in page
     assert submitted.code in page and red.code in page and checks.no_figure[0].code in page
     # The confirmation names the committee, the meeting and the period, and what is outstanding.
     assert "goes to Education, Children" in page or committee.name in page
     assert "for its meeting on 28 February 2023" in page and Q3.long_label in page
     assert f"with the {checks.total} outstanding items listed above" in page
+
+
+def test_nothing_outstanding_is_shown_as_good_news(client, world):
+    assert build_readiness(world["report"]).ready
+    client.force_login(world["admin"])
+    page = client.get(reverse("reports:readiness", args=[world["report"].pk])).content.decode()
+    assert '<div class="notice all-clear" role="status">' in page and "Nothing outstanding." in page
 
 
 def test_readiness_lists_figures_revised_since_the_previous_issue(world):
