@@ -172,6 +172,19 @@ def test_form_keeps_a_mistyped_order_and_says_why(demo_db):
 
 
 @pytest.mark.django_db
+def test_the_period_is_named_once_where_the_title_names_it(demo_db):
+    from reports.committee.definitions import title_with_period
+
+    assert title_with_period("ECOD performance report Q2 2022/23", "Q2 2022/23") == "ECOD performance report Q2 2022/23"
+    assert title_with_period("ECOD performance report", "Q2 2022/23") == "ECOD performance report – Q2 2022/23"
+    report = make_report()
+    report.title = "ECOD performance report Q2 2022/23"
+    html = render_html(build_report_data(report))
+    assert "<title>ECOD performance report Q2 2022/23</title>" in html
+    assert '"ECOD performance report Q2 2022/23"' in html and "Q2 2022/23 – Q2 2022/23" not in html
+
+
+@pytest.mark.django_db
 def test_cover_contents_and_legend(demo_db, settings, tmp_path):
     logo = tmp_path / "logo.svg"
     logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')

@@ -138,3 +138,9 @@ class IssueForm(forms.Form):
         ].help_text = (
             "Once issued, the PDF and its figures are frozen for good; a mistake can only be withdrawn, with a reason."
         )
+
+
+def title_with_period(title: str, period_label: str) -> str:
+    """A report's title followed by its period ("Q2 2022/23"), unless the title names it already:
+    for running headers, footers and document titles."""
+    return title if period_label in title else f"{title} – {period_label}"

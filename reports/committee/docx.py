@@ -36,7 +36,7 @@ from reports.presentation.numbers import format_number, plural
 from reports.presentation.status import DEFAULT_WORDS
 from reports.scorecards.build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER
 
-from .definitions import APPENDIX_TITLES
+from .definitions import APPENDIX_TITLES, title_with_period
 
 Snapshot = dict[str, Any]
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -121,7 +121,7 @@ def _indicator(indicator: dict) -> dict:
 
 def _set_up(document, data: Snapshot, notice: str) -> None:
     properties = document.core_properties
-    properties.title = f"{data['title']} – {_period(data['period'])}"
+    properties.title = title_with_period(data["title"], _period(data["period"]))
     properties.author = data["committee"]
     properties.subject = f"Performance report to {data['committee']}, meeting of {_date(data['meeting_date'])}"
     properties.language = LANGUAGE
@@ -140,7 +140,7 @@ def _set_up(document, data: Snapshot, notice: str) -> None:
     lang.set(qn("w:val"), LANGUAGE)
     defaults.append(lang)
     footer = section.footer.paragraphs[0]
-    footer.text = f"{data['title']} – {_period(data['period'])}"
+    footer.text = title_with_period(data["title"], _period(data["period"]))
     for label in (data.get("issue_label"), notice):
         if label:
             footer.text += f" – {label}"

@@ -27,7 +27,7 @@ from reports.models import CommitteeReport
 from reports.scorecards.build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, Scorecard, build_scorecard
 from reports.scorecards.rows import IndicatorRow
 
-from .definitions import APPENDIX_TITLES, report_scope
+from .definitions import APPENDIX_TITLES, report_scope, title_with_period
 from .pdfua import repair
 
 PDF_VARIANT = "pdf/ua-1"
@@ -146,7 +146,7 @@ def render_html(
     """
     numbers = appendix_numbers(data)
     template = engines["jinja2"].get_template("print/report.html")
-    running_title = f"{data.title} – {data.period.label}"
+    running_title = title_with_period(data.title, data.period.label)
     page_css = f"@page {{ @top-left {{ content: {css_string(running_title)}; }} }}"
     if continued and shown:
         # The part goes on with an appendix begun in an earlier part: its running header names it.
@@ -167,6 +167,7 @@ def render_html(
                 "front": front,
                 "plan_range": plan_range,
                 "continued": continued,
+                "document_title": running_title,
                 "action_statuses": ACTION_STATUS_ORDER,
                 "indicator_statuses": INDICATOR_STATUS_ORDER,
                 "action_meanings": ACTION_STATUS_MEANINGS,
