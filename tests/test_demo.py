@@ -52,8 +52,19 @@ def test_prints_users_and_passwords(capsys, demo_db):
     assert "officer-demo-2022" in out
 
 
+def test_the_seeds_committee_paper_is_there_to_draft(demo):
+    from reports.models import CommitteeReport
+
+    [report] = CommitteeReport.objects.all()
+    assert (report.committee.slug, report.meeting_date, report.period) == ("ecod", dt.date(2022, 11, 30), Q2)
+    assert report.include_risks and not report.is_issued
+
+
 def test_loading_twice_changes_nothing(demo):
-    counts = {model: model.objects.count() for model in (Plan, Action, ActionUpdate, Indicator, IndicatorValue, Role)}
+    from reports.models import CommitteeReport
+
+    models = (Plan, Action, ActionUpdate, Indicator, IndicatorValue, Role, CommitteeReport)
+    counts = {model: model.objects.count() for model in models}
     history = {model: model.history.count() for model in counts}
     call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert {model: model.objects.count() for model in counts} == counts

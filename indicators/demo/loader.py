@@ -106,6 +106,8 @@ class Loader:
             self.load_risk(item)
         if "benchmarking" in data:
             self.load_benchmarking(data["benchmarking"], path.parent)
+        for item in data.get("committee_reports", []):
+            self.load_committee_report(item)
         for item in data.get("rounds", []):
             locked = item.get("locked")
             self.upsert(
@@ -307,6 +309,21 @@ class Loader:
             )
             if created:
                 family.members.set(ComparatorCouncil.objects.filter(name__in=group["members"]))
+
+    def load_committee_report(self, item: dict[str, Any]) -> None:
+        from reports.models import CommitteeReport  # reports builds on indicators, not the reverse
+
+        committee = Committee.objects.get(slug=item["committee"])
+        self.ensure(
+            CommitteeReport,
+            {"title": item["title"], "committee": committee},
+            {
+                "meeting_date": item["meeting_date"],
+                "period": Period.parse(item["period"]),
+                "include_risks": item.get("include_risks", False),
+                "created_by": self.user("performance"),
+            },
+        )
 
     def load_risk(self, item: dict[str, Any]) -> None:
         plan = Plan.objects.get(code=item["plan"]) if item.get("plan") else None
