@@ -13,8 +13,28 @@
       var figure = JSON.parse(source.textContent);
       // Set here, not in a style attribute, which the Content-Security-Policy would refuse.
       if (figure.layout && figure.layout.height) el.style.height = figure.layout.height + "px";
+      if (figure.layout && el.clientWidth < NARROW) fitNarrow(figure.layout);
       // No mode bar: its buttons would sit inside role="img"; the table beside each chart has the figures.
       window.Plotly.newPlot(el, figure.data, figure.layout, {responsive: true, displayModeBar: false});
+    });
+  }
+
+  // On a phone the chart drops its title (the page's heading and the figure's caption name it,
+  // and a long one was cut off), the legend goes above the plot in smaller type, the category
+  // axis loses its title ("Period", "Year": its labels say it) and each axis makes room for its
+  // labels.
+  var NARROW = 480;
+  function fitNarrow(layout) {
+    var small = {size: 12};
+    layout.title = {text: ""};
+    layout.legend = Object.assign({}, layout.legend, {orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: small});
+    layout.margin = Object.assign({}, layout.margin, {l: 10, r: 10, t: 10, b: 10});
+    ["xaxis", "yaxis"].forEach(function (name) {
+      var axis = layout[name];
+      if (!axis) return;
+      axis.automargin = true;
+      axis.tickfont = small;
+      if (axis.type === "category" && name === "xaxis") axis.title = {text: ""};
     });
   }
 
