@@ -200,9 +200,7 @@ def _unapproved(report: CommitteeReport, scope: Scope, card: Scorecard, plan_of_
             f"{_state(update)} ({update.period.label})",
             reverse("reports:action", args=[update.action_id]),
         )
-        for update in ActionUpdate.objects.filter(
-            not_approved, action__plan__in=scope.in_period(report.period).plans, period__in=rounds
-        )
+        for update in ActionUpdate.objects.filter(not_approved, action__plan__in=scope.plans, period__in=rounds)
         .select_related("action__plan")
         .only("state", "period", "action__code", "action__title", "action__plan__title")
     ]
