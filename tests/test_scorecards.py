@@ -179,20 +179,10 @@ def test_a_scorecard_shows_the_plans_running_in_its_period(demo):
     assert not codes & set(Action.objects.filter(plan__code="CFSW SP2023").values_list("code", flat=True))
     assert then.action_summary and all(Plan.objects.get(code=code).runs_in(then.period) for code in plans)
 
-    # The page of a plan, for a period outside its years, says so.
-    page = build_scorecard(plan_scope(Plan.objects.get(code="CS-DP1718")), Q2)
-    assert page.plans == [] and not page.filters.active
-
     # A measure of a plan not running, with a figure for the period: shown, under no plan.
     measure = Indicator.objects.filter(plan__code="CFSW SP2023").first()
     IndicatorValue.objects.create(indicator=measure, period=Period.parse("Q3 2017/18"), value=5, state="approved")
     assert measure.code in shown(build_scorecard(council_scope(), Period.parse("Q3 2017/18")))[1]
-
-
-def test_a_plans_page_for_a_period_outside_its_years_says_so(client, member, demo):
-    plan = Plan.objects.get(code="CS-DP1718")
-    page = client.get(reverse("reports:plan_scorecard", args=[plan.pk]), {"period": Q2.key}).content.decode()
-    assert "No plan here runs in Q2 2022/23, and no measure has a figure for it." in page
 
 
 def test_plans_run_in_the_periods_of_their_years(demo):
