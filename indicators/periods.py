@@ -124,11 +124,6 @@ class Period:
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
-    def within_years(self, first_year: int, last_year: int) -> bool:
-        """Whether the period falls in the financial years `first_year` to `last_year` (a plan's
-        years: `Plan.runs_in`)."""
-        return first_year <= self.year <= last_year
-
     # Labels -----------------------------------------------------------------------------
 
     @property

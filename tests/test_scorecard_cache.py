@@ -71,12 +71,11 @@ def test_a_page_from_blocks_is_the_page_built_whole(demo, filters):
 def test_a_change_to_one_plan_rebuilds_only_that_plans_block(demo, builds):
     scope = council_scope()
     cached(scope)
-    assert len(builds) == 1 and len(builds[0]) == Plan.objects.running_in(Q2).count()
+    assert len(builds) == 1 and len(builds[0]) == Plan.objects.count()
     cached(scope)
     assert len(builds) == 1  # served whole from the cache
 
-    running = Plan.objects.running_in(Q2)
-    value = IndicatorValue.objects.filter(period=Q2, indicator__plan__in=running).select_related("indicator").first()
+    value = IndicatorValue.objects.filter(period=Q2, indicator__plan__isnull=False).select_related("indicator").first()
     value.value += 1
     value.save()
     assert cached(scope) == whole(scope)
@@ -84,7 +83,7 @@ def test_a_change_to_one_plan_rebuilds_only_that_plans_block(demo, builds):
     # Only that plan's indicators were read: the block of indicators in no plan stood too.
     assert builds.indicator_plans[1] == {value.indicator.plan_id}
 
-    update = ActionUpdate.objects.approved().filter(action__plan__in=running).select_related("action__plan").first()
+    update = ActionUpdate.objects.approved().select_related("action__plan").first()
     update.progress = (update.progress or 0) // 2
     update.save()
     assert cached(scope) == whole(scope)
@@ -140,7 +139,7 @@ def test_what_every_page_shows_rebuilds_every_block(demo, builds):
         wording.save()
     body = cached(scope)
     assert "Off track" in body and body == whole(scope)
-    assert len(builds[-1]) == Plan.objects.running_in(Q2).count()
+    assert len(builds[-1]) == Plan.objects.count()
 
 
 def _value(demo) -> IndicatorValue:
@@ -477,19 +476,20 @@ def test_an_owners_new_name_shows_at_once_and_signing_in_keeps_the_cache(demo):
 def test_an_entry_moved_to_another_plan_rebuilds_both_plans(demo, builds):
     """An update moved to an action of another plan (the admin allows it) leaves neither plan's
     block stale."""
-    scope, period = council_scope(), Period.parse("Q2 2017/18")  # both plans ran then
-    cached(scope, period)
-    update = ActionUpdate.objects.approved().filter(action__plan__code="CS-DP1718", period=period).first()
+    scope = council_scope()
+    cached(scope)
+    update = ActionUpdate.objects.approved().select_related("action__plan").first()
     elsewhere = (
-        update.action.__class__.objects.filter(plan__code="CSC-IP")
+        update.action.__class__.objects.exclude(plan=update.action.plan)
         .exclude(updates__period=update.period)
         .filter(parent__isnull=False)
         .first()
     )
+    before = update.action.plan.code
     update.action = elsewhere
     update.save()
-    assert cached(scope, period) == whole(scope, period)
-    assert builds[-1] == ["CS-DP1718", "CSC-IP"]
+    assert cached(scope) == whole(scope)
+    assert builds[-1] == sorted({before, elsewhere.plan.code})
 
 
 def test_a_page_is_the_same_from_this_process_the_shared_cache_or_a_build(demo):

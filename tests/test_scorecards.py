@@ -151,48 +151,6 @@ def test_dropped_measures_appear_only_where_they_have_data(demo):
     assert "CSC-LAC02" in before
 
 
-def test_a_scorecard_shows_the_plans_running_in_its_period(demo):
-    """The council's page for a period leaves out the plans ended before it and those begun after
-    it: their actions are not overdue or not started there, and their measures are not "no figure"
-    or "to reconcile". A measure of such a plan with a figure for the period still shows."""
-    from indicators.models import Action
-    from reports.scorecards.scope import council_scope
-
-    def shown(card) -> tuple[set[str], set[str]]:
-        return {block.code for block in card.plans if block.id}, {row.code for _, _, row in card.rows()}
-
-    old_plans = ["CSC-IP", "CS-DP1718"]
-    now = build_scorecard(council_scope(), Q2)
-    plans, codes = shown(now)
-    assert plans == {"CFSW SP2023"}
-    assert not codes & set(Action.objects.filter(plan__code__in=old_plans).values_list("code", flat=True))
-    assert not codes & set(
-        Indicator.objects.filter(plan__code__in=old_plans)
-        .exclude(values__period=Q2, values__state="approved")
-        .values_list("code", flat=True)
-    )
-    assert {r.plan_code for r in now.reconciliation} == {"CFSW SP2023"}
-
-    then = build_scorecard(council_scope(), Period.parse("Q3 2017/18"))
-    plans, codes = shown(then)
-    assert plans == {"CSC-IP", "CS-DP1718"}
-    assert not codes & set(Action.objects.filter(plan__code="CFSW SP2023").values_list("code", flat=True))
-    assert then.action_summary and all(Plan.objects.get(code=code).runs_in(then.period) for code in plans)
-
-    # A measure of a plan not running, with a figure for the period: shown, under no plan.
-    measure = Indicator.objects.filter(plan__code="CFSW SP2023").first()
-    IndicatorValue.objects.create(indicator=measure, period=Period.parse("Q3 2017/18"), value=5, state="approved")
-    assert measure.code in shown(build_scorecard(council_scope(), Period.parse("Q3 2017/18")))[1]
-
-
-def test_plans_run_in_the_periods_of_their_years(demo):
-    for plan in Plan.objects.all():
-        for year in range(plan.first_year - 1, plan.last_year + 2):
-            for period in (Period.financial_year(year), Period.quarter(year, 4), Period.month(year, 4)):
-                assert plan.runs_in(period) == Plan.objects.running_in(period).filter(pk=plan.pk).exists()
-                assert plan.runs_in(period) == (plan.first_year <= period.year <= plan.last_year)
-
-
 def test_filters_by_status_owner_and_text(demo):
     scope = committee_scope(demo)
     red = build_scorecard(scope, Q2, Filters(statuses=frozenset({"red"})))

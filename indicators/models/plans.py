@@ -25,12 +25,6 @@ def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-class PlanQuerySet(models.QuerySet):
-    def running_in(self, period: Period) -> PlanQuerySet:
-        """The plans that run in `period` (`Plan.runs_in`, in SQL)."""
-        return self.filter(first_year__lte=period.year, last_year__gte=period.year)
-
-
 class Plan(models.Model):
     code = models.CharField(max_length=40, unique=True)
     title = models.CharField(max_length=300)
@@ -46,18 +40,11 @@ class Plan(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[priorities])
 
-    objects = PlanQuerySet.as_manager()
-
     class Meta:
         ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title
-
-    def runs_in(self, period: Period) -> bool:
-        """Whether `period` falls in the plan's years: a scorecard shows the plans running in its
-        period, not those ended before it or begun after it."""
-        return period.within_years(self.first_year, self.last_year)
 
     def clean(self) -> None:
         if self.first_year and self.last_year and self.last_year < self.first_year:

@@ -238,8 +238,8 @@ def build_scorecard(
     choices = period_choices(scope, plans)
     period = period if period is not None else _default(choices)
     blocks = build_blocks(
-        scope.in_period(period),
-        [plan for plan in plans if plan.runs_in(period)],
+        scope,
+        plans,
         period,
         filters,
         history=history,
@@ -276,7 +276,7 @@ def build_blocks(
     value_periods, target_periods = _needed_periods(now.values(), then.values())
     values = load_values(scope, value_periods)
     targets = load_targets(scope, target_periods)
-    indicators = [ind for ind in indicators if _shown(ind, period, now[kind_of[ind.id]], values)]
+    indicators = [ind for ind in indicators if _shown(ind, now[kind_of[ind.id]], values)]
     people = load_people({a.assigned_to_id for a in actions} | {i.owner_id for i in indicators})
 
     actions_by_plan: dict[int, list[ActionFacts]] = {}
@@ -462,13 +462,9 @@ def _needed_periods(
     return values, targets
 
 
-def _shown(indicator: IndicatorFacts, period: Period, reporting: ReportingPeriods | None, values: Values) -> bool:
-    """Active measures of plans running in the period (or of no plan) always show; a dropped
-    measure, or one of a plan ended before the period or begun after it, only where it has a
-    value for the period."""
-    if indicator.active and indicator.in_plan_running_in(period):
-        return True
-    return bool(reporting and (indicator.id, reporting.reported) in values)
+def _shown(indicator: IndicatorFacts, reporting: ReportingPeriods | None, values: Values) -> bool:
+    """Active measures always show; a dropped measure only where it has a value for the period."""
+    return indicator.active or bool(reporting and (indicator.id, reporting.reported) in values)
 
 
 def _action_counts_at(

@@ -58,16 +58,9 @@ class IndicatorFacts(IndicatorRules):
     plan_id: int | None
     outcome_id: int | None
     active: bool
-    plan_first_year: int | None
-    plan_last_year: int | None
-
-    def in_plan_running_in(self, period: Period) -> bool:
-        """Whether the indicator is in no plan or in one running in `period` (`Plan.runs_in`)."""
-        return self.plan_id is None or period.within_years(self.plan_first_year, self.plan_last_year)
 
 
-_LOOKUPS = {"plan_first_year": "plan__first_year", "plan_last_year": "plan__last_year"}
-INDICATOR_FIELDS = tuple(_LOOKUPS.get(name, name) for name in IndicatorFacts.__dataclass_fields__)
+INDICATOR_FIELDS = tuple(IndicatorFacts.__dataclass_fields__)
 
 
 @dataclass(slots=True)

@@ -142,7 +142,6 @@ def _build_page(
     choices = period_choices(scope, plans)
     if period is None:
         period = choices.default or Period.containing(dt.date.today(), Frequency.QUARTERLY)
-    scope, plans = scope.in_period(period), [plan for plan in plans if plan.runs_in(period)]
     plan_ids = [plan.id for plan in plans]
     wanted = {block_id: cache.block_stamp(block_id, versions, plan_ids) for block_id in [*plan_ids, None]}
     kept: dict[int | None, CachedBlock] = {}

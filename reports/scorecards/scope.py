@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from indicators.models import Committee, Indicator, Plan, Service
-from indicators.periods import Period
 
 
 @dataclass(frozen=True)
@@ -22,16 +21,6 @@ class Scope:
     indicators: QuerySet[Indicator]
     slug: str = ""
     ident: str = ""
-
-    def in_period(self, period: Period) -> Scope:
-        """The scope as its scorecard for `period` shows it: its plans running then
-        (`Plan.runs_in`). Its indicators stay: those of plans not running show only where they
-        have a figure for the period (`build._shown`), under no plan."""
-        return replace(
-            self,
-            plans=self.plans.running_in(period),
-            ident=f"{self.ident}@{period.year}" if self.ident else "",
-        )
 
 
 def council_scope() -> Scope:
