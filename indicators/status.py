@@ -231,27 +231,33 @@ class ActionStatus(StrEnum):
 
 
 # What each status means, as committee papers explain it ("How to read this report", in the PDF
-# and the Word document), in the order `action_status` decides them. Kept beside the rules so that
-# a change to a rule is a change to its explanation.
+# and the Word document). Kept beside the rules (`action_status`, `rollup_status`,
+# `indicator_status`) so that a change to a rule is a change to its explanation.
 ACTION_STATUS_MEANINGS = {
     ActionStatus.COMPLETED: "done: 100% progress reported.",
-    ActionStatus.CANCELLED: "stopped; the update says why.",
-    ActionStatus.OVERDUE: "past its due date and not complete.",
-    ActionStatus.UNASSIGNED: "no officer is assigned to it.",
-    ActionStatus.NOT_STARTED: "its start date has not come yet, or no progress has been reported.",
-    ActionStatus.NEGLECTED: "no update was given for the period.",
-    ActionStatus.CHECK_PROGRESS: "behind where it should be by now: under 70% of the progress the time gone suggests.",
     ActionStatus.IN_PROGRESS: "progressing as planned.",
+    ActionStatus.NOT_STARTED: "its start date has not come yet, or 0% is reported and little of its time has gone.",
+    ActionStatus.CHECK_PROGRESS: "behind where it should be by now: under 70% of the progress the time gone suggests.",
+    ActionStatus.NEGLECTED: "no update was given for the period.",
+    ActionStatus.UNASSIGNED: "no officer is assigned to it.",
+    ActionStatus.OVERDUE: "past its due date and not complete.",
+    ActionStatus.CANCELLED: "stopped; the update says why.",
 }
+# A group's or a plan's status is rolled up from its actions' (`rollup_status`).
+GROUP_STATUS_MEANING = (
+    "A group of actions, and a plan as a whole, is Overdue if any of its actions (cancelled ones "
+    "aside) is overdue; otherwise Check progress if any is behind, has no update or has no officer "
+    "assigned; otherwise Completed or Not started if all of them are, and In progress if not."
+)
 RAG_MEANINGS = {
     Rag.GREEN: "meets or beats its target (its own, or the year's where only the year has one: "
     '"against the year\'s target").',
     Rag.AMBER: "misses its target by no more than the tolerance.",
-    Rag.RED: "misses by more; an exception report follows.",
+    Rag.RED: "misses by more; it needs an exception report.",
     Rag.DATA_ONLY: "reported without a target.",
     Rag.NOT_AVAILABLE: "a nationally published figure not published yet, or a figure marked not available with a "
     "reason.",
-    Rag.MISSING: "due this period, but no figure was entered.",
+    Rag.MISSING: "due this period, but no approved figure is in.",
     Rag.NOT_MEASURED: "not reported for this period (local annual indicators in a quarterly report, for example); "
     "they are listed together at the end of the scorecard.",
 }

@@ -62,7 +62,7 @@ def test_an_issued_report_as_word_shows_what_was_issued_not_later_corrections(cl
 
 
 def test_the_word_document_explains_every_status_as_the_pdf_does(client, world):  # noqa: F811
-    from indicators.status import ACTION_STATUS_MEANINGS, RAG_MEANINGS, ActionStatus, Rag
+    from indicators.status import ACTION_STATUS_MEANINGS, GROUP_STATUS_MEANING, RAG_MEANINGS, ActionStatus, Rag
 
     client.force_login(world["admin"])
     document = opened(client.get(reverse("reports:draft_docx", args=[world["report"].pk])))
@@ -73,6 +73,7 @@ def test_the_word_document_explains_every_status_as_the_pdf_does(client, world):
         assert f"{status.label}: {ACTION_STATUS_MEANINGS[status]}" in legend
     for rag in Rag:
         assert any(line.endswith(f": {RAG_MEANINGS[rag]}") for line in legend), rag
+    assert GROUP_STATUS_MEANING in legend
 
 
 def test_a_withdrawn_issue_says_so_in_word(client, world):  # noqa: F811

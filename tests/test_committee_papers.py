@@ -12,7 +12,7 @@ from django.urls import reverse
 from markupsafe import escape
 
 from indicators.models import Committee
-from indicators.status import ACTION_STATUS_MEANINGS, RAG_MEANINGS, ActionStatus, Rag
+from indicators.status import ACTION_STATUS_MEANINGS, GROUP_STATUS_MEANING, RAG_MEANINGS, ActionStatus, Rag
 from reports.committee.definitions import CommitteeReportForm
 from reports.committee.parts import numbering_css
 from reports.committee.pdf import (
@@ -214,6 +214,7 @@ def test_cover_contents_and_legend(demo_db, settings, tmp_path):
         assert f">{status.label}</span>: {escape(ACTION_STATUS_MEANINGS[status])}</li>" in legend
     for rag in Rag:
         assert str(escape(RAG_MEANINGS[rag])) in legend and str(escape(data.scorecard.words[rag.value])) in legend
+    assert str(escape(GROUP_STATUS_MEANING)) in legend
 
 
 @pytest.mark.django_db

@@ -29,7 +29,15 @@ from docx.text.run import Run
 from indicators.html import plain_text
 from indicators.periods import period_from_key
 from indicators.risks import Direction, RiskBand
-from indicators.status import ACTION_STATUS_MEANINGS, RAG_MEANINGS, ActionStatus, Outlook, Trend, target_note
+from indicators.status import (
+    ACTION_STATUS_MEANINGS,
+    GROUP_STATUS_MEANING,
+    RAG_MEANINGS,
+    ActionStatus,
+    Outlook,
+    Trend,
+    target_note,
+)
 from reports.presentation.arrows import DIRECTION_ARROWS, TREND_ARROWS
 from reports.presentation.colours import MUTED
 from reports.presentation.numbers import format_number, plural
@@ -182,6 +190,7 @@ def _how_to_read(document, data: Snapshot) -> None:
     _heading(document, "Actions", 3)
     for status in ACTION_STATUS_ORDER:
         _paragraph(document, f"{status.label}: {ACTION_STATUS_MEANINGS[status]}", "List Bullet")
+    document.add_paragraph(GROUP_STATUS_MEANING)
     _heading(document, "Indicators", 3)
     for rag in INDICATOR_STATUS_ORDER:
         _paragraph(document, f"{words.get(rag.value, rag.label)}: {RAG_MEANINGS[rag]}", "List Bullet")

@@ -22,7 +22,7 @@ from weasyprint import HTML
 from indicators.models import ComparatorCouncil, Risk, Service
 from indicators.periods import Period
 from indicators.risk_register import Register, build_register
-from indicators.status import ACTION_STATUS_MEANINGS, RAG_MEANINGS, Rag
+from indicators.status import ACTION_STATUS_MEANINGS, GROUP_STATUS_MEANING, RAG_MEANINGS, Rag
 from reports.models import CommitteeReport
 from reports.scorecards.build import ACTION_STATUS_ORDER, INDICATOR_STATUS_ORDER, Scorecard, build_scorecard
 from reports.scorecards.rows import IndicatorRow
@@ -172,6 +172,7 @@ def render_html(
                 "indicator_statuses": INDICATOR_STATUS_ORDER,
                 "action_meanings": ACTION_STATUS_MEANINGS,
                 "rag_meanings": RAG_MEANINGS,
+                "group_meaning": GROUP_STATUS_MEANING,
             }
         )
     )

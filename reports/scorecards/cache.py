@@ -101,8 +101,10 @@ def block_stamp(plan_id: int | None, versions: dict[str, int], scope_plan_ids: I
 def page_key(parts: Iterable[str]) -> str:
     """The cache key of one scorecard page (scope, period, filters); its entry says which
     versions it was built from."""
-    # "2": pieces compressed as joinable deflate (`deflate.squeeze`), not as entries before them.
-    return "scorecard:2:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    # The version of what a page entry holds, so that a release never serves one made by another:
+    # "2": pieces compressed as joinable deflate (`deflate.squeeze`); "3": "Only red and amber"
+    # asks for actions too.
+    return "scorecard:3:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def pack(value: Any) -> bytes:
