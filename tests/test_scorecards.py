@@ -177,6 +177,15 @@ def test_scorecard_page_filters_are_plain_links(client, member, demo):
     assert "SERV1.3" in attention and "STRAT1.2" not in attention
 
 
+def test_red_and_amber_are_the_statuses_shown_in_those_colours():
+    from indicators.status import ActionStatus, Rag
+    from reports.presentation.status import status_tone
+    from reports.scorecards.filters import RED_AND_AMBER
+
+    coloured = [s.value for s in (*Rag, *ActionStatus) if status_tone(s.value) in {"bad", "warn"}]
+    assert set(RED_AND_AMBER) == set(coloured) - {Rag.MISSING.value}  # "no figure": not a judgement
+
+
 def test_only_red_and_amber_shows_the_actions_in_those_colours_too(client, member, demo):
     """The link asks for red and amber indicators and for the actions shown red or amber (overdue,
     neglected; behind, unassigned), each ticked in the status filters."""

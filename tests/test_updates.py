@@ -138,6 +138,16 @@ def test_an_action_due_at_its_plans_end_can_be_revised_to_run_past_it(client, wo
     assert ActionUpdate.objects.get(action=world["action"]).revised_due_date == dt.date(2023, 6, 30)
 
 
+def test_the_admin_checks_a_revised_due_date_as_the_form_does(world):
+    from django.core.exceptions import ValidationError
+
+    update = ActionUpdate(action=world["action"], period=Q2, progress=10, revised_due_date=dt.date(2030, 1, 1))
+    with pytest.raises(ValidationError, match="3 years after the plan ends"):
+        update.clean()
+    update.revised_due_date = dt.date(2023, 6, 30)
+    update.clean()
+
+
 def test_indicator_form_bad_numbers_keep_input(client, world):
     client.force_login(world["officer"])
     response = client.post(

@@ -222,3 +222,8 @@ class ActionUpdate(Reviewable):
     def clean(self) -> None:
         if self.set_status == self.SetStatus.CANCELLED and not self.status_reason.strip():
             raise ValidationError({"status_reason": "Say why the action is cancelled."})
+        # The admin's check too (the update form and the import call the same rule).
+        if self.revised_due_date and self.action_id:
+            problem = self.action.plan.revised_due_date_problem(self.revised_due_date)
+            if problem:
+                raise ValidationError({"revised_due_date": problem})

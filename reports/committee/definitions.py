@@ -141,6 +141,6 @@ class IssueForm(forms.Form):
 
 
 def title_with_period(title: str, period_label: str) -> str:
-    """A report's title followed by its period ("Q2 2022/23"), unless the title names it already:
-    for running headers, footers and document titles."""
-    return title if period_label in title else f"{title} – {period_label}"
+    """A report's title followed by its period ("Q2 2022/23"), unless the title ends with it
+    already: for running headers, footers and document titles."""
+    return title if title.endswith(period_label) else f"{title} – {period_label}"

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.http import QueryDict
 
 from indicators.status import RAG_LABELS, ActionStatus, Rag
-from reports.presentation.status import status_tone
 
 # "Needs attention": what a manager looks at first.
 NEEDS_ATTENTION = frozenset(
@@ -23,9 +22,14 @@ NEEDS_ATTENTION = frozenset(
 )
 STATUS_LABELS = {s.value: s.label for s in ActionStatus} | {r.value: label for r, label in RAG_LABELS.items()}
 # "Only red and amber": indicators outwith and within tolerance, and the actions shown in the
-# same colours (overdue and neglected; behind or unassigned).
-RED_AND_AMBER = [Rag.RED.value, Rag.AMBER.value] + [
-    status.value for status in ActionStatus if status_tone(status.value) in {"bad", "warn"}
+# same colours (overdue and neglected; behind or unassigned: a test keeps the two in step).
+RED_AND_AMBER = [
+    Rag.RED.value,
+    Rag.AMBER.value,
+    ActionStatus.OVERDUE.value,
+    ActionStatus.NEGLECTED.value,
+    ActionStatus.CHECK_PROGRESS.value,
+    ActionStatus.UNASSIGNED.value,
 ]
 RED_AND_AMBER_QUERY = "&".join(f"status={code}" for code in RED_AND_AMBER)
 MAX_QUERY = 100
