@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
@@ -311,11 +312,12 @@ class Loader:
                 family.members.set(ComparatorCouncil.objects.filter(name__in=group["members"]))
 
     def load_committee_report(self, item: dict[str, Any]) -> None:
-        from reports.models import CommitteeReport  # reports builds on indicators, not the reverse
-
+        # The reports app builds on this one, never the reverse: its model is looked up by name,
+        # as a data migration would, for the demo's one paper.
+        committee_report = apps.get_model("reports", "CommitteeReport")
         committee = Committee.objects.get(slug=item["committee"])
         self.ensure(
-            CommitteeReport,
+            committee_report,
             {"title": item["title"], "committee": committee},
             {
                 "meeting_date": item["meeting_date"],
