@@ -90,7 +90,7 @@ def load_known(frame: pd.DataFrame) -> Known:
     prefetch_related_objects(in_progress, "author", "submitted_by", "reviewed_by")  # to say who holds them
     return Known(
         plans={p.code: p for p in Plan.objects.all()},
-        actions={(a.plan_id, a.code): a for a in Action.objects.select_related("outcome", "owner", "parent")},
+        actions={(a.plan_id, a.code): a for a in Action.objects.select_related("outcome", "owner", "parent", "plan")},
         groups=set(Action.objects.filter(parent__isnull=False).values_list("parent_id", flat=True)),
         updates={(u.action_id, u.period): u for u in in_periods},
         people=people_by_name(),
