@@ -65,3 +65,25 @@ def test_keyboard_reaches_the_filters_and_the_skip_link(live_demo):
         assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_chart_is_laid_out_again_when_the_window_crosses_a_phone_width(live_demo):
+    """A phone turned sideways, or a window narrowed: the chart takes the narrow layout (no title,
+    legend above the plot) and goes back to the wide one, not keeping whichever it was drawn at."""
+    title = "document.querySelector('.chart-box .gtitle')?.textContent || ''"
+    with browser_page() as page:
+        sign_in(page, live_demo, "member", "member-demo-2022")
+        page.get_by_role(
+            "link", name="Children and Families & Criminal Justice Social Work Service Plan 2020-23"
+        ).click()
+        page.get_by_role("link", name="Looked after children cared for in kinship care").first.click()
+        page.wait_for_selector(".chart-box[data-drawn='wide'] .main-svg")
+        assert page.evaluate(title) != ""
+
+        page.set_viewport_size({"width": 320, "height": 720})
+        page.wait_for_selector(".chart-box[data-drawn='narrow'] .main-svg")
+        assert page.evaluate(title) == ""
+
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_selector(".chart-box[data-drawn='wide'] .main-svg")
+        assert page.evaluate(title) != ""

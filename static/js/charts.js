@@ -11,12 +11,23 @@
       var source = document.getElementById(el.dataset.chart);
       if (!source || !window.Plotly) return;
       var figure = JSON.parse(source.textContent);
+      var narrow = el.clientWidth < NARROW;
+      if (el.dataset.drawn === (narrow ? "narrow" : "wide")) return;
+      el.dataset.drawn = narrow ? "narrow" : "wide";
       // Set here, not in a style attribute, which the Content-Security-Policy would refuse.
       if (figure.layout && figure.layout.height) el.style.height = figure.layout.height + "px";
-      if (figure.layout && el.clientWidth < NARROW) fitNarrow(figure.layout);
+      if (figure.layout && narrow) fitNarrow(figure.layout);
       // No mode bar: its buttons would sit inside role="img"; the table beside each chart has the figures.
-      window.Plotly.newPlot(el, figure.data, figure.layout, {responsive: true, displayModeBar: false});
+      window.Plotly.react(el, figure.data, figure.layout, {responsive: true, displayModeBar: false});
     });
+  }
+
+  // Plotly's own resizing keeps the layout it was given: a phone turned sideways (or a window
+  // widened) past NARROW needs the other layout, so the charts are drawn again when that changes.
+  var resizing;
+  function redrawIfCrossed() {
+    clearTimeout(resizing);
+    resizing = setTimeout(draw, 150);
   }
 
   // On a phone the chart drops its title (the page's heading and the figure's caption name it,
@@ -41,7 +52,10 @@
   function fetchPlotly() {
     var script = document.createElement("script");
     script.src = plotly;
-    script.onload = draw;
+    script.onload = function () {
+      draw();
+      window.addEventListener("resize", redrawIfCrossed);
+    };
     document.head.appendChild(script);
   }
 
