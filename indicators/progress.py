@@ -204,6 +204,13 @@ class _UpdateLike(Protocol):
     set_status: str
 
 
+def reports_on(update_period: Period | None, period: Period) -> bool:
+    """Whether an action's latest update, made for `update_period`, speaks for `period`: it was made
+    for a period ending within it (an update for Q1 speaks for H1 and for the year). Without one the
+    action is "Neglected", unless a rule before it applies (`status.action_status`)."""
+    return update_period is not None and update_period.end >= period.start
+
+
 def update_status(
     action: ActionLike, update: _UpdateLike | None, period: Period, plan_start: dt.date | None
 ) -> ActionStatus:
@@ -216,7 +223,7 @@ def update_status(
         start_date=action.start_date or plan_start,
         cancelled=bool(update and update.set_status == ActionUpdate.SetStatus.CANCELLED),
         assigned=action.assigned_to_id is not None,
-        updated_this_period=bool(update and update.period.end >= period.start),
+        updated_this_period=reports_on(update.period if update else None, period),
     )
 
 

@@ -103,6 +103,7 @@ def test_readiness_lists_every_kind_of_gap_on_the_demo_by_plan_and_code(client, 
 
     checks = build_readiness(report)
     assert [gap.code for gap in checks.unapproved] == [submitted.code]
+    assert checks.no_update and submitted.code not in {gap.code for gap in checks.no_update}
     assert "Submitted, waiting for a decision" in checks.unapproved[0].detail
     assert [gap.code for gap in checks.red_without_exception] == [red.code]
     assert checks.no_figure and red.code not in {gap.code for gap in checks.no_figure}
@@ -517,6 +518,52 @@ def test_readiness_lists_a_plan_declaring_more_measures_than_it_reports(world):
     assert (gap.plan, gap.code) == (plan.title, plan.code)
     assert gap.detail == "The plan declares 3 measures; this report covers 1"
     assert "1 plan reporting fewer or more measures than it declares" in checks.summary()
+
+
+def test_readiness_lists_actions_due_an_update_that_have_none_for_the_period(world):
+    """A Q3 report would otherwise print Q2's progress and commentary as if they were current."""
+    plan, officer = world["plan"], world["officer"]
+    report = CommitteeReport.objects.create(
+        title="Housing: Quarter 3", committee=world["committee"], meeting_date=dt.date(2023, 2, 28), period=Q3
+    )
+    stale = world["action"]  # unassigned, updated for Q2 only
+    owned = make_action(plan, code="H2", title="Repair homes", assigned_to=officer)
+    make_update(owned, "Q2 2022/23", 30)
+    make_action(plan, code="H3", title="Never updated", assigned_to=officer)
+    overdue = make_action(plan, code="H4", title="Late", assigned_to=officer, due_date=dt.date(2022, 12, 1))
+    make_update(overdue, "Q2 2022/23", 60)
+    done = make_action(plan, code="H5", title="Done", assigned_to=officer)
+    make_update(done, "Q2 2022/23", 100)
+    make_action(plan, code="H6", title="Starts next year", assigned_to=officer, start_date=dt.date(2023, 4, 1))
+    waiting = make_action(plan, code="H7", title="Waiting", assigned_to=officer)
+    make_update(waiting, "Q3 2022/23", 70, state=ReviewState.SUBMITTED)
+    current = make_action(plan, code="H8", title="Current", assigned_to=officer)
+    make_update(current, "Q3 2022/23", 70)
+    group = make_action(plan, code="H9", title="A group", assigned_to=officer)
+    make_update(make_action(plan, code="H9.1", parent=group, assigned_to=officer), "Q3 2022/23", 20)
+
+    checks = build_readiness(report)
+    owner = officer.get_full_name() or officer.username
+    assert [(gap.code, gap.detail) for gap in checks.no_update] == [
+        (
+            stale.code,
+            "Unassigned: no update for Q3 2022/23; the latest is for Q2 2022/23. Nobody is assigned to update it.",
+        ),
+        ("H2", f"Neglected: no update for Q3 2022/23; the latest is for Q2 2022/23. Owner: {owner}."),
+        ("H3", f"Neglected: no update for Q3 2022/23; it has never been updated. Owner: {owner}."),
+        ("H4", f"Overdue: no update for Q3 2022/23; the latest is for Q2 2022/23. Owner: {owner}."),
+    ]
+    assert checks.no_update[1].url == reverse("reports:action", args=[owned.pk])
+    assert [gap.code for gap in checks.unapproved] == ["H7"]  # listed once, as waiting for approval
+    assert "4 actions with no update" in checks.summary()
+
+    # A year's report takes an approved update made for any of its quarters, as the action's status
+    # does; H7's Q3 update is not approved yet, and a year's report asks only for Q4, H2 or the year.
+    year = CommitteeReport.objects.create(
+        title="Housing: the year", committee=world["committee"], meeting_date=dt.date(2023, 6, 30),
+        period=Period.parse("2022/23"),
+    )  # fmt: skip
+    assert [gap.code for gap in build_readiness(year).no_update] == ["H3", "H7"]
 
 
 def test_readiness_of_a_half_year_report_finds_the_half_years_action_updates(world):

@@ -4,7 +4,7 @@ Built once (`build_readiness`) as plain dataclasses, read by the readiness page 
 confirmation, which stores `Readiness.record()` with the render and then the issued report, so the
 archive says what was outstanding when the performance team chose to issue anyway.
 
-Five kinds of gap, each listed by plan and code:
+Six kinds of gap, each listed by plan and code:
 
 - **entries not yet approved**: the report period's action updates, indicator values (for the
   period each indicator reports) and, when the report has a risk register, risk reviews that are
@@ -13,6 +13,10 @@ Five kinds of gap, each listed by plan and code:
   report's exception appendix reads them);
 - **measures with no figure**: due this period (not "not measured") but with no approved value,
   whether never entered or marked "not available";
+- **actions with no update**: unfinished actions that are due an update (neither finished nor yet
+  to start) whose latest approved update does not speak for the period (`progress.reports_on`),
+  so the report would show an older quarter's progress and commentary; those with an update
+  waiting for approval are listed under the first kind instead;
 - **plans whose declared count of measures differs from those reported** (`Plan.declared_measures`
   against the measures the report covers: `Scorecard.unreconciled`);
 - **figures revised since the previous issue** of the same report (not withdrawn), old → new.
@@ -31,12 +35,13 @@ from django.urls import reverse
 from indicators.due import STATE_LABELS
 from indicators.models import ActionUpdate, IndicatorValue, ReviewState, RiskReview
 from indicators.periods import Period
-from indicators.status import Rag
+from indicators.progress import reports_on
+from indicators.status import ActionStatus, Rag
 from indicators.workflow import entry_round_periods
 from reports.models import CommitteeReport, IssuedReport
 from reports.presentation.numbers import format_number
 from reports.scorecards.build import Scorecard, build_scorecard
-from reports.scorecards.rows import IndicatorRow
+from reports.scorecards.rows import ActionRow, IndicatorRow
 from reports.scorecards.scope import Scope
 
 from .archive import RevisedFigure, revised_since_issue
@@ -64,6 +69,7 @@ KINDS = {
     "unapproved": "Entries not yet approved",
     "red_without_exception": "Red measures without an exception report",
     "no_figure": "Measures with no figure",
+    "no_update": "Actions with no update for the period",
     "declared": "Plans reporting fewer or more measures than they declare",
     "revised": "Figures revised since the previous issue",
 }
@@ -76,6 +82,7 @@ COUNTED = {
         "red measures without an exception report",
     ),
     "no_figure": ("measure with no figure", "measures with no figure"),
+    "no_update": ("action with no update", "actions with no update"),
     "declared": (
         "plan reporting fewer or more measures than it declares",
         "plans reporting fewer or more measures than they declare",
@@ -97,6 +104,7 @@ class Readiness:
     unapproved: list[Gap] = field(default_factory=list)
     red_without_exception: list[Gap] = field(default_factory=list)
     no_figure: list[Gap] = field(default_factory=list)
+    no_update: list[Gap] = field(default_factory=list)
     declared: list[Gap] = field(default_factory=list)
     revised: list[Gap] = field(default_factory=list)
 
@@ -141,7 +149,12 @@ def build_readiness(report: CommitteeReport) -> Readiness:
         previous_issue=previous,
     )
     plan_of_indicator: dict[int, str] = {}
+    not_updated: dict[int, Gap] = {}
     for plan, _, row in card.rows():
+        if isinstance(row, ActionRow):
+            if _needs_update(row, report.period):
+                not_updated[row.id] = _no_update(plan.title, row, report.period)
+            continue
         if not isinstance(row, IndicatorRow):
             continue
         plan_of_indicator[row.id] = plan.title
@@ -161,18 +174,35 @@ def build_readiness(report: CommitteeReport) -> Readiness:
             reason = row.not_available_reason or "No approved figure"
             period = f" for {row.reported_period.label}" if row.reported_period else ""
             readiness.no_figure.append(Gap(plan.title, row.code, row.title, f"{reason}{period}", url))
+    readiness.unapproved, waiting = _unapproved(report, scope, card, plan_of_indicator)
+    readiness.no_update = [gap for action_id, gap in not_updated.items() if action_id not in waiting]
     # The plan's own count of its measures (`Plan.declared_measures`) against those reported.
     for plan in card.unreconciled():
         if plan.gap:
             detail = f"The plan declares {plan.declared} measures; this report covers {plan.covered}"
             readiness.declared.append(Gap(plan.plan_title, plan.plan_code, plan.plan_title, detail))
-    readiness.unapproved = _unapproved(report, scope, card, plan_of_indicator)
     if previous is not None:
         figures = revised_since_issue(report, [previous], card=card).get(previous.pk, [])
         readiness.revised = _revised(figures, previous)
     for _, _, gaps in readiness.sections():
         gaps.sort(key=lambda gap: (gap.plan == NO_PLAN, gap.plan, gap.code))
     return readiness
+
+
+# Statuses of an action that is due an update: not finished, and not waiting for its start date
+# (`status.action_status` says "Not started" before it, without asking for an update).
+DUE_AN_UPDATE = {ActionStatus.OVERDUE, ActionStatus.UNASSIGNED, ActionStatus.NEGLECTED}
+
+
+def _needs_update(row: ActionRow, period: Period) -> bool:
+    return not row.is_group and row.status in DUE_AN_UPDATE and not reports_on(row.update_period, period)
+
+
+def _no_update(plan: str, row: ActionRow, period: Period) -> Gap:
+    latest = f"the latest is for {row.update_period.label}" if row.update_period else "it has never been updated"
+    owner = "Nobody is assigned to update it." if row.status == ActionStatus.UNASSIGNED else f"Owner: {row.owner}."
+    detail = f"{row.status_label}: no update for {period.label}; {latest}. {owner}"
+    return Gap(plan, row.code, row.title, detail, reverse("reports:action", args=[row.id]))
 
 
 def _state(entry) -> str:
@@ -184,14 +214,22 @@ def _state(entry) -> str:
     return label
 
 
-def _unapproved(report: CommitteeReport, scope: Scope, card: Scorecard, plan_of_indicator: dict[int, str]) -> list[Gap]:
-    """The report period's entries in scope that are not approved (three queries).
+def _unapproved(
+    report: CommitteeReport, scope: Scope, card: Scorecard, plan_of_indicator: dict[int, str]
+) -> tuple[list[Gap], set[int]]:
+    """The report period's entries in scope that are not approved (three queries), and the ids of
+    the actions among them.
 
     Action updates and risk reviews are made for their round's own period, so every round ending
     with the report's period is asked: for H1, the Q2 and H1 rounds; for a year, Q4, H2 and the
     year (`workflow.entry_round_periods`)."""
     rounds = [p.key for p in entry_round_periods(report.period) if p.end == report.period.end]
     not_approved = ~Q(state=ReviewState.APPROVED)
+    updates = list(
+        ActionUpdate.objects.filter(not_approved, action__plan__in=scope.plans, period__in=rounds)
+        .select_related("action__plan")
+        .only("state", "period", "action__code", "action__title", "action__plan__title")
+    )
     gaps = [
         Gap(
             update.action.plan.title,
@@ -200,9 +238,7 @@ def _unapproved(report: CommitteeReport, scope: Scope, card: Scorecard, plan_of_
             f"{_state(update)} ({update.period.label})",
             reverse("reports:action", args=[update.action_id]),
         )
-        for update in ActionUpdate.objects.filter(not_approved, action__plan__in=scope.plans, period__in=rounds)
-        .select_related("action__plan")
-        .only("state", "period", "action__code", "action__title", "action__plan__title")
+        for update in updates
     ]
     reported = {row.id: row.reported_period for row in card.indicator_rows() if row.reported_period}
     values = IndicatorValue.objects.filter(
@@ -232,7 +268,7 @@ def _unapproved(report: CommitteeReport, scope: Scope, card: Scorecard, plan_of_
             )
             for review in reviews
         ]
-    return gaps
+    return gaps, {update.action_id for update in updates}
 
 
 def _revised(figures: Iterable[RevisedFigure], previous: IssuedReport) -> list[Gap]:
