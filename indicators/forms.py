@@ -10,13 +10,14 @@ from django import forms
 from .html import text_to_html
 from .models import Action, Indicator
 from .numbers import (
+    FiguresDisagree,
     NumberError,
     check_decimal_places,
     counted_in_whole_numbers,
     parse_number,
+    reconciled_value,
     storable,
     typed_figure,
-    value_from_ratio,
 )
 from .workflow import CORRECTION_REASON_MAX
 
@@ -207,11 +208,13 @@ class IndicatorValueForm(forms.Form):
             missing = "denominator" if denominator is None else "numerator"
             if not self.has_error(missing):
                 self.add_error(missing, f"Enter the {missing} too, or leave both empty.")
-        elif numerator is not None and denominator is not None:
+        elif numerator is not None and denominator is not None and not self.has_error("value"):
             try:
-                cleaned["value"] = value_from_ratio(
-                    numerator, denominator, self.indicator.unit, self.indicator.decimal_places
+                cleaned["value"] = reconciled_value(
+                    cleaned.get("value"), numerator, denominator, self.indicator.unit, self.indicator.decimal_places
                 )
+            except FiguresDisagree as error:
+                self.add_error("value", str(error))
             except NumberError as error:
                 self.add_error("denominator", str(error))
         if cleaned.get("value") is None and not self.errors:

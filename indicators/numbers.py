@@ -96,6 +96,40 @@ def value_from_ratio(
     return ratio.quantize(Decimal(1).scaleb(-max(decimal_places, 2)))
 
 
+class FiguresDisagree(NumberError):
+    """A value given beside a numerator and denominator that work out to a different figure."""
+
+
+def reconciled_value(
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    unit: str,
+    decimal_places: int = 0,
+) -> Decimal | None:
+    """The value to store from what an officer gave: a value, a numerator and denominator, or both.
+
+    With both, they must be shown the same, rounded half up to the indicator's decimal places as
+    pages and papers show them (9.9 beside 42 ÷ 424, which is 9.906, agrees); the division, more
+    exact, is stored. A value that disagrees is refused with
+    `FiguresDisagree` rather than either silently winning: the update form and the values import
+    both ask here, so a correction typed over a stored ratio is never replaced by the ratio, and a
+    file's 30 beside 10 ÷ 40 is never stored as either.
+    """
+    from_ratio = value_from_ratio(numerator, denominator, unit, decimal_places)
+    if from_ratio is None or value is None:
+        return value if from_ratio is None else from_ratio
+    place = Decimal(1).scaleb(-decimal_places)
+    shown = from_ratio.quantize(place, rounding=ROUND_HALF_UP)
+    if value.quantize(place, rounding=ROUND_HALF_UP) != shown:
+        raise FiguresDisagree(
+            f"The value {value:,f} does not match the numerator and denominator, which give {shown:,f} "
+            f"({numerator:,f} ÷ {denominator:,f}). Correct one of them, or leave the value empty to have "
+            "it worked out, or clear the numerator and denominator to keep the value."
+        )
+    return from_ratio
+
+
 def counted_in_whole_numbers(places: int, unit: str) -> bool:
     """Whether an indicator's figures are whole numbers: no decimal places, and a unit that counts things."""
     return places == 0 and bool(unit.strip()) and unit_scale(unit) == 1

@@ -252,7 +252,8 @@ def test_focus_moves_to_the_error_summary_after_a_failed_submit(live_demo):
         first.fill("not a number")
         phone.get_by_role("button", name="Save all rows on this page").click()
         summary = phone.locator(".error-summary")
-        assert phone.evaluate("document.activeElement.id") == "error-summary"
+        # The click returns as the next page starts loading: wait for it to move the focus (a time-out if never).
+        phone.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'")
         code = first.locator("xpath=ancestor::tr").locator(".code").inner_text()
         assert f"Value for {code}: " in summary.inner_text()  # which indicator, not only what is wrong
         assert serious_accessibility_violations(phone) == []

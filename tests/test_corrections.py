@@ -208,6 +208,27 @@ def test_performance_team_corrects_a_value_with_a_reason_and_the_history_keeps_o
     assert f"Correction: {REASON}" in timeline
 
 
+def test_a_correction_typed_over_a_stored_ratio_is_not_replaced_by_the_ratio(client, world):
+    """The form shows a figure worked out from a numerator and denominator by those two, with the
+    value box empty: a value typed there once saved as the old ratio's figure, and said "corrected"."""
+    IndicatorValue.objects.filter(indicator=world["justice"]).update(
+        value=Decimal("9.91"), numerator=42, denominator=424
+    )
+    client.force_login(world["admin"])
+    typed = {"value": "10.6", "numerator": "42", "denominator": "424", "version": "1", "correction_reason": REASON}
+    refused = client.post(value_url(world), typed)
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "The value 10.6 does not match the numerator and denominator, which give 9.9 (42 ÷ 424)" in body
+    assert 'id="id_value-error"' in body and 'value="10.6"' in body and REASON in body  # nothing typed is lost
+    assert IndicatorValue.objects.get(indicator=world["justice"]).value == Decimal("9.91")
+
+    cleared = client.post(value_url(world), typed | {"numerator": "", "denominator": ""})
+    assert cleared.status_code == 302
+    value = IndicatorValue.objects.get(indicator=world["justice"])
+    assert (value.value, value.numerator, value.denominator) == (Decimal("10.6"), None, None)
+
+
 def test_a_correction_to_a_red_value_needs_its_exception_report(client, world):
     client.force_login(world["admin"])
     refused = client.post(value_url(world), {"value": "14", "version": "1", "correction_reason": REASON})

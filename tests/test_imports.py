@@ -181,6 +181,22 @@ def test_numerator_and_denominator_give_the_percentage_as_the_form_does(indicato
     assert plan_import("values", content, "v.csv").unchanged == 1
 
 
+def test_a_value_beside_its_numerator_and_denominator_must_agree_with_them(indicators):
+    """As on the form (`numbers.reconciled_value`): 26 beside 39 ÷ 150 is stored as the division;
+    30 beside 10 ÷ 40 (25) is refused at its row, not stored as either."""
+    content = csv(HEADER + "KIN1,Q2 2022/23,26,39,150,,\nKIN1,Q3 2022/23,30,10,40,,")
+    plan = plan_import("values", content, "v.csv")
+    assert [(e.row, e.column) for e in plan.errors] == [(3, "value")]
+    assert "The value 30 does not match the numerator and denominator, which give 25.0 (10 ÷ 40)" in (
+        plan.errors[0].message
+    )
+    assert not IndicatorValue.objects.exists()
+    plan = plan_import("values", csv(HEADER + "KIN1,Q2 2022/23,26,39,150,,"), "v.csv")
+    assert plan.valid, plan.errors
+    apply_import(plan, None, "v.csv")
+    assert IndicatorValue.objects.get(indicator=indicators["kin"], period=Q2).value == Decimal("26.00")
+
+
 def test_targets_import(indicators):
     content = csv(
         "indicator_code,period,target,tolerance,tolerance_type,rationale\nKIN1,Q3 2022/23,30,10,percent,Set by board"

@@ -4,7 +4,16 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicators.numbers import NumberError, check_decimal_places, storable, typed_figure, unit_scale, value_from_ratio
+from indicators.numbers import (
+    FiguresDisagree,
+    NumberError,
+    check_decimal_places,
+    reconciled_value,
+    storable,
+    typed_figure,
+    unit_scale,
+    value_from_ratio,
+)
 
 
 @pytest.mark.parametrize(
@@ -41,6 +50,50 @@ def test_value_from_ratio(numerator, denominator, unit, places, expected):
 def test_a_zero_denominator_is_refused(numerator, unit):
     with pytest.raises(NumberError, match="The denominator cannot be zero."):
         value_from_ratio(numerator, D(0), unit)
+
+
+@pytest.mark.parametrize(
+    ("value", "numerator", "denominator", "unit", "places", "expected"),
+    [
+        (D("9.9"), None, None, "%", 1, D("9.9")),  # a value alone
+        (None, D(42), D(424), "%", 1, D("9.91")),  # a ratio alone is worked out
+        (None, None, None, "%", 1, None),  # nothing given
+        (D("9.9"), D(42), D(424), "%", 1, D("9.91")),  # agree to the place shown: the division is kept
+        (D("9.94"), D(42), D(424), "%", 1, D("9.91")),  # both shown as 9.9
+        (D(26), D(39), D(150), "%", 0, D("26.00")),
+        (D("26.4"), D(39), D(150), "%", 0, D("26.00")),  # shown as 26 either way
+        (D(75), D(300), D(4), "days", 0, D("75.00")),
+        (D("3.5"), D(12), D(3400), "per 1,000", 1, D("3.53")),
+        (D("0.3"), D(1), D(4), "", 1, D("0.25")),  # 0.25 and 0.3 are both 0.3 to one place
+        (D(12), D(5), None, "%", 0, D(12)),  # a lone part is the form's and import's own error to report
+    ],
+)
+def test_reconciled_value(value, numerator, denominator, unit, places, expected):
+    assert reconciled_value(value, numerator, denominator, unit, places) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "numerator", "denominator", "unit", "places", "message"),
+    [
+        # the correction the ratio once silently replaced
+        (D("10.6"), D(42), D(424), "%", 1, r"The value 10.6 does not match the numerator and denominator, "
+         r"which give 9.9 \(42 ÷ 424\)"),
+        (D(30), D(10), D(40), "%", 0, r"The value 30 does not match .* which give 25 \(10 ÷ 40\)"),
+        (D("9.95"), D(42), D(424), "%", 1, "does not match"),  # shown as 10.0 against 9.9
+        (D(27), D(39), D(150), "%", 0, "does not match"),
+        (D(1), D(1), D(4), "", 0, "does not match"),  # 0.25 of a count against 1
+    ],
+)  # fmt: skip
+def test_a_value_that_disagrees_with_its_numerator_and_denominator_is_refused(
+    value, numerator, denominator, unit, places, message
+):
+    with pytest.raises(FiguresDisagree, match=message):
+        reconciled_value(value, numerator, denominator, unit, places)
+
+
+def test_a_zero_denominator_beside_a_value_is_still_refused():
+    with pytest.raises(NumberError, match="The denominator cannot be zero."):
+        reconciled_value(D(5), D(1), D(0), "%", 1)
 
 
 @pytest.mark.parametrize(

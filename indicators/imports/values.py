@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ..bulk import write_with_history
 from ..models import ExceptionReport, Indicator, IndicatorValue, ReviewState, Target
-from ..numbers import NumberError, check_decimal_places, value_from_ratio
+from ..numbers import FiguresDisagree, NumberError, check_decimal_places, reconciled_value
 from ..status import Target as TargetRule
 from ..status import ToleranceType, applicable_target, indicator_status
 from ..workflow import EXCEPTION_REPORT_PARTS, missing_exception_report
@@ -34,7 +34,8 @@ def has_no_figure(cells: dict[str, str]) -> bool:
 
 
 def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator: Indicator | None) -> dict[str, Any]:
-    """A value given wins; otherwise it is worked out from numerator and denominator, as the form does."""
+    """The value given, or worked out from numerator and denominator, which must agree with a value
+    given beside them (`numbers.reconciled_value`, as the form asks)."""
     already = len(errors)
     value = number(errors, row, "value", cells["value"])
     if value is not None and indicator is not None:
@@ -47,18 +48,19 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     reason = text(
         errors, row, "not_available_reason", cells["not_available_reason"], IndicatorValue, "not_available_reason"
     )
-    try:
-        from_ratio = value_from_ratio(
-            numerator,
-            denominator,
-            indicator.unit if indicator else "",
-            indicator.decimal_places if indicator else 0,
-        )
-    except NumberError as error:
-        from_ratio = None
-        errors.append(RowError(row, "denominator", str(error)))
-    if value is None:
-        value = from_ratio
+    if len(errors) == already:
+        try:
+            value = reconciled_value(
+                value,
+                numerator,
+                denominator,
+                indicator.unit if indicator else "",
+                indicator.decimal_places if indicator else 0,
+            )
+        except FiguresDisagree as error:
+            errors.append(RowError(row, "value", str(error)))
+        except NumberError as error:
+            errors.append(RowError(row, "denominator", str(error)))
     if value is None and not reason and not cells["value"] and len(errors) == already:
         errors.append(RowError(row, "value", "Give a value, or say why it is not available."))
     return {
