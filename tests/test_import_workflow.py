@@ -388,6 +388,13 @@ def test_exception_reports_import_checks_previews_and_confirms(world):
     )
     assert report.history.first().history_change_reason == "Imported from e.csv"
     assert plan_import("exceptions", good, "e.csv").unchanged == 1
+    # A file without the optional resources column leaves the stored resource implications.
+    without = (
+        b"indicator_code,period,performance,improvement_actions,timescale\n"
+        b"KIN1,Q2 2022/23,Lower,Recruitment campaign,By Q4\n"
+    )
+    plan = plan_import("exceptions", without, "e.csv", options)
+    assert [change.field for change in plan.changes] == ["performance", "timescale"]
     assert not plan_import("values", values_csv("KIN1,Q2 2022/23,26,,,,"), "v.csv").warnings
 
 

@@ -197,6 +197,43 @@ def test_a_value_beside_its_numerator_and_denominator_must_agree_with_them(indic
     assert IndicatorValue.objects.get(indicator=indicators["kin"], period=Q2).value == Decimal("26.00")
 
 
+def test_a_file_without_an_optional_column_leaves_what_is_stored_in_it(indicators):
+    """A correction file of code, period and value (the documented minimum) once emptied every
+    stored commentary it touched, and counted an unchanged value as changed; a targets file without
+    a tolerance column set every tolerance to none."""
+    kin = indicators["kin"]
+    make_value(kin, "Q2 2022/23", "9.91", numerator=42, denominator=424, commentary="Two new carers")
+    make_value(kin, "Q3 2022/23", 30, commentary="Stable")
+    make_value(kin, "Q4 2022/23", 31, commentary="Kept too")
+
+    plan = plan_import(
+        "values",
+        csv("indicator_code,period,value\nKIN1,Q2 2022/23,9.91\nKIN1,Q3 2022/23,28\nKIN1,Q1 2023/24,27"),
+        "v.csv",
+    )
+    assert plan.valid, plan.errors
+    assert (len(plan.new), len(plan.changed), plan.unchanged) == (1, 1, 1)  # Q2 is as stored, ratio and all
+    assert [(c.period.label, c.field) for c in plan.changes] == [("Q3 2022/23", "value")]
+    apply_import(plan, None, "v.csv")
+    stored = {v.period.label: v for v in IndicatorValue.objects.filter(indicator=kin)}
+    assert (stored["Q2 2022/23"].commentary, stored["Q2 2022/23"].numerator) == ("Two new carers", 42)
+    assert (stored["Q3 2022/23"].value, stored["Q3 2022/23"].commentary) == (28, "Stable")
+    assert stored["Q1 2023/24"].commentary == ""  # a new value has none
+
+    # A value that changes no longer comes from the stored numerator and denominator: they go.
+    plan = plan_import("values", csv("indicator_code,period,value\nKIN1,Q2 2022/23,10.5"), "v.csv")
+    assert sorted(c.field for c in plan.changes) == ["denominator", "numerator", "value"]
+    # A commentary column with an empty cell says so: that commentary is emptied.
+    plan = plan_import("values", csv("indicator_code,period,value,commentary\nKIN1,Q4 2022/23,31,"), "v.csv")
+    assert [(c.field, c.old, c.new) for c in plan.changes] == [("commentary", "Kept too", "")]
+
+    make_target(kin, "Q2 2022/23", 30, 2, rationale="Set by the board")
+    plan = plan_import("targets", csv("indicator_code,period,target\nKIN1,Q2 2022/23,32"), "t.csv")
+    apply_import(plan, None, "t.csv")
+    target = Target.objects.get(indicator=kin, period=Q2)
+    assert (target.value, target.tolerance, target.rationale) == (32, 2, "Set by the board")
+
+
 def test_targets_import(indicators):
     content = csv(
         "indicator_code,period,target,tolerance,tolerance_type,rationale\nKIN1,Q3 2022/23,30,10,percent,Set by board"

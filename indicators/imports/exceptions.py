@@ -11,7 +11,7 @@ from ..bulk import write_with_history
 from ..models import ExceptionReport, Indicator
 from ..workflow import EXCEPTION_REPORT_PARTS
 from .base import Column, ImportOptions, ImportPlan, Kind, RowError, text
-from .per_period import check_per_period
+from .per_period import check_per_period, kept_columns
 
 COLUMNS = (
     Column("indicator_code", True, "The indicator's code", "CFSW-LAC01"),
@@ -66,6 +66,7 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
         in_reporting_periods=True,
         created_with={"author": options.user},
         held_by_value=True,
+        keep_unsaid=kept_columns({"resources": ("resource_implications",)}),
     )
 
 

@@ -19,6 +19,20 @@ from .base import Change, Column, ImportOptions, ImportPlan, RowError, WorkflowC
 # The fields a row gives, from its cells; problems are added to the errors. The indicator is None
 # when the row's code matches none (that error is already listed).
 ParseRow = Callable[[list[RowError], int, dict[str, str], Indicator | None], dict[str, Any]]
+# Which of a row's fields to leave as stored, given the stored record, the row's fields and the
+# columns the file does not have (`kept_columns`).
+KeepUnsaid = Callable[[models.Model, dict[str, Any], set[str]], set[str]]
+
+
+def kept_columns(fields_of_column: dict[str, tuple[str, ...]]) -> KeepUnsaid:
+    """The fields of each optional column the file does not have: a file without a "commentary" (or
+    "tolerance", "rationale") column says nothing about them, so stored ones stay, rather than
+    being emptied (or a tolerance set to none) by every row."""
+
+    def keep(current: models.Model, fields: dict[str, Any], absent: set[str]) -> set[str]:
+        return {field for column in absent & fields_of_column.keys() for field in fields_of_column[column]}
+
+    return keep
 
 
 @dataclass
@@ -43,6 +57,7 @@ def check_per_period(
     is_blank: Callable[[dict[str, str]], bool] = lambda cells: False,
     created_with: dict[str, Any] | None = None,
     held_by_value: bool = False,
+    keep_unsaid: KeepUnsaid | None = None,
 ) -> ImportPlan:
     """Check every row (indicator code, period, no repeats, the kind's own fields), then compare
     with what is stored, and apply the workflow's rules to each row that would write.
@@ -52,7 +67,8 @@ def check_per_period(
     `created_with` besides the row's fields. An officer's entry still in progress is not written
     over unless the options say so: the stored record itself when `model` is reviewable (values),
     or, with `held_by_value`, the indicator value of the same period (an exception report belongs
-    with its value).
+    with its value). A stored record keeps the fields `keep_unsaid` names for the columns the file
+    does not have.
     """
     indicators = {
         i.code: i for i in Indicator.objects.only("id", "code", "frequency", "decimal_places", "unit", "polarity")
@@ -94,7 +110,9 @@ def check_per_period(
             plan.errors.extend(errors)
         elif indicator and period:
             parsed.append(Parsed(row, indicator, period, fields))
-    _compare(plan, model, parsed, created_with or {}, WorkflowChecks(options), held_by_value)
+    absent = {c.name for c in columns} - set(frame.columns)
+    keep = (lambda current, fields: keep_unsaid(current, fields, absent)) if keep_unsaid and absent else None
+    _compare(plan, model, parsed, created_with or {}, WorkflowChecks(options), held_by_value, keep)
     if plan.errors:
         plan.errors.sort(key=lambda e: e.row)
         plan.forget_changes()
@@ -108,6 +126,7 @@ def _compare(
     created_with: dict[str, Any],
     checks: WorkflowChecks,
     held_by_value: bool,
+    keep: Callable[[models.Model, dict[str, Any]], set[str]] | None = None,
 ) -> None:
     ids = {p.indicator.id for p in parsed}
     keys = {p.period.key for p in parsed}
@@ -141,6 +160,9 @@ def _compare(
                 if reviewable:
                     fields = {**fields, "state": ReviewState.APPROVED}
         current = existing.get((indicator.id, period))
+        if current is not None and keep is not None:
+            kept = keep(current, fields)
+            fields = {name: new for name, new in fields.items() if name not in kept}
         differences = [] if current is None else [n for n, new in fields.items() if not same(getattr(current, n), new)]
         if current is None or differences:
             checks.writing(plan, errors, p.row, period)

@@ -10,15 +10,20 @@ import pandas as pd
 from ..models import Indicator, Target
 from ..status import ToleranceType
 from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, write_in_bulk
-from .per_period import check_per_period
+from .per_period import check_per_period, kept_columns
 
 COLUMNS = (
     Column("indicator_code", True, "The indicator's code", "CFSW-LAC01"),
     Column("period", True, 'The period the target is for, e.g. "Q3 2022/23" or "2022/23"', "Q3 2022/23"),
     Column("target", True, "A number", "30"),
-    Column("tolerance", False, "The amber band; empty means none", "2"),
+    Column("tolerance", False, "The amber band; empty means none (without this column, stored ones stay)", "2"),
     Column("tolerance_type", False, '"absolute" (default) or "percent" (of the target)', "absolute"),
-    Column("rationale", False, "How the target was set", "Return to the 2021/22 level."),
+    Column(
+        "rationale",
+        False,
+        "How the target was set (without this column, stored ones stay)",
+        "Return to the 2021/22 level.",
+    ),
 )
 
 
@@ -38,7 +43,15 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
 def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
     # A target may be for a longer period than the indicator reports (a year's target for a
     # quarterly indicator), so any period is accepted.
-    return check_per_period(frame, KIND.name, COLUMNS, Target, parse_row, options)
+    return check_per_period(
+        frame,
+        KIND.name,
+        COLUMNS,
+        Target,
+        parse_row,
+        options,
+        keep_unsaid=kept_columns({name: (name,) for name in ("tolerance", "tolerance_type", "rationale")}),
+    )
 
 
 KIND = Kind("targets", "Targets", COLUMNS, check, write_in_bulk(Target))

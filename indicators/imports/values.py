@@ -13,7 +13,7 @@ from ..numbers import FiguresDisagree, NumberError, check_decimal_places, reconc
 from ..status import Target as TargetRule
 from ..status import ToleranceType, applicable_target, indicator_status
 from ..workflow import EXCEPTION_REPORT_PARTS, missing_exception_report
-from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, text
+from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, same, text
 from .per_period import check_per_period
 
 COLUMNS = (
@@ -23,7 +23,12 @@ COLUMNS = (
     Column("numerator", False, "Optional", "39"),
     Column("denominator", False, "Optional", "150"),
     Column("not_available_reason", False, "Why there is no value (when value is empty)", ""),
-    Column("commentary", False, "Optional commentary", "Two new kinship carers approved."),
+    Column(
+        "commentary",
+        False,
+        "Optional commentary; a file without this column leaves stored commentary as it is",
+        "Two new kinship carers approved.",
+    ),
 )
 FIGURES = ("value", "numerator", "denominator", "not_available_reason")
 
@@ -73,6 +78,16 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     }
 
 
+def keep_unsaid(current: IndicatorValue, fields: dict[str, Any], absent: set[str]) -> set[str]:
+    """A stored value keeps its commentary when the file has no commentary column, and its numerator
+    and denominator when the file has neither column and gives the same value (a changed value no
+    longer comes from them, so they go)."""
+    kept = {"commentary"} & absent
+    if {"numerator", "denominator"} <= absent and same(current.value, fields["value"]):
+        kept |= {"numerator", "denominator"}
+    return kept
+
+
 def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
     plan = check_per_period(
         frame,
@@ -85,6 +100,7 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
         is_blank=has_no_figure,
         # Imported values are the performance team's record of published figures: they need no review.
         created_with={"state": ReviewState.APPROVED},
+        keep_unsaid=keep_unsaid,
     )
     if plan.valid:
         warn_of_red_values_without_exception_reports(plan)
