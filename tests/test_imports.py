@@ -3,6 +3,7 @@
 import io
 from decimal import Decimal
 
+import openpyxl
 import pandas as pd
 import pytest
 import time_machine
@@ -256,6 +257,33 @@ def test_xlsx_files_are_read(indicators):
     plan = plan_import("values", buffer.getvalue(), "values.xlsx")
     # KIN1 is quarterly: a month is the wrong frequency, and the message says so.
     assert "has no value for Sep 2022" in plan.errors[0].message
+
+
+def test_an_excel_percentage_is_read_as_excel_shows_it(indicators):
+    """A cell shown as 25.6% holds 0.256: it once imported as 0.256, shown as 0.3%."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["indicator_code", "period", "value", "commentary"])
+    for period, value, number_format in [
+        ("Q1 2022/23", 0.256, "0.0%"),
+        ("Q2 2022/23", 1, "0%;[Red]-0%"),  # 100%
+        ("Q3 2022/23", 26.5, '0.0"%"'),  # a percent sign written after the number: 26.5
+        ("Q4 2022/23", 27, "0.0\\%"),  # likewise, escaped
+        ("Q1 2023/24", 0.3, "General"),
+    ]:
+        sheet.append(["KIN1", period, value, "From the workbook"])
+        sheet.cell(sheet.max_row, 3).number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    plan = plan_import("values", buffer.getvalue(), "values.xlsx")
+    assert plan.valid, plan.errors
+    assert [(v.period.label, v.value) for v in plan.new] == [
+        ("Q1 2022/23", Decimal("25.6")),
+        ("Q2 2022/23", Decimal("100")),
+        ("Q3 2022/23", Decimal("26.5")),
+        ("Q4 2022/23", Decimal("27")),
+        ("Q1 2023/24", Decimal("0.3")),
+    ]
 
 
 def test_command_checks_then_commits(tmp_path, indicators):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import io
+import math
 import re
 import warnings
 import zipfile
@@ -279,11 +280,37 @@ def _read_first_sheet(workbook: Any, content_with_formulas: bytes | None) -> Tab
         header.pop()
     width = len(header)
     rows: list[list[str]] = []
-    for cells in _limited(sheet.iter_rows(min_row=2, max_col=width, values_only=True)):
-        rows.append([cell_text(cell) for cell in cells] + [""] * (width - len(cells)))
+    percent: dict[str, bool] = {}  # by number format: a sheet has a few
+    for cells in _limited(sheet.iter_rows(min_row=2, max_col=width)):
+        rows.append([_shown(cell, percent) for cell in cells] + [""] * (width - len(cells)))
     errors = _formulas_without_results(content_with_formulas, header, rows) if content_with_formulas else []
     frame = drop_trailing_blank_rows(pd.DataFrame(rows, columns=header, dtype=object))
     return Table(frame, errors)
+
+
+def _shown(cell: Any, percent: dict[str, bool]) -> str:
+    """A cell's text as the checks read it: a number formatted as a percentage is read as Excel
+    shows it, 0.256 as "25.6%", not as the fraction it stores (which a "%" measure would take as
+    0.256%)."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number_format = cell.number_format or "General"
+        if number_format not in percent:
+            percent[number_format] = is_percent_format(number_format)
+        if percent[number_format] and math.isfinite(value):
+            return format((Decimal(repr(value)) * 100).normalize(), "f") + "%"
+    return cell_text(value)
+
+
+# The parts of an Excel number format that are shown as they are: quoted text, an escaped
+# character, a colour or condition in brackets. A "%" in one of them does not scale the number.
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def is_percent_format(number_format: str) -> bool:
+    """Whether Excel shows a number in `number_format` multiplied by 100 ("0.0%", "0%;[Red]-0%"),
+    rather than with a percent sign written in it ('0.0"%"', "0.0\\%")."""
+    return "%" in _LITERAL.sub("", number_format)
 
 
 def _limited(rows: Iterator[tuple]) -> Iterator[tuple]:
