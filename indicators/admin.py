@@ -1,6 +1,6 @@
 """The performance team's set-up screens. Every edit here is kept in the audit history.
 
-Values, action updates and targets for a locked period (its report has been issued) are
+Values, action updates and targets for a locked period (its round locked by the performance team) are
 corrections: the change form asks for a reason, refuses the change without one (or from anyone
 outside the performance team), and the audit history keeps it (`workflow.require_correction_allowed`).
 """
@@ -42,7 +42,8 @@ class CorrectionForm(forms.ModelForm):
         label="Reason for correction",
         required=False,
         max_length=CORRECTION_REASON_MAX,
-        help_text="Needed when the period is locked (its report has been issued); kept in the audit history.",
+        help_text="Needed when the period is locked (its round locked by the performance team); kept in the "
+        "audit history.",
     )
     user = None  # the signed-in user, set for each request by the admin (`CorrectionAdmin`)
 

@@ -68,7 +68,7 @@ def add_correction_reason(form: forms.Form) -> None:
     form.fields["correction_reason"] = forms.CharField(
         label="Reason for the correction",
         max_length=CORRECTION_REASON_MAX,
-        help_text="This period's report has been issued. Say why the figure is being corrected; the reason is "
+        help_text="This period is locked. Say why the figure is being corrected; the reason is "
         "kept in the audit history, and pages show the figure as revised since the report.",
         error_messages={"required": "Say why the figure is being corrected."},
     )

@@ -254,7 +254,7 @@ def require_correction_allowed(period: Period, user, reason: str) -> None:
     found = locked_round(period)
     if found is None:
         return
-    locked = f"{period.label} is locked because its report has been issued"
+    locked = f"{period.label} is locked: the performance team has locked its round"
     if user is None or not is_performance_team(user):
         raise WorkflowError(f"{locked}. Only the performance team can correct it, giving a reason.")
     if not (reason or "").strip():

@@ -105,7 +105,7 @@ def test_require_correction_allowed(world, period, persona, reason, refusal):
     else:
         with pytest.raises(WorkflowError, match=refusal) as raised:
             workflow.require_correction_allowed(Period.parse(period), user, reason)
-        assert "is locked because its report has been issued" in str(raised.value)
+        assert "is locked: the performance team has locked its round" in str(raised.value)
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,7 @@ def test_import_into_a_locked_period_is_refused_without_a_reason(world):
         plan = plan_import("values", content, "restated.csv", options)
         [error] = plan.errors
         assert (error.row, error.column) == (2, "period")
-        assert error.message.startswith("Q1 2022/23 is locked because its report has been issued")
+        assert error.message.startswith("Q1 2022/23 is locked: the performance team has locked its round")
         assert not plan.new and not plan.changed  # the Q2 row is not written either
     value.refresh_from_db()
     assert value.value == 29

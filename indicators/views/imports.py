@@ -46,7 +46,8 @@ class UploadForm(forms.Form):
         label="Reason for replacing or correcting (if needed)",
         required=False,
         max_length=300,
-        help_text="Needed to replace entries in progress, or to correct a period whose report has been issued. "
+        help_text="Needed to replace entries in progress, or to correct a locked period (its round locked by the "
+        "performance team). "
         "Kept in the audit history.",
     )
 

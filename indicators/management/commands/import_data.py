@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--correction-reason",
             default="",
-            help="Why entries in progress are replaced, or why a period whose report has been issued is corrected "
+            help="Why entries in progress are replaced, or why a locked period (its round locked) is corrected "
             "(that also needs --user of the performance team); kept in the audit history",
         )
 
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{replaced} {entries} replaced.")
         if plan.corrected:
             labels = ", ".join(p.label for p in sorted(plan.corrected))
-            self.stdout.write(f"Corrects {labels}, whose report has been issued.")
+            self.stdout.write(f"Corrects {labels}, locked by the performance team.")
         for warning in plan.warnings:
             self.stdout.write(f"warning: row {warning.row}, {warning.column}: {warning.message}")
         if commit:
