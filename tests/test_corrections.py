@@ -170,7 +170,13 @@ def test_officers_cannot_write_into_a_locked_period(client, world):
     client.force_login(world["officer"])
     page = client.get(value_url(world)).content.decode()
     assert "was locked by the performance team" in page and "Reason for the correction" not in page
-    assert client.post(value_url(world), {"value": "8.7", "version": "1", "submit": "1"}).status_code == 403
+    refused = client.post(
+        value_url(world), {"value": "8.7", "commentary": "Typed before the lock", "version": "1", "submit": "1"}
+    )
+    assert refused.status_code == 403
+    page = refused.content.decode()  # the page again, with what was typed to copy: nothing is lost
+    assert "<h2>Not saved</h2>" in page and "was locked by the performance team" in page
+    assert "<dt>Value</dt><dd>8.7</dd>" in page and "<dd>Typed before the lock</dd>" in page
     with pytest.raises(WorkflowError, match="Only the performance team"):
         save_value(world["justice"], Q2, 1, {"value": Decimal("8.7")}, world["officer"], submit=True, reason=REASON)
     assert IndicatorValue.objects.get(indicator=world["justice"]).value == Decimal("9.9")
@@ -241,7 +247,10 @@ def test_a_correction_to_a_red_value_needs_its_exception_report(client, world):
 def test_performance_team_corrects_an_action_update_with_a_reason(client, world):
     url = reverse("action_update", args=[Q2.slug, world["action"].pk])
     client.force_login(world["officer"])
-    assert client.post(url, {"progress": "55", "narrative": "<p>More</p>", "version": "1"}).status_code == 403
+    refused = client.post(url, {"progress": "55", "narrative": "Nearly there", "version": "1"})
+    assert refused.status_code == 403
+    assert "<dt>Progress (%)</dt><dd>55</dd>" in refused.content.decode()
+    assert "<dd>Nearly there</dd>" in refused.content.decode()
     client.force_login(world["admin"])
     data = {"progress": "55", "narrative": "<p>Further on than reported.</p>", "version": "1"}
     assert "Say why the figure is being corrected." in client.post(url, data).content.decode()

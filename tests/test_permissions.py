@@ -159,3 +159,26 @@ def test_register_offers_the_review_link_only_to_those_who_may_review(client, wo
     client.force_login(world["officer"])
     assert review in client.get(register).content.decode()
     assert client.get(review).status_code == 200
+
+
+def test_a_refusal_is_a_page_that_says_why_and_where_to_go(client, world):
+    """Not the bare "403 Forbidden" that a member once met at /imports/."""
+    client.force_login(world["member"])
+    response = client.get(reverse("imports"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1>You cannot do this</h1>" in page and "Only the performance team" in page
+    assert 'class="site-header"' in page and reverse("home") in page  # the usual header and a way on
+
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "<h1>Page not found</h1>" in missing.content.decode()
+
+
+def test_the_server_error_page_stands_alone(rf):
+    """Rendered without a request (the fault may be the database's), it still says what to do."""
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    page = response.content.decode()
+    assert response.status_code == 500 and "<h1>Something went wrong</h1>" in page
+    assert "tell your council's performance team" in page

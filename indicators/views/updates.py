@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -185,10 +186,12 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
     earlier = previous.progress if previous and previous.period.end < period_obj.end else None
     fall = progress_fall(earlier, entry.progress if entry else None)
     hold_fall = None  # the progress a submission was held at, to confirm the fall
+    refused = request.method == "POST" and not can_edit
 
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(closed_reason)
+    if refused:
+        # Locked or sent on while the form was open: what was typed is shown, to copy, not lost.
+        form = ActionUpdateForm(request.POST, action=action, correction=correction)
+    elif request.method == "POST":
         form = ActionUpdateForm(request.POST, action=action, correction=correction)
         if form.is_valid():
             submit = "submit" in request.POST
@@ -249,7 +252,9 @@ def action_update(request: HttpRequest, period: str, pk: int) -> HttpResponse:
             "recallable": recallable(period_obj, entry),
             "other_version": other_version,
             "correction": correction,
+            "unsaved": typed_but_not_saved(form) if refused else [],
         },
+        status=403 if refused else 200,
     )
 
 
@@ -266,10 +271,12 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
     can_edit, closed_reason = (True, "") if correction else editable(period_obj, entry)
     result = None
     other_version = None
+    refused = request.method == "POST" and not can_edit
 
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(closed_reason)
+    if refused:
+        # Locked or sent on while the form was open: what was typed is shown, to copy, not lost.
+        form = IndicatorValueForm(request.POST, indicator=indicator, correction=correction)
+    elif request.method == "POST":
         form = IndicatorValueForm(request.POST, indicator=indicator, correction=correction)
         if form.is_valid():
             result = preview(indicator, period_obj, form.cleaned_data.get("value"), values, targets)
@@ -334,8 +341,22 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
             "recallable": recallable(period_obj, entry),
             "other_version": other_version,
             "correction": correction,
+            "unsaved": typed_but_not_saved(form) if refused else [],
         },
+        status=403 if refused else 200,
     )
+
+
+def typed_but_not_saved(form: forms.Form) -> list[tuple[str, str]]:
+    """What a refused post had in each visible field (label, text as typed), for the page to show."""
+    typed = []
+    for name, bound in form.fields.items():
+        if isinstance(bound.widget, forms.HiddenInput):
+            continue
+        text = (form.data.get(form.add_prefix(name)) or "").strip()
+        if text:
+            typed.append((str(bound.label), "Yes" if isinstance(bound, forms.BooleanField) else text))
+    return typed
 
 
 def _target_panel(indicator: Indicator, period: Period, targets: dict[Period, Target]) -> dict[str, Any]:
