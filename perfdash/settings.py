@@ -121,6 +121,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and `db_worker` share the file. A transaction that reads and then writes (an
+    # issue, an import) would otherwise fail at once with "database is locked" when the other
+    # writes meanwhile: each write transaction takes the lock when it begins, a writer waits up to
+    # 20 s for another, and readers do not wait for writers (write-ahead log).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    } | DATABASES["default"].get("OPTIONS", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds rendered scorecards (reports/cache.py). Several app servers share one: Redis when

@@ -54,3 +54,50 @@ def test_time_zone_and_language(settings):
 def test_system_checks_pass():
     result = run_manage("check", "--fail-level", "WARNING", DEBUG="1")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+SQLITE_WRITERS = """
+import sqlite3, sys, threading, time
+import django
+django.setup()
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE IF NOT EXISTS renders (n integer)")
+
+def the_worker():
+    other = sqlite3.connect(sys.argv[1], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO renders VALUES (1)")
+    started.set()
+    time.sleep(1)
+    other.execute("COMMIT")
+
+started = threading.Event()
+worker = threading.Thread(target=the_worker)
+worker.start()
+started.wait()  # the worker is writing
+with transaction.atomic():  # as an issue does: read, then write
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM renders")
+        cursor.execute("INSERT INTO renders VALUES (2)")
+worker.join()
+with connection.cursor() as cursor:
+    print(cursor.execute("SELECT count(*) FROM renders").fetchone()[0])
+"""
+
+
+def test_sqlite_waits_for_another_writer_rather_than_failing(tmp_path):
+    """The web server and `db_worker` share an SQLite file: a request that reads and then writes
+    while the worker writes once failed at once with "database is locked" (an issue, in the demo)."""
+    database = tmp_path / "shared.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-c", SQLITE_WRITERS, str(database)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "perfdash.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "2"
