@@ -48,6 +48,7 @@ def plan():
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,,31/03/2019", "revised_due_date", "between the plan's start, 1 April 2020"),
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,,01/04/2026", "revised_due_date", "3 years after the plan ends"),
         ("SP1,STRAT1,,,,,,,,Q2 2022/23,50,,,", "progress", "STRAT1 is an action group"),
+        ("SP1,NEW9,T,,,,,,,Q1 2030/31,50,,,", "period", "Q1 2030/31 has not begun yet"),
     ],
 )
 def test_each_error_names_row_and_column(plan, row, column, message):

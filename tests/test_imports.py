@@ -1,5 +1,6 @@
 """Spreadsheet imports and scorecard exports."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -233,6 +234,21 @@ def test_a_file_without_an_optional_column_leaves_what_is_stored_in_it(indicator
     apply_import(plan, None, "t.csv")
     target = Target.objects.get(indicator=kin, period=Q2)
     assert (target.value, target.tolerance, target.rationale) == (32, 2, "Set by the board")
+
+
+@time_machine.travel(dt.datetime(2022, 11, 15, 12, tzinfo=dt.UTC), tick=False)
+def test_values_and_exception_reports_are_refused_for_periods_not_begun_but_targets_may_be_set_ahead(indicators):
+    """ "Q1 2030/31" for "Q1 2023/24" passed the check as one new value."""
+    content = csv(HEADER + "KIN1,Q3 2022/23,26,,,,\nKIN1,Q4 2022/23,27,,,,\nKIN1,Q1 2030/31,28,,,,")
+    plan = plan_import("values", content, "v.csv")
+    assert [(e.row, e.column, e.message) for e in plan.errors] == [
+        (3, "period", "Q4 2022/23 has not begun yet: figures and updates can be imported only for a period that has."),
+        (4, "period", "Q1 2030/31 has not begun yet: figures and updates can be imported only for a period that has."),
+    ]
+    exceptions = b"indicator_code,period,performance,improvement_actions,timescale\nKIN1,Q4 2022/23,Low,More,Soon\n"
+    assert [e.column for e in plan_import("exceptions", exceptions, "e.csv").errors] == ["period"]
+    targets = plan_import("targets", csv("indicator_code,period,target\nKIN1,Q1 2030/31,30"), "t.csv")
+    assert targets.valid, targets.errors
 
 
 def test_targets_import(indicators):

@@ -29,6 +29,7 @@ from .base import (
     Sections,
     WorkflowChecks,
     date,
+    not_begun,
     order_number,
     parse_period,
     people_by_name,
@@ -104,6 +105,7 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
     plan = ImportPlan(KIND.name, len(frame), options=options)
     in_file: dict[tuple[int, str], int] = {}
     seen_updates: set[tuple[int, str, Period]] = set()
+    today = timezone.localdate()
     for row, cells in rows(frame, COLUMNS):
         errors: list[RowError] = []
         owning_plan = known.plans.get(cells["plan_code"])
@@ -138,6 +140,9 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
                 period = parse_period(cells["period"])
             except PeriodError as error:
                 errors.append(RowError(row, "period", str(error)))
+            if period and (why := not_begun(period, today)):
+                errors.append(RowError(row, "period", why))
+                period = None
         elif any(cells[n] for n in UPDATE_CELLS):
             errors.append(RowError(row, "period", "Say which period the update is for."))
         if period:

@@ -268,6 +268,15 @@ def parse_period(text: str) -> Period:
     return Period.parse(text)
 
 
+def not_begun(period: Period, today: datetime.date) -> str:
+    """Why nothing can be reported for `period` yet ("" once it has begun): a value, exception
+    report or action update for a period still to come is a mistyped year, not a figure. (A
+    target may be set ahead, so targets do not ask.)"""
+    if period.start <= today:
+        return ""
+    return f"{period.label} has not begun yet: figures and updates can be imported only for a period that has."
+
+
 def number(errors: list[RowError], row: int, column: str, cell: str) -> Decimal | None:
     """The cell's number as it will be stored (`numbers.storable`: too large is an error)."""
     try:

@@ -11,10 +11,22 @@ import pandas as pd
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.db.models.base import ModelState
+from django.utils import timezone
 
 from ..models import Indicator, IndicatorValue, Reviewable, ReviewState
 from ..periods import Period, PeriodError
-from .base import Change, Column, ImportOptions, ImportPlan, RowError, WorkflowChecks, parse_period, rows, same
+from .base import (
+    Change,
+    Column,
+    ImportOptions,
+    ImportPlan,
+    RowError,
+    WorkflowChecks,
+    not_begun,
+    parse_period,
+    rows,
+    same,
+)
 
 # The fields a row gives, from its cells; problems are added to the errors. The indicator is None
 # when the row's code matches none (that error is already listed).
@@ -63,17 +75,18 @@ def check_per_period(
     with what is stored, and apply the workflow's rules to each row that would write.
 
     `in_reporting_periods`: the period must be one the indicator reports (a quarterly indicator
-    has no value for a month). `is_blank` rows are skipped and counted. New objects are made with
-    `created_with` besides the row's fields. An officer's entry still in progress is not written
-    over unless the options say so: the stored record itself when `model` is reviewable (values),
-    or, with `held_by_value`, the indicator value of the same period (an exception report belongs
-    with its value). A stored record keeps the fields `keep_unsaid` names for the columns the file
-    does not have.
+    has no value for a month), and must have begun (`base.not_begun`). `is_blank` rows are skipped
+    and counted. New objects are made with `created_with` besides the row's fields. An officer's
+    entry still in progress is not written over unless the options say so: the stored record
+    itself when `model` is reviewable (values), or, with `held_by_value`, the indicator value of
+    the same period (an exception report belongs with its value). A stored record keeps the fields
+    `keep_unsaid` names for the columns the file does not have.
     """
     indicators = {
         i.code: i for i in Indicator.objects.only("id", "code", "frequency", "decimal_places", "unit", "polarity")
     }
     plan = ImportPlan(kind, len(frame), options=options)
+    today = timezone.localdate()
     seen: dict[tuple[str, Period], int] = {}
     parsed: list[Parsed] = []
     for row, cells in rows(frame, columns):
@@ -92,7 +105,9 @@ def check_per_period(
             period = parse_period(cells["period"])
         except PeriodError as error:
             errors.append(RowError(row, "period", str(error)))
-        if indicator and period and in_reporting_periods and period.frequency != indicator.frequency_enum:
+        if period and in_reporting_periods and (why := not_begun(period, today)):
+            errors.append(RowError(row, "period", why))
+        elif indicator and period and in_reporting_periods and period.frequency != indicator.frequency_enum:
             errors.append(
                 RowError(
                     row,
