@@ -211,7 +211,7 @@ def test_performance_team_corrects_a_value_with_a_reason_and_the_history_keeps_o
     changes = {c.field: (c.old, c.new) for c in latest.diff_against(before).changes}
     assert changes["value"] == (Decimal("9.9"), Decimal("8.7"))
     timeline = client.get(reverse("reports:indicator", args=[world["justice"].pk])).content.decode()
-    assert f"Correction: {REASON}" in timeline
+    assert f"Correction: {REASON} (Value from 9.9% to 8.7%)" in timeline  # what changed, beside why
 
 
 def test_a_correction_typed_over_a_stored_ratio_is_not_replaced_by_the_ratio(client, world):
@@ -258,6 +258,8 @@ def test_performance_team_corrects_an_action_update_with_a_reason(client, world)
     update = ActionUpdate.objects.get(action=world["action"])
     assert (update.progress, update.state, update.version) == (55, ReviewState.APPROVED, 2)
     assert update.history.first().history_change_reason == f"Correction: {REASON}"
+    page = client.get(reverse("reports:action", args=[world["action"].pk])).content.decode()
+    assert f"Correction: {REASON} (Progress from 40% to 55%)" in page
 
 
 def test_a_stale_correction_is_a_conflict_not_an_overwrite(client, world):

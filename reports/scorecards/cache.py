@@ -158,7 +158,9 @@ def cached_on(name: str, keys: list[str], build: Callable[[], Any], *, size: Cal
     `keys` (one query to read them): built again whenever one of them moves. This process keeps
     it too (`remember`), at the `size` its result is said to have."""
     current = versions(keys)
-    key = "cached:" + hashlib.sha256(f"{name}|{version_text(current)}".encode()).hexdigest()
+    # "2": moved on with what the pages keep (the timeline's figure changes), so that a release
+    # never serves markup another made.
+    key = "cached:2:" + hashlib.sha256(f"{name}|{version_text(current)}".encode()).hexdigest()
     found = recall(key)
     if found is not None:
         return found

@@ -4,8 +4,10 @@ revised since the latest issued report marked as the scorecard marks them (`revi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from indicators.models import Indicator, IndicatorValue, Target
 from indicators.periods import Period
@@ -98,3 +100,28 @@ def indicator_history(indicator: Indicator) -> IndicatorHistory:
         )
     latest_first = sorted(targets.values(), key=lambda t: (t.period.end, -t.period.frequency.months), reverse=True)
     return IndicatorHistory(rows, latest_first)
+
+
+# How an audit record's figures are written in a timeline: (label, field, the field's value as text).
+TimelineFigure = tuple[str, str, Callable[[Any], str]]
+
+
+def with_figure_changes(records: list[Any], figures: Sequence[TimelineFigure]) -> list[Any]:
+    """The audit records (newest first, of one indicator's values or one action's updates), each
+    given `changes`: what its save did to the `figures`, against the same entry's record before
+    ("Value from 9.9% to 8.7%"), or, for the first, what it was made with ("Value 9.9%"). A
+    timeline then shows what a correction changed beside its reason, from the rows it has."""
+    before: dict[int, Any] = {}
+    for record in reversed(records):
+        earlier = before.get(record.id)
+        changes = []
+        for label, name, shown in figures:
+            new = getattr(record, name)
+            if earlier is None:
+                if new is not None:
+                    changes.append(f"{label} {shown(new)}")
+            elif getattr(earlier, name) != new:
+                changes.append(f"{label} from {shown(getattr(earlier, name))} to {shown(new)}")
+        record.changes = changes
+        before[record.id] = record
+    return records

@@ -39,7 +39,7 @@ from .exports import (
     to_xlsx,
 )
 from .filters import parse_filters
-from .history import indicator_history
+from .history import indicator_history, with_figure_changes
 from .page import scorecard_page
 from .scope import Scope, committee_scope, council_scope, plan_scope, service_scope
 
@@ -127,6 +127,21 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/indicator.html", {"indicator": data["indicator"], "content": html})
 
 
+def _value_text(indicator: Indicator) -> Callable[[Decimal | None], str]:
+    def text(value: Decimal | None) -> str:
+        return "not available" if value is None else format_number(value, indicator.decimal_places, indicator.unit)
+
+    return text
+
+
+def _percent_text(progress: int | None) -> str:
+    return "none" if progress is None else f"{progress}%"
+
+
+def _date_text(day) -> str:
+    return "none" if day is None else f"{day.day} {day:%B %Y}"
+
+
 def _indicator_data(pk: int) -> dict:
     """The indicator page's data and its markup (`html`, without links to correct): cached on
     the indicator's own data version, "all" (which its definition, owner, plan, service and
@@ -146,10 +161,13 @@ def _indicator_data(pk: int) -> dict:
             f"{indicator.code} {indicator.title}", indicator.unit, history.series(), _formatter(indicator)
         ),
         "exceptions": list(indicator.exception_reports.select_related("author").order_by("-period")),
-        "timeline": list(
-            IndicatorValue.history.filter(indicator_id=indicator.id)
-            .select_related("history_user")
-            .order_by("-history_date")
+        "timeline": with_figure_changes(
+            list(
+                IndicatorValue.history.filter(indicator_id=indicator.id)
+                .select_related("history_user")
+                .order_by("-history_date", "-history_id")
+            ),
+            [("Value", "value", _value_text(indicator))],
         ),
         "comparison": comparison,
         "benchmark_chart": _benchmark_chart(indicator, comparison) if comparison else None,
@@ -229,8 +247,13 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     plan_actions = list(Action.objects.filter(plan=action.plan).order_by("order", "code"))
     updates = list(ActionUpdate.objects.approved().filter(action=action).select_related("author").order_by("-period"))
-    timeline = list(
-        ActionUpdate.history.filter(action_id=action.id).select_related("history_user").order_by("-history_date")
+    timeline = with_figure_changes(
+        list(
+            ActionUpdate.history.filter(action_id=action.id)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        ),
+        [("Progress", "progress", _percent_text), ("Revised due date", "revised_due_date", _date_text)],
     )
     updates.sort(key=lambda u: u.period.end, reverse=True)
     period = _period_param(request) or (updates[0].period if updates else None)
