@@ -488,7 +488,7 @@ def test_pages_mark_revised_figures_while_the_issued_pdf_stays_byte_identical(cl
     assert note.format("9.9%", "8.7%") in indicator_page
 
     archive = client.get(reverse("reports:committee_report", args=[report.pk])).content.decode()
-    assert "Revised since the report of 30 Nov 2022" in archive
+    assert "Revised since version 1 (issued 30 Nov 2022)" in archive
     for row in [
         ("JUS1", "Value", "9.9%", "8.7%"),
         ("KIN1", "Target", "30.0%", "32.0%"),

@@ -594,3 +594,22 @@ def test_a_confirmation_shown_before_another_issue_is_refused(client, world):
     # A confirmation shown after the first issue makes version 2, as a deliberate re-issue.
     assert confirm_issue(client, report).status_code == 302
     assert sorted(report.issues.values_list("version", flat=True)) == [1, 2]
+
+
+def test_the_report_page_names_each_version_and_shows_members_only_the_record(client, world):
+    report = world["report"]
+    issue_directly(report, world["admin"])
+    IndicatorValue.objects.filter(indicator=world["indicator"], period=Q2).update(value=38)
+    issue_directly(report, world["admin"])
+    client.force_login(world["admin"])
+    page = client.get(reverse("reports:committee_report", args=[report.pk])).content.decode()
+    assert page.index('<th scope="row">2<span class="muted">, current</span>') < page.index(
+        '<th scope="row">1<span class="muted">, replaced by version 2</span>'
+    )
+    assert "<h2>Revised since version 1 (issued" in page and "<h2>Revised since version 2 (issued" in page
+    assert "Recent PDFs" in page and "A draft always shows" in page
+
+    client.force_login(world["member"])
+    page = client.get(reverse("reports:committee_report", args=[report.pk])).content.decode()
+    assert "Recent PDFs" not in page and "A draft always shows" not in page
+    assert "Download version 1 as PDF" in page and "Download version 2 as PDF" in page

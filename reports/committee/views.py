@@ -69,7 +69,8 @@ def _may_draft(user, report: CommitteeReport) -> bool:
 def committee_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(CommitteeReport.objects.select_related("committee"), pk=pk)
     renders = _recent_renders(report)
-    issues = list(report.issues.defer("pdf", "data").select_related("issued_by", "withdrawn_by"))
+    issues = list(report.issues.defer("pdf", "data").select_related("issued_by", "withdrawn_by").order_by("-version"))
+    current = next((issued for issued in issues if issued.withdrawn_at is None), None)
     return render(
         request,
         "reports/committee_report.html",
@@ -77,6 +78,7 @@ def committee_report(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "renders": renders,
             "issues": issues,
+            "current": current,
             "waiting": _waiting(renders),
             "can_issue": is_performance_team(request.user),
             "can_draft": _may_draft(request.user, report),
