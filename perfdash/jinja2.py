@@ -98,6 +98,8 @@ def as_typed(value: Any) -> str:
     (29.0000 -> "29", as `plain_number` writes them), anything else as text, nothing as "–"."""
     if value is None:
         return NO_FIGURE
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return plain_number(value) if isinstance(value, Decimal) else str(value)
 
 

@@ -73,7 +73,7 @@ def test_the_preview_shows_changed_figures_as_typed_not_as_stored(client, indica
     client.force_login(make_user("perf", Role.Kind.PERFORMANCE))
     upload = SimpleUploadedFile("q1.csv", csv(HEADER + "KIN1,Q1 2022/23,31.5,,,,"), content_type="text/csv")
     preview = client.post(reverse("imports"), {"kind": "values", "file": upload}).content.decode()
-    assert "<td>value</td><td>29</td><td>31.5</td>" in preview and "29.0000" not in preview
+    assert "<td>Value</td><td>29</td><td>31.5</td>" in preview and "29.0000" not in preview
 
 
 def test_duplicate_rows_are_reported_with_the_first_row(indicators):
@@ -338,6 +338,10 @@ def test_new_user_downloads_template_fills_three_rows_uploads_previews_confirms(
     upload = SimpleUploadedFile("q2.csv", filled.encode(), content_type="text/csv")
     preview = client.post(reverse("imports"), {"kind": "values", "file": upload}).content.decode()
     assert "ready to import" in preview and "<strong>3</strong> new" in preview
+    # Each new value as it was read, to check before confirming ("1,234" is 1234; "41.8%" is 41.8).
+    assert "<caption>What is new</caption>" in preview
+    assert '<td class="code">PI0</td><td>Q2 2022/23</td><td>1234</td>' in preview
+    assert '<td class="code">PI1</td><td>Q2 2022/23</td><td>41.8</td>' in preview
     assert not IndicatorValue.objects.exists()
     pending = preview.split('action="/imports/')[1].split("/")[0]
     client.post(reverse("confirm_import", args=[int(pending)]))

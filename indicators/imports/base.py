@@ -61,6 +61,26 @@ class Change:
     old: Any
     new: Any
 
+    @property
+    def label(self) -> str:
+        """The field in words, for the preview ("Why not available", not "not_available_reason")."""
+        return FIELD_LABELS.get(self.field) or self.field.replace("_", " ").capitalize()
+
+
+# Fields whose names do not read as words on their own (the rest: "due_date" is "Due date").
+FIELD_LABELS = {
+    "not_available": "Not available",
+    "not_available_reason": "Why not available",
+    "performance": "How we are performing",
+    "resource_implications": "Resource implications",
+    "set_status": "Status",
+    "status_reason": "Why cancelled",
+    "narrative_source": "Update",
+    "narrative": "Update",
+    "assigned_to": "Owner",
+    "owner": "Owner",
+}
+
 
 @dataclass
 class ImportPlan:
@@ -82,6 +102,9 @@ class ImportPlan:
     ignored_columns: list[str] = field(default_factory=list)  # in the file, not read by this kind
     replaced: list[Any] = field(default_factory=list)  # entries still in progress it replaces (by choice)
     corrected: set[Period] = field(default_factory=set)  # locked periods the import corrects
+    # What the preview shows of each new record (label, attribute) beside its code and period, so
+    # that how each cell was read can be checked before confirming; empty for kinds with labels.
+    new_fields: list[tuple[str, str]] = field(default_factory=list)
     options: ImportOptions = field(default_factory=ImportOptions)
 
     @property

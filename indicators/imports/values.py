@@ -102,6 +102,7 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
         created_with={"state": ReviewState.APPROVED},
         keep_unsaid=keep_unsaid,
     )
+    plan.new_fields = [("Value", "value"), ("Why not available", "not_available_reason"), ("Commentary", "commentary")]
     if plan.valid:
         warn_of_red_values_without_exception_reports(plan)
     return plan
