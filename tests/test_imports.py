@@ -76,6 +76,17 @@ def test_the_preview_shows_changed_figures_as_typed_not_as_stored(client, indica
     assert "<td>Value</td><td>29</td><td>31.5</td>" in preview and "29.0000" not in preview
 
 
+def test_a_row_with_commentary_but_no_value_is_refused_not_skipped(indicators):
+    """Skipped as a row with no figure, its commentary was silently dropped."""
+    plan = plan_import(
+        "values", csv(HEADER + "KIN1,Q2 2022/23,,,,,Figures delayed by the new system\nKIN1,Q3 2022/23,,,,,"), "v.csv"
+    )
+    assert [(e.row, e.column, e.message) for e in plan.errors] == [
+        (2, "value", "This row has commentary but no value. Give a value, or say why it is not available.")
+    ]
+    assert plan.skipped == 1  # the row with nothing in it
+
+
 def test_duplicate_rows_are_reported_with_the_first_row(indicators):
     plan = plan_import("values", csv(HEADER + "KIN1,Q2 2022/23,4,,,,\nKIN1,2022/23 Q2,5,,,,"), "v.csv")
     [error] = plan.errors

@@ -34,8 +34,10 @@ FIGURES = ("value", "numerator", "denominator", "not_available_reason")
 
 
 def has_no_figure(cells: dict[str, str]) -> bool:
-    """E.g. an exported scorecard's rows for indicators with no figure yet: skipped, not refused."""
-    return not any(cells[name] for name in FIGURES)
+    """E.g. an exported scorecard's rows for indicators with no figure yet: skipped, not refused. A
+    row with commentary is not one of them: its commentary would be lost, so it is checked (and
+    asked for its value)."""
+    return not any(cells[name] for name in FIGURES) and not cells["commentary"]
 
 
 def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator: Indicator | None) -> dict[str, Any]:
@@ -67,7 +69,8 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
         except NumberError as error:
             errors.append(RowError(row, "denominator", str(error)))
     if value is None and not reason and not cells["value"] and len(errors) == already:
-        errors.append(RowError(row, "value", "Give a value, or say why it is not available."))
+        has = "This row has commentary but no value. " if cells["commentary"] else ""
+        errors.append(RowError(row, "value", f"{has}Give a value, or say why it is not available."))
     return {
         "value": value,
         "numerator": numerator,
