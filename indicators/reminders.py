@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from .due import DueItem, due_in_round
@@ -21,37 +23,52 @@ Message = tuple[str, str, None, list[str]]
 
 
 def due_when(deadline: dt.date, today: dt.date) -> str:
-    """When the updates are due, in the reminder's words: "today", "by 21 October 2022", or
-    "by 21 October 2022, which has passed"."""
+    """When the updates are due, in the reminder's words: "They are due today.", "They are due by
+    21 October 2022." or "They were due by 21 October 2022: please send them as soon as you can."."""
     if deadline == today:
-        return "today"
+        return "They are due today."
     if deadline < today:
-        return f"by {deadline:%d %B %Y}, which has passed"
-    return f"by {deadline:%d %B %Y}"
+        return f"They were due by {deadline.day} {deadline:%B %Y}: please send them as soon as you can."
+    return f"They are due by {deadline.day} {deadline:%B %Y}."
 
 
-def officer_reminder(user, reporting_round: ReportingRound, items: Sequence[DueItem], today: dt.date) -> Message:
+def where_to(page: str, site_url: str | None = None) -> str:
+    """A paragraph giving the page's address on the site (`SITE_URL`, or `site_url`), or "" when
+    the site's address is not known: the reminder still says what is due."""
+    site = settings.SITE_URL if site_url is None else site_url
+    return f"\n\nThey are at {site}{reverse(page)}" if site else ""
+
+
+def officer_reminder(
+    user, reporting_round: ReportingRound, items: Sequence[DueItem], today: dt.date, site_url: str | None = None
+) -> Message:
     """The reminder to `user` of the `items` they have still to hand in for the round."""
     lines = [f"- {item.obj.code} {item.obj.title} ({item.state_label.lower()})" for item in items]
     label = reporting_round.period.label
     body = (
         f"Dear {user.first_name or user.username},\n\n"
-        f"These updates for {label} are due {due_when(reporting_round.deadline, today)} and have not been "
-        "submitted yet:\n\n" + "\n".join(lines) + "\n\nThank you.\n"
+        f"These updates for {label} have not been submitted yet. {due_when(reporting_round.deadline, today)}\n\n"
+        + "\n".join(lines)
+        + where_to("my_updates", site_url)
+        + "\n\nThank you.\n"
     )
     return (f"Updates due for {label}", body, None, [user.email])
 
 
-def approver_reminder(user, count: int) -> Message:
+def approver_reminder(user, count: int, site_url: str | None = None) -> Message:
     """The reminder to an approver of the `count` submissions waiting for their decision."""
     body = (
         f"Dear {user.first_name or user.username},\n\n{count} submitted update"
-        f"{'s are' if count != 1 else ' is'} waiting for your review.\n\nThank you.\n"
+        f"{'s are' if count != 1 else ' is'} waiting for your review."
+        + where_to("review_queue", site_url)
+        + "\n\nThank you.\n"
     )
     return ("Updates waiting for your review", body, None, [user.email])
 
 
-def chase(reporting_round: ReportingRound, people: Collection[int], sent_by) -> list[Chase]:
+def chase(
+    reporting_round: ReportingRound, people: Collection[int], sent_by, site_url: str | None = None
+) -> list[Chase]:
     """Send the officers' reminder now to each of `people` (user ids) with items outstanding in
     the round, and record each one sent (who chased whom, when, how many items).
 
@@ -73,7 +90,7 @@ def chase(reporting_round: ReportingRound, people: Collection[int], sent_by) -> 
         user = users.get(user_id)
         if user is None:
             continue
-        messages.append(officer_reminder(user, reporting_round, items, today))
+        messages.append(officer_reminder(user, reporting_round, items, today, site_url))
         chases.append(
             Chase(
                 reporting_round=reporting_round,

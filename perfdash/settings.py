@@ -51,6 +51,8 @@ DEBUG = env_bool("DEBUG")
 # The fallback key is for development only; `check --deploy` flags it (security.W009).
 SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# The address people use, e.g. https://performance.example.gov.uk: reminder emails link to it.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

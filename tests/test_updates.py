@@ -512,6 +512,24 @@ def test_reminders_email_officers_and_approvers(world):
     assert "KIN1" in officer_mail.body and "JUS1" in officer_mail.body
     assert "STRAT1.1" not in officer_mail.body  # already submitted
     assert "1 submitted update is waiting" in by_recipient["approver@example.org"].body
+    assert "They are at" not in officer_mail.body  # the site's address is not set
+
+
+def test_reminders_say_a_missed_deadline_plainly_and_link_to_the_site(world, settings):
+    settings.SITE_URL = "https://performance.example.gov.uk"
+    for person in ("officer", "approver"):
+        world[person].email = f"{person}@example.org"
+        world[person].save()
+    make_update(world["action"], "Q2 2022/23", 40, state=ReviewState.SUBMITTED)
+    with time_machine.travel(dt.datetime(2022, 10, 25, 9, 0)):  # after the deadline
+        call_command("send_reminders", days=5, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    by_recipient = {m.to[0]: m.body for m in mail.outbox}
+    assert (
+        "have not been submitted yet. They were due by 21 October 2022: please send them as soon as you can."
+        in by_recipient["officer@example.org"]
+    )
+    assert "They are at https://performance.example.gov.uk/updates/" in by_recipient["officer@example.org"]
+    assert "They are at https://performance.example.gov.uk/review/" in by_recipient["approver@example.org"]
 
 
 def test_completed_and_cancelled_actions_are_not_asked_for_again(client, world):

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -194,7 +195,9 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose who to chase: tick the people to send the reminder to.")
         return redirect("round_progress", reporting_round.pk)
     try:
-        sent = send_chase(reporting_round, chosen, request.user)
+        # The site's address as settings give it, else as this request reached it.
+        site = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+        sent = send_chase(reporting_round, chosen, request.user, site)
     except WorkflowError as error:
         messages.error(request, str(error))
         return redirect("round_progress", reporting_round.pk)
