@@ -130,6 +130,26 @@ def reconciled_value(
     return from_ratio
 
 
+def agrees_with_ratio(
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    unit: str,
+    decimal_places: int = 0,
+) -> bool:
+    """Whether `value`, given where its stored numerator and denominator are not shown (the page
+    of all values, an import without those columns), is the figure they give (`reconciled_value`'s
+    rule). If so, they and the stored value, more exact, stay; if not, the value was changed and
+    no longer comes from them, so they go."""
+    if value is None or numerator is None or denominator is None:
+        return False
+    try:
+        reconciled_value(value, numerator, denominator, unit, decimal_places)
+    except NumberError:
+        return False
+    return True
+
+
 def counted_in_whole_numbers(places: int, unit: str) -> bool:
     """Whether an indicator's figures are whole numbers: no decimal places, and a unit that counts things."""
     return places == 0 and bool(unit.strip()) and unit_scale(unit) == 1

@@ -3,6 +3,7 @@ comes near Django's 1,000-field limit (DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -10,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, ReviewState
 from indicators.periods import Period
 from indicators.views.updates import BULK_PAGE_SIZE
-from tests.factories import make_round, make_service, personas
+from tests.factories import make_indicator, make_round, make_service, make_value, personas
 
 pytestmark = pytest.mark.django_db
 Q2 = Period.parse("Q2 2022/23")
@@ -125,3 +126,23 @@ def test_a_value_not_available_is_saved_with_its_reason_from_the_bulk_page(clien
     body = client.get(URL).content.decode()
     assert 'value="Published in March"' in body  # the draft comes back with its reason, ticked
     assert f'name="i{first.id}-not_available" id="id_i{first.id}-not_available" checked' in body
+
+
+def test_saving_a_row_keeps_its_stored_numerator_and_denominator_while_the_value_is_theirs(client, world):
+    """The page has no boxes for them: saving a row once wiped a value's 42 ÷ 424."""
+    indicator = make_indicator(world["service"], code="R1", unit="%", decimal_places=1, owner=world["officer"])
+    make_value(indicator, "Q2 2022/23", "9.91", numerator=42, denominator=424, state=ReviewState.DRAFT)
+    client.force_login(world["officer"])
+
+    def save(value: str) -> IndicatorValue:
+        prefix = f"i{indicator.id}"
+        version = IndicatorValue.objects.get(indicator=indicator).version
+        row = {f"{prefix}-value": value, f"{prefix}-commentary": "Checked", f"{prefix}-version": version}
+        page = client.post(URL, {"save_row": str(indicator.id)} | row)
+        assert page.status_code == 200 and "Saved as drafts: R1" in page.content.decode()
+        return IndicatorValue.objects.get(indicator=indicator)
+
+    kept = save("9.9")
+    assert (kept.value, kept.numerator, kept.denominator, kept.commentary) == (Decimal("9.91"), 42, 424, "Checked")
+    changed = save("12.5")
+    assert (changed.value, changed.numerator, changed.denominator) == (Decimal("12.5"), None, None)

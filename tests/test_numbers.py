@@ -6,6 +6,7 @@ import pytest
 
 from indicators.numbers import (
     FiguresDisagree,
+    agrees_with_ratio,
     NumberError,
     check_decimal_places,
     reconciled_value,
@@ -89,6 +90,21 @@ def test_a_value_that_disagrees_with_its_numerator_and_denominator_is_refused(
 ):
     with pytest.raises(FiguresDisagree, match=message):
         reconciled_value(value, numerator, denominator, unit, places)
+
+
+@pytest.mark.parametrize(
+    ("value", "numerator", "denominator", "agrees"),
+    [
+        (D("9.9"), D(42), D(424), True),  # the figure they give, as shown
+        (D("9.91"), D(42), D(424), True),
+        (D("12.5"), D(42), D(424), False),  # changed: the ratio no longer gives it
+        (None, D(42), D(424), False),  # no value: nothing to keep it for
+        (D("9.9"), None, None, False),  # no ratio stored
+        (D("9.9"), D(42), D(0), False),
+    ],
+)
+def test_agrees_with_ratio(value, numerator, denominator, agrees):
+    assert agrees_with_ratio(value, numerator, denominator, "%", 1) is agrees
 
 
 def test_a_zero_denominator_beside_a_value_is_still_refused():

@@ -31,9 +31,9 @@ from .base import (
 # The fields a row gives, from its cells; problems are added to the errors. The indicator is None
 # when the row's code matches none (that error is already listed).
 ParseRow = Callable[[list[RowError], int, dict[str, str], Indicator | None], dict[str, Any]]
-# Which of a row's fields to leave as stored, given the stored record, the row's fields and the
-# columns the file does not have (`kept_columns`).
-KeepUnsaid = Callable[[models.Model, dict[str, Any], set[str]], set[str]]
+# Which of a row's fields to leave as stored, given the row's indicator, the stored record, the
+# row's fields and the columns the file does not have (`kept_columns`).
+KeepUnsaid = Callable[[Indicator, models.Model, dict[str, Any], set[str]], set[str]]
 
 
 def kept_columns(fields_of_column: dict[str, tuple[str, ...]]) -> KeepUnsaid:
@@ -41,7 +41,7 @@ def kept_columns(fields_of_column: dict[str, tuple[str, ...]]) -> KeepUnsaid:
     "tolerance", "rationale") column says nothing about them, so stored ones stay, rather than
     being emptied (or a tolerance set to none) by every row."""
 
-    def keep(current: models.Model, fields: dict[str, Any], absent: set[str]) -> set[str]:
+    def keep(indicator: Indicator, current: models.Model, fields: dict[str, Any], absent: set[str]) -> set[str]:
         return {field for column in absent & fields_of_column.keys() for field in fields_of_column[column]}
 
     return keep
@@ -126,7 +126,7 @@ def check_per_period(
         elif indicator and period:
             parsed.append(Parsed(row, indicator, period, fields))
     absent = {c.name for c in columns} - set(frame.columns)
-    keep = (lambda current, fields: keep_unsaid(current, fields, absent)) if keep_unsaid and absent else None
+    keep = (lambda *given: keep_unsaid(*given, absent)) if keep_unsaid and absent else None
     _compare(plan, model, parsed, created_with or {}, WorkflowChecks(options), held_by_value, keep)
     if plan.errors:
         plan.errors.sort(key=lambda e: e.row)
@@ -141,7 +141,7 @@ def _compare(
     created_with: dict[str, Any],
     checks: WorkflowChecks,
     held_by_value: bool,
-    keep: Callable[[models.Model, dict[str, Any]], set[str]] | None = None,
+    keep: Callable[[Indicator, models.Model, dict[str, Any]], set[str]] | None = None,
 ) -> None:
     ids = {p.indicator.id for p in parsed}
     keys = {p.period.key for p in parsed}
@@ -176,7 +176,7 @@ def _compare(
                     fields = {**fields, "state": ReviewState.APPROVED}
         current = existing.get((indicator.id, period))
         if current is not None and keep is not None:
-            kept = keep(current, fields)
+            kept = keep(indicator, current, fields)
             fields = {name: new for name, new in fields.items() if name not in kept}
         differences = [] if current is None else [n for n, new in fields.items() if not same(getattr(current, n), new)]
         if current is None or differences:

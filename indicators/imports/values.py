@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from ..bulk import write_with_history
 from ..models import ExceptionReport, Indicator, IndicatorValue, ReviewState, Target
-from ..numbers import FiguresDisagree, NumberError, check_decimal_places, reconciled_value
+from ..numbers import FiguresDisagree, NumberError, agrees_with_ratio, check_decimal_places, reconciled_value
 from ..status import Target as TargetRule
 from ..status import ToleranceType, applicable_target, indicator_status
 from ..workflow import EXCEPTION_REPORT_PARTS, missing_exception_report
-from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, same, text
+from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, text
 from .per_period import check_per_period
 
 COLUMNS = (
@@ -81,13 +81,15 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     }
 
 
-def keep_unsaid(current: IndicatorValue, fields: dict[str, Any], absent: set[str]) -> set[str]:
+def keep_unsaid(indicator: Indicator, current: IndicatorValue, fields: dict[str, Any], absent: set[str]) -> set[str]:
     """A stored value keeps its commentary when the file has no commentary column, and its numerator
-    and denominator when the file has neither column and gives the same value (a changed value no
-    longer comes from them, so they go)."""
+    and denominator (and itself) when the file has neither column and gives the figure they give
+    (`numbers.agrees_with_ratio`: a changed value no longer comes from them, so they go)."""
     kept = {"commentary"} & absent
-    if {"numerator", "denominator"} <= absent and same(current.value, fields["value"]):
-        kept |= {"numerator", "denominator"}
+    if {"numerator", "denominator"} <= absent and agrees_with_ratio(
+        fields["value"], current.numerator, current.denominator, indicator.unit, indicator.decimal_places
+    ):
+        kept |= {"numerator", "denominator", "value"}
     return kept
 
 

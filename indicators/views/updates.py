@@ -33,6 +33,7 @@ from ..models import (
     Service,
     Target,
 )
+from ..numbers import agrees_with_ratio
 from ..periods import Period, PeriodError
 from ..permissions import (
     action_for_editing,
@@ -469,12 +470,19 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
         if chosen and row_editable and (chosen == str(indicator.id) or (chosen == "all" and typed)):
             form = IndicatorValueForm(request.POST, prefix=prefix, indicator=indicator)
             if form.is_valid():
+                fields = form.entry_fields()
+                # This page has no numerator and denominator boxes: a stored ratio stays while the
+                # value typed is the figure it gives.
+                if entry is not None and agrees_with_ratio(
+                    fields["value"], entry.numerator, entry.denominator, indicator.unit, indicator.decimal_places
+                ):
+                    fields |= {"value": entry.value, "numerator": entry.numerator, "denominator": entry.denominator}
                 try:
                     entry = save_value(
                         indicator,
                         own[indicator.id],
                         form.cleaned_data["version"],
-                        form.entry_fields(),
+                        fields,
                         request.user,
                         submit=False,
                     )
