@@ -6,8 +6,8 @@ import pytest
 
 from indicators.numbers import (
     FiguresDisagree,
-    agrees_with_ratio,
     NumberError,
+    agrees_with_ratio,
     check_decimal_places,
     reconciled_value,
     storable,
