@@ -318,7 +318,8 @@ def lock_round(reporting_round: ReportingRound, user, acknowledged: int = 0) -> 
         counts[entry.state_label.lower()] = counts.get(entry.state_label.lower(), 0) + 1
     left = ", ".join(f"{count} {state}" for state, count in counts.items())
     reporting_round.locked_at, reporting_round.locked_by = timezone.now(), user
-    reporting_round._change_reason = history_reason(f"Locked with {left} not approved" if left else "Locked")
+    not_approved = f"{len(unfinished)} {'entry' if len(unfinished) == 1 else 'entries'} not approved ({left})"
+    reporting_round._change_reason = history_reason(f"Locked with {not_approved}" if left else "Locked")
     reporting_round._history_user = user
     reporting_round.save()
 
@@ -327,9 +328,8 @@ def reopen_round(reporting_round: ReportingRound, user, reason: str) -> None:
     if not reason.strip():
         raise WorkflowError("Say why the period is being reopened; the reason is kept in the audit history.")
     reporting_round.locked_at = reporting_round.locked_by = None
-    reporting_round._change_reason = history_reason(
-        f"Reopened by {user.get_full_name() or user.username}: {reason.strip()}"
-    )
+    reporting_round._change_reason = history_reason(f"Reopened: {reason.strip()}")
+    reporting_round._history_user = user
     reporting_round.save()
 
 

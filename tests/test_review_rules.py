@@ -324,7 +324,7 @@ def test_locking_with_entries_not_approved_needs_the_confirmation(client, unfini
     world["round"].refresh_from_db()
     assert world["round"].is_locked and world["round"].locked_by == world["admin"]
     reason = world["round"].history.first().history_change_reason
-    assert reason == "Locked with 2 submitted, 1 returned, 1 draft, 1 not started not approved"
+    assert reason == "Locked with 5 entries not approved (2 submitted, 1 returned, 1 draft, 1 not started)"
 
 
 def test_locking_is_refused_if_more_are_unfinished_than_were_shown(world, unfinished):

@@ -416,14 +416,17 @@ def test_locked_period_refuses_edits_until_reopened_with_a_reason(client, world)
     assert post_action(client, world["action"]).status_code == 403
 
     client.force_login(world["admin"])
-    client.post(reverse("reopen_round", args=[reporting_round.pk]), {"reason": ""})
+    refused = client.post(reverse("reopen_round", args=[reporting_round.pk]), {"reason": ""}).content.decode()
     reporting_round.refresh_from_db()
-    assert reporting_round.is_locked  # a reason is required
+    assert reporting_round.is_locked  # a reason is required, asked for at its box
+    assert f'<span class="error-message" id="reason-{reporting_round.pk}-error">' in refused
+    assert "Say why the period is being reopened" in refused
     client.post(reverse("reopen_round", args=[reporting_round.pk]), {"reason": "Correction to KIN1"})
     reporting_round.refresh_from_db()
     assert not reporting_round.is_locked
-    assert reporting_round.history.first().history_change_reason.endswith("Correction to KIN1")
-    assert "Correction to KIN1" in client.get(reverse("rounds")).content.decode()
+    latest = reporting_round.history.first()
+    assert (latest.history_change_reason, latest.history_user) == ("Reopened: Correction to KIN1", world["admin"])
+    assert "Reopened: Correction to KIN1" in client.get(reverse("rounds")).content.decode()
 
 
 def test_opening_a_round_validates_the_period_and_deadline(client, world):
@@ -432,6 +435,8 @@ def test_opening_a_round_validates_the_period_and_deadline(client, world):
     assert "there is no quarterly period 9" in response.content.decode()
     response = client.post(reverse("rounds"), {"period": "Q3 2022/23", "deadline": "2022-11-01"})
     assert "The deadline must be after the period ends" in response.content.decode()
+    response = client.post(reverse("rounds"), {"period": "Q3 2022/23", "deadline": ""})
+    assert "Enter the date by which updates are due." in response.content.decode()
     client.post(reverse("rounds"), {"period": "Q3 2022/23", "deadline": "2023-01-20"})
     assert ReportingRound.objects.filter(period=Period.parse("Q3 2022/23")).exists()
 

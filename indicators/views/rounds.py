@@ -33,7 +33,10 @@ class RoundForm(forms.Form):
     deadline = forms.DateField(
         label="Deadline for updates",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date, for example 20/01/2023."},
+        error_messages={
+            "invalid": "Enter a real date, for example 20/01/2023.",
+            "required": "Enter the date by which updates are due.",
+        },
     )
 
     def clean_period(self):
@@ -69,7 +72,10 @@ class ReviewRulesForm(forms.Form):
     )
 
 
-def _rounds_page(request: HttpRequest, form: RoundForm, rules_form: ReviewRulesForm) -> HttpResponse:
+def _rounds_page(
+    request: HttpRequest, form: RoundForm, rules_form: ReviewRulesForm, reopen_error: tuple[int, str] | None = None
+) -> HttpResponse:
+    """The rounds page; `reopen_error` is (round id, message) for a reopen refused, shown at its box."""
     all_rounds = list(ReportingRound.objects.select_related("opened_by", "locked_by").order_by("-deadline"))
     history = {}
     for record in ReportingRound.history.filter(id__in=[r.id for r in all_rounds]).select_related("history_user"):
@@ -85,6 +91,7 @@ def _rounds_page(request: HttpRequest, form: RoundForm, rules_form: ReviewRulesF
             "rules_form": rules_form,
             "rules_history": list(rules_history),
             "self_approval_allowed": WorkflowSettings.current().allow_self_approval,
+            "reopen_error": reopen_error,
         },
     )
 
@@ -165,9 +172,11 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         reopen_round(reporting_round, request.user, request.POST.get("reason", ""))
     except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{reporting_round.period.label} is open again.")
+        # Shown at the reason's box, on the rounds page again.
+        return _rounds_page(
+            request, RoundForm(), ReviewRulesForm(initial=_current_rules()), (reporting_round.pk, str(error))
+        )
+    messages.success(request, f"{reporting_round.period.label} is open again.")
     return redirect("rounds")
 
 
