@@ -12,6 +12,7 @@ A fixed number of queries (ten), whatever the size of the council.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -97,26 +98,30 @@ class RoundProgress:
         return (self.round.deadline - self.today).days
 
 
-def round_progress(reporting_round: ReportingRound, today: dt.date) -> RoundProgress:
-    """Counts of the round's items by state, for the whole council, each service and each person."""
-    totals = ProgressRow(None, "All services")
-    services: dict[int, ProgressRow] = {}
-    people: dict[int | None, ProgressRow] = {}
-
-    def count(kind: str, state: str, service_id: int, person_id: int | None) -> None:
-        totals.add(kind, state)
-        services.setdefault(service_id, ProgressRow(service_id, "")).add(kind, state)
-        people.setdefault(person_id, ProgressRow(person_id, "")).add(kind, state)
-
+def round_items(reporting_round: ReportingRound) -> Iterator[tuple[str, str, int, int | None]]:
+    """(kind, state, service id, person id) of everything due in the round: action updates and
+    indicator values (`due.due_in_round`) and a review of every owned risk (three queries and
+    `due_in_round`'s). Every count of a round's progress counts these, so pages agree."""
     for item in due_in_round(reporting_round):
         service_id = item.obj.plan.service_id if item.kind == "action" else item.obj.service_id
-        count(item.kind, item.state, service_id, item.person_id)
+        yield item.kind, item.state, service_id, item.person_id
     period = period_in_round(reporting_round.period)
     reviews = dict(RiskReview.objects.filter(period=period).values_list("risk_id", "state"))
     for risk_id, service_id, owner_id in Risk.objects.filter(owner__isnull=False).values_list(
         "id", "service_id", "owner_id"
     ):
-        count("risk", reviews.get(risk_id, NOT_STARTED), service_id, owner_id)
+        yield "risk", reviews.get(risk_id, NOT_STARTED), service_id, owner_id
+
+
+def round_progress(reporting_round: ReportingRound, today: dt.date) -> RoundProgress:
+    """Counts of the round's items by state, for the whole council, each service and each person."""
+    totals = ProgressRow(None, "All services")
+    services: dict[int, ProgressRow] = {}
+    people: dict[int | None, ProgressRow] = {}
+    for kind, state, service_id, person_id in round_items(reporting_round):
+        totals.add(kind, state)
+        services.setdefault(service_id, ProgressRow(service_id, "")).add(kind, state)
+        people.setdefault(person_id, ProgressRow(person_id, "")).add(kind, state)
 
     for service_id, name in Service.objects.filter(pk__in=services).values_list("id", "name"):
         services[service_id].name = name

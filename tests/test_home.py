@@ -9,7 +9,7 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
-from indicators.models import Committee, IndicatorValue, ReviewState, Risk, RiskReview, Role
+from indicators.models import Committee, IndicatorValue, ReportingRound, ReviewState, Risk, RiskReview, Role
 from indicators.periods import Period
 from reports.models import CommitteeReport, IssuedReport
 from reports.workspace.home import committee_cards
@@ -190,13 +190,18 @@ def test_performance_team_sees_round_progress_and_reports_to_issue(client, world
     page = home(client, world["admin"])
     rounds = page.split('id="rounds-title"')[1]
     assert "Quarter 2 2022/23" in rounds and "11 days left" in rounds
-    actions_row = rounds.split('<th scope="row">Actions</th>')[1].split("</tr>")[0]
-    # Not started, draft, submitted, returned, approved: A1 and A4; A2 returned; A3 submitted.
+    actions_row = rounds.split('<th scope="row">Action updates</th>')[1].split("</tr>")[0]
+    # Not started, draft, returned, submitted, approved: A1 and A4; A2 returned; A3 submitted.
     cells = [cell.split(">")[1].split("<")[0] for cell in actions_row.split("<td")[1:]]
     assert cells == ["2", "0", "1", "1", "0"]
-    indicators_row = rounds.split('<th scope="row">Indicators</th>')[1].split("</tr>")[0]
+    indicators_row = rounds.split('<th scope="row">Indicator values</th>')[1].split("</tr>")[0]
     assert indicators_row.count('class="num">3<') == 1  # three indicators, not started
+    assert '<th scope="row">Risk reviews</th>' in rounds
     assert "6 of 7 items still to hand in" in rounds
+    # The round's own progress page counts the same items (it once counted risk reviews too, alone).
+    current = ReportingRound.objects.get(period=Period.parse("Q2 2022/23"))
+    progress = client.get(reverse("round_progress", args=[current.pk])).content.decode()
+    assert "6 items not handed in yet." in progress
     to_issue = page.split('id="to-issue-title"')[1]
     assert "Q2 performance" in to_issue and "Issued already" not in to_issue
     assert 'id="committees-title"' not in page

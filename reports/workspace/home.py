@@ -8,13 +8,14 @@
 - **Committee members**: each committee's indicators by status (red, amber, on target: the
   committee scorecard's own summary, `reports/scorecards/build.py`, at the period it opens on)
   and the latest issued reports.
-- **The performance team**: each open round's progress (due items by state, from `due_in_round`)
+- **The performance team**: each open round's progress (due items by state, from `round_items`, as
+  the round's progress page counts them)
   with its deadline and days left, and the committee reports not yet issued.
 
 Someone with several roles gets each of their sections. The number of queries does not grow with
-the number of items, people or reports; it grows by one `due_in_round` (six queries) per open
-round, of which there are rarely more than two, and the committee cards are cached (see
-`committee_cards`).
+the number of items, people or reports; it grows by one `round_items` (`due_in_round`'s six queries
+and two for risk reviews) per open round, of which there are rarely more than two, and the
+committee cards are cached (see `committee_cards`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from indicators.due import NOT_STARTED, STATE_LABELS, DueItem, due_in_round
 from indicators.models import Committee, DataVersion, ReportingRound, ReviewState, RiskReview
 from indicators.periods import Period
 from indicators.permissions import UserRoles, entries_awaiting_review
+from indicators.round_progress import KIND_LABELS, OUTSTANDING, STATES, round_items
+from indicators.round_progress import KINDS as ROUND_KINDS
 from indicators.status import Rag
 from indicators.versions import EVERYTHING
 from reports.models import CommitteeReport, IssuedReport
@@ -42,7 +45,6 @@ SHOWN = 10
 # The statuses a committee's card counts: what needs scrutiny first.
 SHOWN_STATUSES = [Rag.RED, Rag.AMBER, Rag.GREEN]
 # The order of states in the round progress table, as work moves through them.
-STATE_ORDER = [NOT_STARTED, ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.APPROVED]
 
 
 @dataclass(frozen=True)
@@ -263,20 +265,20 @@ def _committees(home: Home, user) -> None:
 
 
 def round_progress(reporting_round: ReportingRound, today: dt.date) -> RoundProgress:
-    """Everything due in the round by kind and state (`due.due_in_round`), with the days left."""
-    counts: dict[str, Counter] = {"action": Counter(), "indicator": Counter()}
-    for item in due_in_round(reporting_round):
-        counts[item.kind][item.state] += 1
+    """Everything due in the round by kind and state (`round_progress.round_items`, as the round's
+    progress page counts it), with the days left."""
+    counts: dict[str, Counter] = {kind: Counter() for kind in ROUND_KINDS}
+    for kind, state, _, _ in round_items(reporting_round):
+        counts[kind][state] += 1
     kinds = [
-        (label, [StateCount(state, STATE_LABELS[state], counts[kind][state]) for state in STATE_ORDER])
-        for kind, label in (("action", "Actions"), ("indicator", "Indicators"))
+        (KIND_LABELS[kind], [StateCount(state, STATE_LABELS[state], counts[kind][state]) for state in STATES])
+        for kind in ROUND_KINDS
     ]
-    outstanding_states = {NOT_STARTED, ReviewState.DRAFT, ReviewState.RETURNED}
     return RoundProgress(
         reporting_round,
         (reporting_round.deadline - today).days,
         kinds,
-        outstanding=sum(c[s] for c in counts.values() for s in outstanding_states),
+        outstanding=sum(c[s] for c in counts.values() for s in OUTSTANDING),
         total=sum(sum(c.values()) for c in counts.values()),
     )
 
