@@ -242,3 +242,15 @@ class IndicatorValueForm(forms.Form):
 
     def exception_fields(self) -> dict:
         return {name: (self.cleaned_data.get(name) or "").strip() for name in self.EXCEPTION_FIELDS}
+
+
+def typed_but_not_saved(form: forms.Form) -> list[tuple[str, str]]:
+    """What a refused post had in each visible field (label, text as typed), for the page to show."""
+    typed = []
+    for name, bound in form.fields.items():
+        if isinstance(bound.widget, forms.HiddenInput):
+            continue
+        text = (form.data.get(form.add_prefix(name)) or "").strip()
+        if text:
+            typed.append((str(bound.label), "Yes" if isinstance(bound, forms.BooleanField) else text))
+    return typed

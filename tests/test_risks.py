@@ -157,3 +157,28 @@ def test_register_uses_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as many:
         register(client, world)
     assert len(few) == len(many)
+
+
+def test_a_review_posted_after_the_round_closed_shows_what_was_typed(client, world):
+    """A bare "403 Forbidden", and the review typed lost, when the round was locked meanwhile."""
+    from indicators.models import ReportingRound
+
+    url = reverse("review_risk", args=[world["risk"].pk])
+    client.force_login(world["officer"])
+    typed = {"likelihood": "3", "impact": "4", "latest_position": "Two carers approved", "version": "0", "save": "1"}
+    RiskReview.objects.create(
+        risk=world["risk"], period=ReportingRound.objects.get().period, likelihood=4, impact=4, previous_score=16,
+        state=ReviewState.SUBMITTED,
+    )  # fmt: skip
+    sent_on = client.post(url, typed)  # submitted from another tab meanwhile
+    assert sent_on.status_code == 403
+    assert "<h2>Not saved</h2>" in sent_on.content.decode()
+    assert "<dd>Two carers approved</dd>" in sent_on.content.decode()
+
+    RiskReview.objects.all().delete()
+    ReportingRound.objects.update(locked_at=dt.datetime(2022, 11, 1, tzinfo=dt.UTC))
+    locked = client.post(url, typed)
+    assert locked.status_code == 403
+    page = locked.content.decode()
+    assert "<h2>Not saved</h2>" in page and "Risks cannot be reviewed just now." in page
+    assert "<dd>Two carers approved</dd>" in page and "Back to the risk register" in page

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from reports.trail import trail
 
+from ..forms import typed_but_not_saved
 from ..models import Committee, Risk, RiskReview, Service
 from ..permissions import can_review_risk, risk_for_review
 from ..risk_register import SORTS, build_register, score_history
@@ -137,13 +137,19 @@ def review_risk(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         period = current_round().period
     except WorkflowError as error:
+        if request.method == "POST":
+            # The round closed while the form was open: what was typed is shown, to copy, not lost.
+            unsaved = typed_but_not_saved(RiskReviewForm(request.POST, risk=risk))
+            context = {"risk": risk, "reason": f"{error} Risks cannot be reviewed just now.", "unsaved": unsaved}
+            return render(request, "indicators/not_saved.html", context, status=403)
         messages.error(request, f"{error} Risks cannot be reviewed just now.")
         return redirect("service_risks", risk.service.slug)
     entry = RiskReview.objects.filter(risk=risk, period=period).first()
     can_edit, closed_reason = editable(period, entry)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(closed_reason)
+    refused = request.method == "POST" and not can_edit
+    if refused:
+        form = RiskReviewForm(request.POST, risk=risk)
+    elif request.method == "POST":
         form = RiskReviewForm(request.POST, risk=risk)
         if form.is_valid():
             data = form.cleaned_data
@@ -198,5 +204,7 @@ def review_risk(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "mitigating": list(risk.mitigating_actions.order_by("code")),
             "trail": trail(risk, f"Review for {period.label}"),
+            "unsaved": typed_but_not_saved(form) if refused else [],
         },
+        status=403 if refused else 200,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -22,7 +21,7 @@ from reports.presentation.status import status_words
 from reports.trail import trail
 
 from ..due import NOT_STARTED, DueItem, due_in_round, reported_in_round
-from ..forms import ActionUpdateForm, IndicatorValueForm
+from ..forms import ActionUpdateForm, IndicatorValueForm, typed_but_not_saved
 from ..models import (
     ActionUpdate,
     ExceptionReport,
@@ -346,18 +345,6 @@ def indicator_update(request: HttpRequest, period: str, pk: int) -> HttpResponse
         },
         status=403 if refused else 200,
     )
-
-
-def typed_but_not_saved(form: forms.Form) -> list[tuple[str, str]]:
-    """What a refused post had in each visible field (label, text as typed), for the page to show."""
-    typed = []
-    for name, bound in form.fields.items():
-        if isinstance(bound.widget, forms.HiddenInput):
-            continue
-        text = (form.data.get(form.add_prefix(name)) or "").strip()
-        if text:
-            typed.append((str(bound.label), "Yes" if isinstance(bound, forms.BooleanField) else text))
-    return typed
 
 
 def _target_panel(indicator: Indicator, period: Period, targets: dict[Period, Target]) -> dict[str, Any]:
