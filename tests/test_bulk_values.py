@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.models import Indicator, IndicatorValue, ReviewState
+from indicators.models import Indicator, IndicatorValue, ReportingRound, ReviewState
 from indicators.periods import Period
 from indicators.views.updates import BULK_PAGE_SIZE
 from tests.factories import make_indicator, make_round, make_service, make_value, personas
@@ -146,3 +146,19 @@ def test_saving_a_row_keeps_its_stored_numerator_and_denominator_while_the_value
     assert (kept.value, kept.numerator, kept.denominator, kept.commentary) == (Decimal("9.91"), 42, 424, "Checked")
     changed = save("12.5")
     assert (changed.value, changed.numerator, changed.denominator) == (Decimal("12.5"), None, None)
+
+
+def test_rows_posted_after_the_round_was_locked_are_shown_back_not_lost(client, world):
+    indicator = make_indicator(world["service"], code="R1", unit="%", decimal_places=1, owner=world["officer"])
+    client.force_login(world["officer"])
+    ReportingRound.objects.update(locked_at=dt.datetime(2022, 11, 1, tzinfo=dt.UTC))
+    prefix = f"i{indicator.id}"
+    refused = client.post(
+        URL,
+        {"save_row": "all", f"{prefix}-value": "12.5", f"{prefix}-commentary": "Up on Q1", f"{prefix}-version": "0"},
+    )
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "<h2>Not saved</h2>" in page and "locked" in page
+    assert "<dt>R1 value</dt><dd>12.5</dd>" in page and "<dt>R1 commentary</dt><dd>Up on Q1</dd>" in page
+    assert not IndicatorValue.objects.exists()

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -437,8 +436,22 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
         for t in Target.objects.filter(indicator__in=indicators, period__in=keys | years)
     }
     chosen = request.POST.get("save_row", "all") if request.method == "POST" else None
-    if chosen is not None and closed_reason:
-        raise PermissionDenied(closed_reason)
+    # Locked while the page was open: nothing is saved; what was typed in each row is shown, to copy.
+    refused = chosen is not None and bool(closed_reason)
+    unsaved = (
+        [
+            (f"{indicator.code} {label}", text)
+            for indicator in indicators
+            for name, label in (
+                ("value", "value"),
+                ("not_available_reason", "why not available"),
+                ("commentary", "commentary"),
+            )
+            if (text := request.POST.get(f"i{indicator.id}-{name}", "").strip())
+        ]
+        if refused
+        else []
+    )
     rows = []
     saved = []
     for indicator in indicators:
@@ -524,6 +537,7 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
             "rows": rows,
             "words": status_words(),
             "closed_reason": closed_reason,
+            "unsaved": unsaved,
             "services": services,
             "service": service,
             "page": page,
@@ -531,4 +545,5 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
             "previous_page": page_query(page.previous_page_number()) if page.has_previous() else "",
             "next_page": page_query(page.next_page_number()) if page.has_next() else "",
         },
+        status=403 if refused else 200,
     )
