@@ -156,11 +156,14 @@ def due_in_round(reporting_round: ReportingRound, people: Collection[int] | None
     return items
 
 
-def outstanding_by_person(reporting_round: ReportingRound) -> dict[int, list[DueItem]]:
-    """What each person has still to hand in for the round (for the reminders)."""
+def outstanding_by_person(
+    reporting_round: ReportingRound, people: Collection[int] | None = None
+) -> dict[int, list[DueItem]]:
+    """What each person (of `people`, if given) has still to hand in for the round (for the
+    reminders, with their risk reviews: `reminders.outstanding_reviews`)."""
     found: dict[int, list[DueItem]] = {}
-    for item in due_in_round(reporting_round):
-        if item.outstanding:
+    for item in due_in_round(reporting_round, people):
+        if item.outstanding and (people is None or item.person_id in people):
             found.setdefault(item.person_id, []).append(item)
     return found
 

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .due import DueItem, due_in_round
+from .due import STATE_LABELS, DueItem, outstanding_by_person
 from .models import Chase, ReportingRound
+from .round_progress import RiskReviewDue, risk_reviews_due
 from .workflow import WorkflowError
 
 # (subject, body, from (None: DEFAULT_FROM_EMAIL), recipients), as `send_mass_mail` takes them.
@@ -39,11 +40,28 @@ def where_to(page: str, site_url: str | None = None) -> str:
     return f"\n\nThey are at {site}{reverse(page)}" if site else ""
 
 
+def outstanding_reviews(
+    reporting_round: ReportingRound, people: Collection[int] | None = None
+) -> dict[int, list[RiskReviewDue]]:
+    """The risk reviews each owner (of `people`, if given) has still to hand in for the round."""
+    found: dict[int, list[RiskReviewDue]] = {}
+    for review in risk_reviews_due(reporting_round, people):
+        if review.outstanding:
+            found.setdefault(review.owner_id, []).append(review)
+    return found
+
+
 def officer_reminder(
-    user, reporting_round: ReportingRound, items: Sequence[DueItem], today: dt.date, site_url: str | None = None
+    user,
+    reporting_round: ReportingRound,
+    items: Sequence[DueItem],
+    today: dt.date,
+    site_url: str | None = None,
+    reviews: Sequence[RiskReviewDue] = (),
 ) -> Message:
-    """The reminder to `user` of the `items` they have still to hand in for the round."""
+    """The reminder to `user` of the `items` and risk `reviews` they have still to hand in for the round."""
     lines = [f"- {item.obj.code} {item.obj.title} ({item.state_label.lower()})" for item in items]
+    lines += [f"- {r.reference} {r.title} (risk review, {STATE_LABELS[r.state].lower()})" for r in reviews]
     label = reporting_round.period.label
     body = (
         f"Dear {user.first_name or user.username},\n\n"
@@ -78,19 +96,19 @@ def chase(
     if reporting_round.is_locked:
         raise WorkflowError(f"{reporting_round.period.label} is locked: there is nobody to chase.")
     today = timezone.localdate()
-    outstanding: dict[int, list[DueItem]] = {}
-    for item in due_in_round(reporting_round, people):
-        if item.outstanding and item.person_id in people:
-            outstanding.setdefault(item.person_id, []).append(item)
-    users = get_user_model().objects.filter(is_active=True, pk__in=outstanding).exclude(email="").in_bulk()
+    outstanding = outstanding_by_person(reporting_round, people)
+    reviews = outstanding_reviews(reporting_round, people)
+    owing = outstanding.keys() | reviews.keys()
+    users = get_user_model().objects.filter(is_active=True, pk__in=owing).exclude(email="").in_bulk()
     now = timezone.now()
     messages: list[Message] = []
     chases: list[Chase] = []
-    for user_id, items in outstanding.items():
+    for user_id in sorted(owing):
         user = users.get(user_id)
         if user is None:
             continue
-        messages.append(officer_reminder(user, reporting_round, items, today, site_url))
+        items, own_reviews = outstanding.get(user_id, []), reviews.get(user_id, [])
+        messages.append(officer_reminder(user, reporting_round, items, today, site_url, own_reviews))
         chases.append(
             Chase(
                 reporting_round=reporting_round,
@@ -98,7 +116,7 @@ def chase(
                 sent_by=sent_by,
                 sent_at=now,
                 email=user.email,
-                items=len(items),
+                items=len(items) + len(own_reviews),
             )
         )
     if not messages:

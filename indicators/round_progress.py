@@ -12,7 +12,7 @@ A fixed number of queries (ten), whatever the size of the council.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -79,8 +79,8 @@ class ProgressRow:
 
     @property
     def chaseable(self) -> int:
-        """Outstanding items the reminder lists (actions and indicators, as `due.outstanding_by_person`)."""
-        return self.kinds["action"].outstanding + self.kinds["indicator"].outstanding
+        """Outstanding items the reminder lists: all of them (`reminders.outstanding_by_person`)."""
+        return self.outstanding
 
 
 @dataclass
@@ -98,19 +98,45 @@ class RoundProgress:
         return (self.round.deadline - self.today).days
 
 
+@dataclass(frozen=True)
+class RiskReviewDue:
+    """The review of one owned risk due from its owner in a round, and how far it has got."""
+
+    reference: str
+    title: str
+    service_id: int
+    owner_id: int
+    state: str
+
+    @property
+    def outstanding(self) -> bool:
+        return self.state in OUTSTANDING
+
+
+def risk_reviews_due(reporting_round: ReportingRound, people: Collection[int] | None = None) -> list[RiskReviewDue]:
+    """A review of every owned risk (of `people`, if given) is due in every round (two queries)."""
+    period = period_in_round(reporting_round.period)
+    reviews = dict(RiskReview.objects.filter(period=period).values_list("risk_id", "state"))
+    risks = Risk.objects.filter(owner__isnull=False).order_by("reference")
+    if people is not None:
+        risks = risks.filter(owner__in=people)
+    return [
+        RiskReviewDue(reference, title, service_id, owner_id, reviews.get(risk_id, NOT_STARTED))
+        for risk_id, reference, title, service_id, owner_id in risks.values_list(
+            "id", "reference", "title", "service_id", "owner_id"
+        )
+    ]
+
+
 def round_items(reporting_round: ReportingRound) -> Iterator[tuple[str, str, int, int | None]]:
     """(kind, state, service id, person id) of everything due in the round: action updates and
-    indicator values (`due.due_in_round`) and a review of every owned risk (three queries and
-    `due_in_round`'s). Every count of a round's progress counts these, so pages agree."""
+    indicator values (`due.due_in_round`) and risk reviews (`risk_reviews_due`). Every count of a
+    round's progress counts these, so pages agree."""
     for item in due_in_round(reporting_round):
         service_id = item.obj.plan.service_id if item.kind == "action" else item.obj.service_id
         yield item.kind, item.state, service_id, item.person_id
-    period = period_in_round(reporting_round.period)
-    reviews = dict(RiskReview.objects.filter(period=period).values_list("risk_id", "state"))
-    for risk_id, service_id, owner_id in Risk.objects.filter(owner__isnull=False).values_list(
-        "id", "service_id", "owner_id"
-    ):
-        yield "risk", reviews.get(risk_id, NOT_STARTED), service_id, owner_id
+    for review in risk_reviews_due(reporting_round):
+        yield "risk", review.state, review.service_id, review.owner_id
 
 
 def round_progress(reporting_round: ReportingRound, today: dt.date) -> RoundProgress:

@@ -182,3 +182,25 @@ def test_a_review_posted_after_the_round_closed_shows_what_was_typed(client, wor
     page = locked.content.decode()
     assert "<h2>Not saved</h2>" in page and "Risks cannot be reviewed just now." in page
     assert "<dd>Two carers approved</dd>" in page and "Back to the risk register" in page
+
+
+def test_approvers_are_reminded_of_risk_reviews_waiting_and_owners_of_reviews_due(world):
+    from django.core import mail
+    from django.core.management import call_command
+
+    from indicators.models import ReportingRound
+
+    world["approver"].email, world["officer"].email = "approver@example.org", "officer@example.org"
+    world["approver"].save(), world["officer"].save()
+    with time_machine.travel(dt.datetime(2022, 10, 18, 9, 0)):
+        call_command("send_reminders", days=5, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert "- R1 Not enough foster carers (risk review, not started)" in mail.outbox[0].body
+    mail.outbox.clear()
+    RiskReview.objects.create(
+        risk=world["risk"], period=ReportingRound.objects.get().period, likelihood=3, impact=4, previous_score=16,
+        state=ReviewState.SUBMITTED,
+    )  # fmt: skip
+    with time_machine.travel(dt.datetime(2022, 10, 18, 9, 0)):
+        call_command("send_reminders", days=5, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    [to_approver] = [m for m in mail.outbox if m.to == ["approver@example.org"]]
+    assert "1 submitted update is waiting for your review." in to_approver.body

@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from indicators.due import outstanding_by_person, periods_in_round
-from indicators.models import ActionUpdate, IndicatorValue, ReportingRound, Role
-from indicators.reminders import approver_reminder, officer_reminder
+from indicators.models import ActionUpdate, IndicatorValue, ReportingRound, RiskReview, Role
+from indicators.reminders import approver_reminder, officer_reminder, outstanding_reviews
 
 
 def waiting_by_approver() -> dict[int, int]:
@@ -28,6 +28,7 @@ def waiting_by_approver() -> dict[int, int]:
     waiting = [
         ActionUpdate.objects.awaiting_review().filter(period__in=keys).values_list("action__plan__service_id"),
         IndicatorValue.objects.awaiting_review().filter(period__in=keys).values_list("indicator__service_id"),
+        RiskReview.objects.awaiting_review().filter(period__in=keys).values_list("risk__service_id"),
     ]
     waiting_by_service: dict[int, int] = {}
     for entries in waiting:
@@ -54,10 +55,13 @@ class Command(BaseCommand):
         for reporting_round in ReportingRound.objects.open():
             if reporting_round.deadline - today > dt.timedelta(days=days):
                 continue
-            for user_id, items in outstanding_by_person(reporting_round).items():
+            outstanding = outstanding_by_person(reporting_round)
+            reviews = outstanding_reviews(reporting_round)
+            for user_id in sorted(outstanding.keys() | reviews.keys()):
                 user = users.get(user_id)
                 if user is not None:
-                    messages.append(officer_reminder(user, reporting_round, items, today))
+                    items, own_reviews = outstanding.get(user_id, []), reviews.get(user_id, [])
+                    messages.append(officer_reminder(user, reporting_round, items, today, reviews=own_reviews))
         for user_id, count in waiting_by_approver().items():
             user = users.get(user_id)
             if user is not None:
