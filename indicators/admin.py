@@ -7,6 +7,8 @@ outside the performance team), and the audit history keeps it (`workflow.require
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
@@ -300,3 +302,43 @@ class ComparatorValueAdmin(HistoryAdmin):
     search_fields = ["indicator__code", "indicator__benchmark_code", "council__name"]
     list_select_related = ["indicator", "council"]
     raw_id_fields = ["indicator"]
+
+
+# People -------------------------------------------------------------------------------------------
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """The performance team adds people and keeps their names, emails and active status; what
+    they may do is their roles (`Role`, which also gives the set-up screens). Superuser status,
+    groups and permissions are a superuser's to change, and a superuser's account too: otherwise
+    anyone in the performance team could make themselves, or anyone, a superuser."""
+
+    PERFORMANCE_FIELDSETS = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_fieldsets(request, obj)
+        return self.PERFORMANCE_FIELDSETS
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("last_login", "date_joined")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

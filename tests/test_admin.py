@@ -82,3 +82,39 @@ def test_other_roles_cannot_open_the_admin(client, kind):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_performance_team_cannot_make_anyone_a_superuser_nor_change_a_superuser(performance_client):
+    """They add people and keep their details; superuser status, groups and permissions, and
+    superusers' own accounts, are not theirs to change (a superuser was once made this way)."""
+    officer = User.objects.get(username="officer2")
+    url = reverse("admin:auth_user_change", args=[officer.pk])
+    page = performance_client.get(url).content.decode()
+    assert 'name="email"' in page and 'name="is_active"' in page
+    for field in ("is_superuser", "is_staff", "groups", "user_permissions"):
+        assert f'name="{field}"' not in page
+    form = {
+        "username": "officer2", "first_name": officer.first_name, "last_name": officer.last_name,
+        "email": "officer2@example.org", "is_active": "on", "is_superuser": "on", "is_staff": "on",
+    }  # fmt: skip
+    assert performance_client.post(url, form).status_code == 302
+    officer.refresh_from_db()
+    assert officer.email == "officer2@example.org" and not officer.is_superuser and not officer.is_staff
+
+    boss = User.objects.create_superuser("root", "root@example.org", "x-long-passphrase-1")
+    assert performance_client.get(reverse("admin:auth_user_change", args=[boss.pk])).status_code in (200, 403)
+    assert (
+        performance_client.post(
+            reverse("admin:auth_user_change", args=[boss.pk]), form | {"username": "root"}
+        ).status_code
+        == 403
+    )
+    assert (
+        performance_client.post(
+            reverse("admin:auth_user_password_change", args=[boss.pk]),
+            {"password1": "taken-over-99!", "password2": "taken-over-99!"},
+        ).status_code
+        == 403
+    )
+    boss.refresh_from_db()
+    assert boss.check_password("x-long-passphrase-1")
