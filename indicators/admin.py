@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
 from .admin_history import HistoryAdmin
 from .models import (
@@ -28,6 +29,7 @@ from .models import (
     Outcome,
     Plan,
     ReportingRound,
+    ReviewState,
     Risk,
     RiskReview,
     Role,
@@ -98,6 +100,44 @@ class CorrectionAdmin(HistoryAdmin):
         if obj is not None and locked_round(obj.period):
             return False
         return super().has_delete_permission(request, obj)
+
+
+class ReviewedEntryAdmin:
+    """Values, action updates and risk reviews go through review: their state, who submitted and
+    who reviewed them, when, and the reviewer's comment are the workflow's record, shown here but
+    changed only on the Review page (`workflow.review_entry`). Otherwise anyone in Set-up could
+    approve an entry unreviewed under someone else's name. A record added here is written down as
+    its author's, and as submitted or reviewed by them if it is added in that state."""
+
+    WORKFLOW_FIELDS = (
+        "author",
+        "version",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "review_comment",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), *self.WORKFLOW_FIELDS]
+        return fields if obj is None else [*fields, "state"]
+
+    def get_fields(self, request, obj=None):
+        return [f for f in super().get_fields(request, obj) if f not in self.WORKFLOW_FIELDS and f != "state"] + [
+            "state",
+            *self.WORKFLOW_FIELDS,
+        ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            now = timezone.now()
+            obj.author = request.user
+            if obj.state in (ReviewState.SUBMITTED, ReviewState.APPROVED, ReviewState.RETURNED):
+                obj.submitted_by, obj.submitted_at = request.user, now
+            if obj.state in (ReviewState.APPROVED, ReviewState.RETURNED):
+                obj.reviewed_by, obj.reviewed_at = request.user, now
+        super().save_model(request, obj, form, change)
 
 
 class CorrectionInline:
@@ -172,10 +212,8 @@ class ActionUpdateInline(CorrectionInline, admin.StackedInline):
     model = ActionUpdate
     extra = 0
     fields = [
-        "period", "progress", "set_status", "status_reason", "revised_due_date", "narrative", "author",
-        "correction_reason",
+        "period", "progress", "set_status", "status_reason", "revised_due_date", "narrative", "correction_reason",
     ]  # fmt: skip
-    raw_id_fields = ["author"]
 
 
 @admin.register(Action)
@@ -190,12 +228,12 @@ class ActionAdmin(HistoryAdmin):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(CorrectionAdmin):
+class ActionUpdateAdmin(ReviewedEntryAdmin, CorrectionAdmin):
     list_display = ["action", "period", "progress", "set_status", "author", "updated"]
     list_filter = ["action__plan", "period"]
     search_fields = ["action__code", "action__title", "narrative"]
     list_select_related = ["action", "author"]
-    raw_id_fields = ["action", "author"]
+    raw_id_fields = ["action"]
 
 
 class TargetInline(CorrectionInline, admin.TabularInline):
@@ -232,12 +270,12 @@ class TargetAdmin(CorrectionAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(CorrectionAdmin):
+class IndicatorValueAdmin(ReviewedEntryAdmin, CorrectionAdmin):
     list_display = ["indicator", "period", "value", "not_available", "updated"]
     list_filter = ["indicator__service", "period", "not_available"]
     search_fields = ["indicator__code", "indicator__title", "commentary"]
     list_select_related = ["indicator"]
-    raw_id_fields = ["indicator", "author"]
+    raw_id_fields = ["indicator"]
 
 
 @admin.register(ExceptionReport)
@@ -275,12 +313,12 @@ class ReportingRoundAdmin(HistoryAdmin):
 
 
 @admin.register(RiskReview)
-class RiskReviewAdmin(HistoryAdmin):
+class RiskReviewAdmin(ReviewedEntryAdmin, HistoryAdmin):
     list_display = ["risk", "period", "likelihood", "impact", "state"]
     list_filter = ["state", "period"]
     search_fields = ["risk__reference", "risk__title"]
     list_select_related = ["risk"]
-    raw_id_fields = ["risk", "author", "submitted_by", "reviewed_by"]
+    raw_id_fields = ["risk"]
 
 
 @admin.register(ComparatorCouncil)

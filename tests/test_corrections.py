@@ -567,3 +567,33 @@ def test_indicator_and_action_pages_offer_corrections_to_the_performance_team_fo
     assert 'Correct<span class="visually-hidden"> the Q2 2022/23 update' in action_page
     client.force_login(world["approver"])
     assert "Correct<span" not in client.get(reverse("reports:action", args=[world["action"].pk])).content.decode()
+
+
+def test_set_up_shows_an_entrys_review_but_cannot_approve_it_in_anyones_name(client, world):
+    """A performance user once set an officer's draft to approved, "reviewed by" an approver, in
+    Set-up: it went onto members' scorecards with nobody having reviewed it."""
+    ReportingRound.objects.update(locked_at=None)
+    value = IndicatorValue.objects.get(indicator=world["kinship"])
+    IndicatorValue.objects.filter(pk=value.pk).update(state=ReviewState.DRAFT, author=world["officer"])
+    client.force_login(world["admin"])
+    url = reverse("admin:indicators_indicatorvalue_change", args=[value.pk])
+    page = client.get(url).content.decode()
+    for field in ("state", "reviewed_by", "submitted_by", "author", "review_comment"):
+        assert f'name="{field}"' not in page
+    response = admin_change(
+        client, "indicatorvalue", value, state="approved", reviewed_by=str(world["approver"].pk), commentary="Checked"
+    )
+    assert response.status_code == 302
+    value.refresh_from_db()
+    assert (value.state, value.reviewed_by, value.author, value.commentary) == (
+        ReviewState.DRAFT, None, world["officer"], "Checked",
+    )  # fmt: skip
+
+    # A figure from before the system, added as approved: recorded as approved by whoever added it.
+    added = reverse("admin:indicators_indicatorvalue_add")
+    form = {"indicator": str(world["kinship"].pk), "period": "Q1 2021/22", "value": "28", "state": "approved"}
+    assert client.post(added, form | {"reviewed_by": str(world["approver"].pk)}).status_code == 302
+    old = IndicatorValue.objects.get(indicator=world["kinship"], period=Period.parse("Q1 2021/22"))
+    assert (old.state, old.author, old.submitted_by, old.reviewed_by) == (
+        ReviewState.APPROVED, world["admin"], world["admin"], world["admin"],
+    )  # fmt: skip
