@@ -91,7 +91,7 @@ def test_each_role_has_its_own_home(live_demo):
         sign_in(team, live_demo, "performance", PEOPLE["performance"])
         rounds = section(team, "Open rounds")
         assert "still to hand in" in rounds.inner_text()
-        assert rounds.get_by_role("rowheader", name="Actions").is_visible()
+        assert rounds.get_by_role("rowheader", name="Action updates").is_visible()
         assert team.get_by_role("heading", name="Reports to issue").is_visible()
         assert serious_accessibility_violations(team) == []
         shots(team, "home-performance")
