@@ -15,6 +15,8 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +27,23 @@ from django.views.decorators.http import require_http_methods
 from indicators.permissions import require_performance_team
 
 logger = logging.getLogger(__name__)
+
+
+class PlainPasswordHelp:
+    """The new password's rules as one sentence of plain text from the validators themselves:
+    Django gives them as an HTML list, which our templates (rightly) show as text."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = " ".join(password_validation.password_validators_help_texts())
+
+
+class PasswordChangeForm(PlainPasswordHelp, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(PlainPasswordHelp, auth_forms.SetPasswordForm):
+    pass
 
 
 def client_address(request: HttpRequest) -> str:

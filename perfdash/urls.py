@@ -29,7 +29,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        local_passwords_only(auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html")),
+        local_passwords_only(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_change.html", form_class=accounts.PasswordChangeForm
+            )
+        ),
         name="password_change",
     ),
     path(
@@ -64,7 +68,9 @@ urlpatterns = [
     path(
         "accounts/password/reset/<uidb64>/<token>/",
         local_passwords_only(
-            auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html")
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="accounts/password_reset_confirm.html", form_class=accounts.SetPasswordForm
+            )
         ),
         name="password_reset_confirm",
     ),

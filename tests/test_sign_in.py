@@ -140,6 +140,8 @@ def test_an_officer_changes_their_password_checked_by_the_validators(client):
     page = client.get(reverse("password_change"))
     assert page.status_code == 200
     assert "Change your password" in page.text
+    # The rules as plain words: Django's own help is an HTML list, once shown as its tags.
+    assert "Your password must contain at least 8 characters." in page.text and "&lt;li&gt;" not in page.text
 
     weak = client.post(
         reverse("password_change"),
@@ -175,6 +177,7 @@ def test_a_member_resets_a_forgotten_password_by_email(client):
 
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.text
+    assert "Your password must contain at least 8 characters." in form.text and "&lt;li&gt;" not in form.text
     done = client.post(
         form.redirect_chain[-1][0],
         {"new_password1": "benchmark-family-2023", "new_password2": "benchmark-family-2023"},
