@@ -130,7 +130,7 @@ class ActionUpdateForm(forms.Form):
 
     def clean_revised_due_date(self):
         revised = self.cleaned_data.get("revised_due_date")
-        if revised and (problem := self.action.plan.revised_due_date_problem(revised)):
+        if revised and (problem := self.action.plan.revised_due_date_problem(revised, self.action.due_date)):
             raise forms.ValidationError(problem)
         return revised
 

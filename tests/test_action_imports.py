@@ -47,6 +47,7 @@ def plan():
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,,someday", "revised_due_date", '"someday" is not a date'),
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,,31/03/2019", "revised_due_date", "between the plan's start, 1 April 2020"),
         ("SP1,NEW9,T,,,,,,,Q2 2022/23,50,,,01/04/2026", "revised_due_date", "3 years after the plan ends"),
+        ("SP1,NEW9,T,,,,,31/03/2023,,Q2 2022/23,50,,,01/01/2023", "revised_due_date", "after the action's due date"),
         ("SP1,STRAT1,,,,,,,,Q2 2022/23,50,,,", "progress", "STRAT1 is an action group"),
         ("SP1,NEW9,T,,,,,,,Q1 2030/31,50,,,", "period", "Q1 2030/31 has not begun yet"),
     ],

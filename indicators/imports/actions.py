@@ -149,7 +149,8 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
             if (owning_plan.id, code, period) in seen_updates:
                 errors.append(RowError(row, "period", f"{code} {period.label} is already in an earlier row."))
             seen_updates.add((owning_plan.id, code, period))
-            update_fields = update_fields_of(errors, row, cells, action, known)
+            due_date = fields.get("due_date", action.due_date)
+            update_fields = update_fields_of(errors, row, cells, action, known, due_date)
             current = known.updates.get((action.pk, period)) if action.pk else None
             if current is not None and current.state != ReviewState.APPROVED:
                 refusal = checks.in_progress(current, f"The update of {code} for {period.label}")
@@ -230,7 +231,7 @@ def action_fields(
 
 
 def update_fields_of(
-    errors: list[RowError], row: int, cells: dict[str, str], action: Action, known: Known
+    errors: list[RowError], row: int, cells: dict[str, str], action: Action, known: Known, due_date: dt.date | None
 ) -> dict[str, Any]:
     """The fields of the action's update for the row's period."""
     progress = None
@@ -262,14 +263,19 @@ def update_fields_of(
         "narrative": sanitise(cells["update"]),
         "set_status": ActionUpdate.SetStatus.CANCELLED if status == "cancelled" else "",
         "status_reason": cells["update"] if status == "cancelled" else "",
-        "revised_due_date": revised_due_date(errors, row, cells["revised_due_date"], known.plans[cells["plan_code"]]),
+        "revised_due_date": revised_due_date(
+            errors, row, cells["revised_due_date"], known.plans[cells["plan_code"]], due_date
+        ),
     }
 
 
-def revised_due_date(errors: list[RowError], row: int, cell: str, plan: Plan) -> dt.date | None:
-    """The row's revised due date for an action of `plan`, checked as the update form checks it."""
+def revised_due_date(
+    errors: list[RowError], row: int, cell: str, plan: Plan, due_date: dt.date | None
+) -> dt.date | None:
+    """The row's revised due date for an action of `plan` due on `due_date`, checked as the update
+    form checks it."""
     revised = date(errors, row, "revised_due_date", cell)
-    if revised and (problem := plan.revised_due_date_problem(revised)):
+    if revised and (problem := plan.revised_due_date_problem(revised, due_date)):
         errors.append(RowError(row, "revised_due_date", problem))
     return revised
 

@@ -58,12 +58,19 @@ class Plan(models.Model):
     def end_date(self):
         return Period.financial_year(self.last_year).end
 
-    def revised_due_date_problem(self, revised: dt.date) -> str | None:
-        """What is wrong with `revised` as the new due date of one of the plan's actions, or None.
+    def revised_due_date_problem(self, revised: dt.date, due_date: dt.date | None = None) -> str | None:
+        """What is wrong with `revised` as the new due date of one of the plan's actions (due on
+        `due_date`), or None.
 
-        An action can run on past its plan (it is carried into the next one), so a date after
-        the plan's end is accepted, up to `REVISED_DATE_YEARS_AFTER_END` years (a later one is
-        taken to be a typing error); a date before the plan began is not."""
+        A revised date says the action will finish late, so it comes after its due date. An action
+        can run on past its plan (it is carried into the next one), so a date after the plan's end
+        is accepted, up to `REVISED_DATE_YEARS_AFTER_END` years (a later one is taken to be a
+        typing error); a date before the plan began is not."""
+        if due_date is not None and revised <= due_date:
+            return (
+                f"The revised date must be after the action's due date, {_long_date(due_date)}: give one only "
+                "if the action will finish late."
+            )
         latest = Period.financial_year(self.last_year + REVISED_DATE_YEARS_AFTER_END).end
         if self.start_date <= revised <= latest:
             return None
@@ -224,6 +231,6 @@ class ActionUpdate(Reviewable):
             raise ValidationError({"status_reason": "Say why the action is cancelled."})
         # The admin's check too (the update form and the import call the same rule).
         if self.revised_due_date and self.action_id:
-            problem = self.action.plan.revised_due_date_problem(self.revised_due_date)
+            problem = self.action.plan.revised_due_date_problem(self.revised_due_date, self.action.due_date)
             if problem:
                 raise ValidationError({"revised_due_date": problem})
