@@ -17,7 +17,7 @@ from indicators.permissions import user_roles
 from perfdash.sso import sign_in_options
 from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
 from reports.presentation.colours import print_palette_css
-from reports.presentation.numbers import NO_FIGURE, format_number, plain_number, plural
+from reports.presentation.numbers import NO_FIGURE, format_number, plain_number, plural, tolerance_text
 from reports.presentation.status import (
     OUTLOOK_STATUS_CODES,
     RISK_BAND_STATUS_CODES,
@@ -141,6 +141,7 @@ def environment(**options: Any) -> Environment:
     env.filters.update(
         {
             "number": format_number,
+            "tolerance": tolerance_text,
             "date": format_date,
             "period": period_label,
             "combine": combine,

@@ -11,7 +11,7 @@ from indicators.risks import Direction
 from indicators.status import ActionStatus, Outlook, Rag, Trend
 from reports.presentation import colours
 from reports.presentation.arrows import direction_glyph, trend_glyph, trend_tone
-from reports.presentation.numbers import format_number, plain_number
+from reports.presentation.numbers import format_number, plain_number, tolerance_text
 from reports.presentation.status import OUTLOOK_STATUS_CODES, SHAPES, TONES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,3 +146,20 @@ def test_the_precomputed_action_badges_and_indicator_status_cells_are_the_macros
         outlook=Outlook.MAY,
     )
     assert str(cells) == expected
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "kind", "places", "unit", "text"),
+    [
+        (D(5), "absolute", 1, "%", "5.0 points"),  # not "5.0%": that reads as 5% of the target
+        (D(1), "absolute", 0, "%", "1 point"),
+        (D(5), "percent", 0, "%", "5% of the target"),
+        (D(10), "percent", 1, "days", "10.0% of the target"),
+        (D(3), "absolute", 0, "days", "3 days"),
+        (D(1), "absolute", 0, "days", "1 day"),
+        (D(0), "absolute", 1, "%", "None"),
+        (None, "absolute", 1, "%", "None"),
+    ],
+)
+def test_tolerance_in_words(tolerance, kind, places, unit, text):
+    assert tolerance_text(tolerance, kind, places, unit) == text

@@ -84,7 +84,7 @@ def test_page_shows_the_context_and_links(client, world):
     for text in (
         "27.0%",  # the figure with its unit
         "Target</dt><dd>30.0%",
-        "Tolerance</dt><dd>5.0%",
+        "Tolerance</dt><dd>5.0 points",  # an absolute band on a percentage: not 5% of the target
         "Within tolerance",
         "Previous period (Q1 2022/23)</dt><dd>28.0%",
         "Same period last year (Q2 2021/22)</dt><dd>25.0%",

@@ -21,6 +21,18 @@ def format_number(value: Decimal | int | float | None, places: int = 0, unit: st
     return f"{text} {singular(unit) if number == 1 else unit}"
 
 
+def tolerance_text(tolerance: Decimal | None, tolerance_type: str, places: int = 0, unit: str = "") -> str:
+    """A target's tolerance in words: "5% of the target" (percent), "5.0 points" (absolute, on a
+    percentage: not 5% of the target), "3 days" (absolute, in the measure's unit), or "None"."""
+    if not tolerance:
+        return "None"
+    if tolerance_type == "percent":
+        return f"{format_number(tolerance, places)}% of the target"
+    if unit.strip() == "%":
+        return f"{format_number(tolerance, places)} {'point' if shown_value(tolerance, places) == 1 else 'points'}"
+    return format_number(tolerance, places, unit)
+
+
 def shown_value(value: Decimal | int | float, places: int = 0) -> Decimal:
     """The figure as pages and PDFs show it: rounded to `places` decimal places, half up (41.75 -> 41.8)."""
     # A Decimal is its own exact text; a large scorecard formats thousands of them.
