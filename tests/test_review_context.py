@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from indicators.models import ActionUpdate, IndicatorValue, ReviewState, WorkflowSettings
+from indicators.models import ActionUpdate, IndicatorValue, ReviewState, Role, WorkflowSettings
 from indicators.periods import Period
 from indicators.status import PROGRESS_FALL_FLAG, progress_fall
+from indicators.workflow import review_entry
 from reports.review_queue import build_review_queue
 from tests.factories import (
     make_action,
@@ -19,6 +20,7 @@ from tests.factories import (
     make_service,
     make_target,
     make_update,
+    make_user,
     make_value,
     personas,
 )
@@ -230,3 +232,22 @@ def test_a_value_without_its_own_target_is_judged_against_the_years(client, worl
     assert row.status.label == "Within tolerance"
     client.force_login(world["approver"])
     assert "against the 2022/23 target" in client.get(reverse("review_queue")).content.decode()
+
+
+def test_a_return_on_an_entry_decided_meanwhile_says_what_happened_and_keeps_the_comment(client, world):
+    """Two approvers, or two tabs: the second's return comment was lost, with only "changed"."""
+    value = world["value"]
+    seen = value.version
+    other = make_user("sam", Role.Kind.APPROVER, world["service"], first_name="Sam", last_name="Reid")
+    review_entry(value, seen, other, approve=True)
+    client.force_login(world["approver"])
+    comment = "The figure looks low against the Q1 return: please check the denominator."
+    page = client.post(
+        reverse("review_value", args=[value.pk]),
+        {"decision": "return", "version": str(seen), "comment": comment},
+        follow=True,
+    ).content.decode()
+    assert "KIN1 Q2 2022/23 was changed while you were looking at it: it was approved by Sam Reid at" in page
+    assert f"Your comment was not sent: “{comment}”" in page
+    value.refresh_from_db()
+    assert (value.state, value.reviewed_by) == (ReviewState.APPROVED, other)

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports.presentation.status import DEFAULT_WORDS, status_words
 from reports.review_queue import build_review_queue
 
-from ..models import Reviewable
+from ..models import Reviewable, ReviewState
 from ..permissions import EntryKind, entry_for_review, require_reviewer
 from ..workflow import Conflict, WorkflowError, review_entry
 
@@ -80,6 +81,23 @@ def approve_selected(request: HttpRequest) -> HttpResponse:
     return _back_to_queue(request)
 
 
+def _unsent(comment: str) -> str:
+    return f" Your comment was not sent: “{comment}”" if comment else ""
+
+
+def _now(entry: Reviewable) -> str:
+    """What became of an entry meanwhile: "approved by Sam Reid at 10:42", "recalled to draft by …"."""
+    state = entry.get_state_display().lower()
+    who = entry.reviewed_by if entry.state in (ReviewState.APPROVED, ReviewState.RETURNED) else entry.author
+    by = f" by {who.get_full_name() or who.get_username()}" if who else ""
+    when = f" at {timezone.localtime(entry.updated):%H:%M on %d %b %Y}" if getattr(entry, "updated", None) else ""
+    if entry.state == ReviewState.SUBMITTED:
+        return f"it was submitted again{by}{when}; check it again"
+    if entry.state in (ReviewState.DRAFT,):
+        return f"it was recalled to draft{by}{when}, so there is nothing to decide until it is submitted again"
+    return f"it was {state}{by}{when}"
+
+
 def _back_to_queue(request: HttpRequest) -> HttpResponse:
     service = request.POST.get("service", "")
     url = reverse("review_queue")
@@ -89,15 +107,18 @@ def _back_to_queue(request: HttpRequest) -> HttpResponse:
 def _decide(request: HttpRequest, entry: Reviewable, label: str) -> HttpResponse:
     """Approve or return `entry` as the approver chose, and go back to the queue."""
     approve = request.POST.get("decision") == "approve"
+    comment = request.POST.get("comment", "").strip()
     try:
         version = int(request.POST.get("version", ""))
-        review_entry(entry, version, request.user, approve, request.POST.get("comment", ""))
+        review_entry(entry, version, request.user, approve, comment)
     except ValueError:
         messages.error(request, "The form was incomplete; try again.")
     except Conflict:
-        messages.error(request, f"{label} was changed while you were looking at it; check it again.")
+        # Say what happened meanwhile, and give the comment back: it was not sent.
+        entry.refresh_from_db()
+        messages.error(request, f"{label} was changed while you were looking at it: {_now(entry)}.{_unsent(comment)}")
     except WorkflowError as error:
-        messages.error(request, f"{label}: {error}")
+        messages.error(request, f"{label}: {error}{_unsent(comment)}")
     else:
         messages.success(request, f"{label} {'approved' if approve else 'returned to the officer'}.")
     return _back_to_queue(request)
