@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -272,3 +273,14 @@ class IssuedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.object_id} for {self.period}: {self.number}"
+
+
+def current_versions(issues: Iterable[IssuedReport]) -> dict[int, int]:
+    """Each report's current version among `issues`: its latest not withdrawn. An earlier one not
+    withdrawn is "replaced" by it; pages mark each version so (the report's page, the archive,
+    the home page's latest reports)."""
+    current: dict[int, int] = {}
+    for issued in issues:
+        if issued.withdrawn_at is None and issued.version > current.get(issued.report_id, 0):
+            current[issued.report_id] = issued.version
+    return current

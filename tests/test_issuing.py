@@ -613,3 +613,9 @@ def test_the_report_page_names_each_version_and_shows_members_only_the_record(cl
     page = client.get(reverse("reports:committee_report", args=[report.pk])).content.decode()
     assert "Recent PDFs" not in page and "A draft always shows" not in page
     assert "Download version 1 as PDF" in page and "Download version 2 as PDF" in page
+    # The archive names each version and marks the replaced one; the home lists the current one only.
+    archive = client.get(reverse("reports:committee_reports")).content.decode()
+    assert archive.count("Housing: Quarter 2</a>, version 2") == 1
+    assert 'Housing: Quarter 2</a> <span class="muted">(replaced by version 2)</span>' in archive
+    home = client.get(reverse("home")).content.decode()
+    assert home.count("Housing: Quarter 2, version 2 (PDF)") == 1 and "Housing: Quarter 2 (PDF)" not in home

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from indicators.models import Role
 from indicators.permissions import can_make_draft_pdf, is_performance_team, require_performance_team
-from reports.models import CommitteeReport, IssuedReport, ReportRender
+from reports.models import CommitteeReport, IssuedReport, ReportRender, current_versions
 
 from .archive import revised_since_issue
 from .definitions import CommitteeReportForm, IssueForm, scope_service_ids
@@ -46,8 +46,13 @@ def committee_reports(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Report defined. Preview it, then issue it to committee.")
         return redirect("reports:committee_report", report.pk)
     drafts = CommitteeReport.objects.select_related("committee").order_by("-meeting_date")
-    archive = IssuedReport.objects.select_related("report", "report__committee", "issued_by").defer("pdf", "data")
-    return render(request, "reports/committee_reports.html", {"form": form, "drafts": drafts, "archive": archive})
+    archive = list(
+        IssuedReport.objects.select_related("report", "report__committee", "issued_by")
+        .defer("pdf", "data")
+        .order_by("-issued_at", "-version")
+    )
+    context = {"form": form, "drafts": drafts, "archive": archive, "current": current_versions(archive)}
+    return render(request, "reports/committee_reports.html", context)
 
 
 def _recent_renders(report: CommitteeReport) -> list[ReportRender]:
@@ -70,7 +75,8 @@ def committee_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(CommitteeReport.objects.select_related("committee"), pk=pk)
     renders = _recent_renders(report)
     issues = list(report.issues.defer("pdf", "data").select_related("issued_by", "withdrawn_by").order_by("-version"))
-    current = next((issued for issued in issues if issued.withdrawn_at is None), None)
+    current_version = current_versions(issues).get(report.pk)
+    current = next((issued for issued in issues if issued.version == current_version), None)
     return render(
         request,
         "reports/committee_report.html",

@@ -35,13 +35,14 @@ from indicators.round_progress import KIND_LABELS, OUTSTANDING, STATES, round_it
 from indicators.round_progress import KINDS as ROUND_KINDS
 from indicators.status import Rag
 from indicators.versions import EVERYTHING
-from reports.models import CommitteeReport, IssuedReport
+from reports.models import CommitteeReport, IssuedReport, current_versions
 from reports.scorecards.build import build_scorecard
 from reports.scorecards.cache import get, page_key, put, version_text
 from reports.scorecards.scope import committee_scope
 
 # Shown on the home page before "see all": enough to act on, short enough to scan.
 SHOWN = 10
+LATEST_REPORTS = 5  # issued reports on a member's home
 # The statuses a committee's card counts: what needs scrutiny first.
 SHOWN_STATUSES = [Rag.RED, Rag.AMBER, Rag.GREEN]
 # The order of states in the round progress table, as work moves through them.
@@ -256,12 +257,16 @@ def _committees(home: Home, user) -> None:
     cards = committee_cards()
     home.committees = [c for c in cards if c.slug in own] + [c for c in cards if c.slug not in own]
     home.own_committees = own
-    home.latest_reports = list(
+    # Each report's current version only (a re-issue replaces the earlier one), newest first.
+    recent = list(
         IssuedReport.objects.current()
         .select_related("report", "report__committee")
         .defer("pdf", "data")
-        .order_by("-issued_at")[:5]
+        .order_by("-issued_at", "-version")[: LATEST_REPORTS * 4]
     )
+    current = current_versions(recent)
+    home.latest_reports = [issued for issued in recent if issued.version == current[issued.report_id]]
+    home.latest_reports = home.latest_reports[:LATEST_REPORTS]
 
 
 def round_progress(reporting_round: ReportingRound, today: dt.date) -> RoundProgress:
