@@ -29,6 +29,7 @@ from typing import Literal
 from django.db.models import Q, QuerySet
 
 from .models import (
+    EDITABLE_STATES,
     Action,
     ActionUpdate,
     Indicator,
@@ -36,6 +37,7 @@ from .models import (
     ReportingRound,
     Reviewable,
     ReviewState,
+    Risk,
     RiskReview,
 )
 from .periods import Frequency, Period
@@ -156,6 +158,37 @@ def due_in_round(reporting_round: ReportingRound, people: Collection[int] | None
     return items
 
 
+@dataclass(frozen=True)
+class RiskReviewDue:
+    """The review of one owned risk due from its owner in a round, and how far it has got."""
+
+    reference: str
+    title: str
+    plan: str  # the plan's title, "" for a risk of no plan
+    service_id: int
+    owner_id: int
+    state: str
+
+    @property
+    def outstanding(self) -> bool:
+        return self.state in (NOT_STARTED, *EDITABLE_STATES)
+
+
+def risk_reviews_due(reporting_round: ReportingRound, people: Collection[int] | None = None) -> list[RiskReviewDue]:
+    """A review of every owned risk (of `people`, if given) is due in every round (two queries)."""
+    period = period_in_round(reporting_round.period)
+    reviews = dict(RiskReview.objects.filter(period=period).values_list("risk_id", "state"))
+    risks = Risk.objects.filter(owner__isnull=False).order_by("reference")
+    if people is not None:
+        risks = risks.filter(owner__in=people)
+    return [
+        RiskReviewDue(reference, title, plan or "", service_id, owner_id, reviews.get(risk_id, NOT_STARTED))
+        for risk_id, reference, title, plan, service_id, owner_id in risks.values_list(
+            "id", "reference", "title", "plan__title", "service_id", "owner_id"
+        )
+    ]
+
+
 def outstanding_by_person(
     reporting_round: ReportingRound, people: Collection[int] | None = None
 ) -> dict[int, list[DueItem]]:
@@ -199,7 +232,8 @@ UNFINISHED_ORDER = (ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.DRA
 
 def unfinished_in_round(reporting_round: ReportingRound) -> list[UnfinishedEntry]:
     """Every entry of the round not yet approved — submitted (waiting for a decision), returned,
-    draft — and every due item not started, by state, then plan and code. Nine queries."""
+    draft — and every due item not started (risk reviews too: `risk_reviews_due`), by state, then
+    plan and code. Eleven queries."""
     period = reporting_round.period
     keys = [p.key for p in periods_in_round(period)]
     found: list[UnfinishedEntry] = []
@@ -225,6 +259,12 @@ def unfinished_in_round(reporting_round: ReportingRound) -> list[UnfinishedEntry
             plan = obj.plan.title if obj.plan else ""
             kind = "Action" if item.kind == "action" else "Indicator"
             found.append(UnfinishedEntry(kind, obj.code, obj.title, plan, item.period, None))
+    review_period = period_in_round(period)
+    for review in risk_reviews_due(reporting_round):
+        if review.state == NOT_STARTED:
+            found.append(
+                UnfinishedEntry("Risk review", review.reference, review.title, review.plan, review_period, None)
+            )
     rank = {state: i for i, state in enumerate(UNFINISHED_ORDER)}
     found.sort(key=lambda e: (rank[e.state], e.plan, e.code))
     return found

@@ -14,9 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .due import STATE_LABELS, DueItem, outstanding_by_person
+from .due import STATE_LABELS, DueItem, RiskReviewDue, outstanding_by_person, risk_reviews_due
 from .models import Chase, ReportingRound
-from .round_progress import RiskReviewDue, risk_reviews_due
 from .workflow import WorkflowError
 
 # (subject, body, from (None: DEFAULT_FROM_EMAIL), recipients), as `send_mass_mail` takes them.

@@ -12,15 +12,14 @@ A fixed number of queries (ten), whatever the size of the council.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .due import NOT_STARTED, STATE_LABELS, due_in_round
-from .models import Chase, ReportingRound, ReviewState, Risk, RiskReview, Service
-from .workflow import period_in_round
+from .due import NOT_STARTED, STATE_LABELS, due_in_round, risk_reviews_due
+from .models import Chase, ReportingRound, ReviewState, Service
 
 # The columns, in the order work moves through them.
 STATES = (NOT_STARTED, ReviewState.DRAFT, ReviewState.RETURNED, ReviewState.SUBMITTED, ReviewState.APPROVED)
@@ -96,36 +95,6 @@ class RoundProgress:
     def days_left(self) -> int:
         """Days until the deadline (0 on the day, negative once it has passed)."""
         return (self.round.deadline - self.today).days
-
-
-@dataclass(frozen=True)
-class RiskReviewDue:
-    """The review of one owned risk due from its owner in a round, and how far it has got."""
-
-    reference: str
-    title: str
-    service_id: int
-    owner_id: int
-    state: str
-
-    @property
-    def outstanding(self) -> bool:
-        return self.state in OUTSTANDING
-
-
-def risk_reviews_due(reporting_round: ReportingRound, people: Collection[int] | None = None) -> list[RiskReviewDue]:
-    """A review of every owned risk (of `people`, if given) is due in every round (two queries)."""
-    period = period_in_round(reporting_round.period)
-    reviews = dict(RiskReview.objects.filter(period=period).values_list("risk_id", "state"))
-    risks = Risk.objects.filter(owner__isnull=False).order_by("reference")
-    if people is not None:
-        risks = risks.filter(owner__in=people)
-    return [
-        RiskReviewDue(reference, title, service_id, owner_id, reviews.get(risk_id, NOT_STARTED))
-        for risk_id, reference, title, service_id, owner_id in risks.values_list(
-            "id", "reference", "title", "service_id", "owner_id"
-        )
-    ]
 
 
 def round_items(reporting_round: ReportingRound) -> Iterator[tuple[str, str, int, int | None]]:

@@ -204,3 +204,12 @@ def test_approvers_are_reminded_of_risk_reviews_waiting_and_owners_of_reviews_du
         call_command("send_reminders", days=5, stdout=open("/dev/null", "w"))  # noqa: SIM115
     [to_approver] = [m for m in mail.outbox if m.to == ["approver@example.org"]]
     assert "1 submitted update is waiting for your review." in to_approver.body
+
+
+def test_the_lock_warning_lists_risk_reviews_not_started(client, world):
+    """The progress page counted them; the lock page, which says what is left, did not."""
+    from indicators.models import ReportingRound
+
+    client.force_login(world["admin"])
+    page = client.get(reverse("lock_round", args=[ReportingRound.objects.get().pk])).content.decode()
+    assert "R1" in page and "Not enough foster carers" in page and "Risk review" in page
