@@ -225,7 +225,7 @@ class IndicatorValueForm(forms.Form):
         """Say beside each part of the exception report still `missing` (see `workflow.missing_exception_report`)."""
         for name in missing:
             label = self.fields[name].label
-            self.add_error(name, f"The value is outwith tolerance: fill in “{label}” before you submit.")
+            self.add_error(name, f"The value is outwith tolerance: fill in “{label}” for its exception report.")
 
     def entry_fields(self) -> dict:
         data = self.cleaned_data

@@ -203,7 +203,7 @@ def test_red_value_needs_an_exception_report_to_submit_but_not_to_save(client, w
     client.force_login(world["officer"])
     url = indicator_url(world["red"])
     response = client.post(url, {"value": "20", "version": "0", "submit": "1"})
-    assert "fill in “How we are performing” before you submit" in response.content.decode()
+    assert "fill in “How we are performing” for its exception report" in response.content.decode()
     assert not IndicatorValue.objects.filter(period=Q2).exists()
 
     client.post(url, {"value": "20", "version": "0", "save": "1"})
