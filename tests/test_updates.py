@@ -438,6 +438,10 @@ def test_opening_a_round_validates_the_period_and_deadline(client, world):
     assert "The deadline must be after the period ends" in response.content.decode()
     response = client.post(reverse("rounds"), {"period": "Q3 2022/23", "deadline": ""})
     assert "Enter the date by which updates are due." in response.content.decode()
+    # A round no plan covers opens, with a warning that nothing is due in it.
+    far = client.post(reverse("rounds"), {"period": "Q2 2030/31", "deadline": "2030-10-20"}, follow=True)
+    assert "Q2 2030/31 is open for updates" in far.content.decode()
+    assert "Nothing is due in Q2 2030/31: no plan running in 2030/31" in far.content.decode()
     client.post(reverse("rounds"), {"period": "Q3 2022/23", "deadline": "2023-01-20"})
     assert ReportingRound.objects.filter(period=Period.parse("Q3 2022/23")).exists()
 

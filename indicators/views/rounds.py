@@ -20,6 +20,7 @@ from ..fields import PeriodFormField
 from ..models import ReportingRound, WorkflowSettings
 from ..permissions import require_performance_team, round_for_managing
 from ..reminders import chase as send_chase
+from ..round_progress import round_items
 from ..round_progress import round_progress as build_round_progress
 from ..workflow import WorkflowError, is_round_period, lock_round, open_round, reopen_round, set_self_approval
 
@@ -107,6 +108,13 @@ def rounds(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new = open_round(form.cleaned_data["period"], form.cleaned_data["deadline"], request.user)
         messages.success(request, f"{new.period.label} is open for updates until {new.deadline:%d %b %Y}.")
+        if not any(True for _ in round_items(new)):
+            messages.warning(
+                request,
+                f"Nothing is due in {new.period.label}: no plan running in {new.period.financial_year_period().label} "
+                "has actions or measures reported then, and no risk has an owner. If the period is wrong, remove "
+                "the round in Set-up (Reporting rounds).",
+            )
         return redirect("rounds")
     return _rounds_page(request, form, ReviewRulesForm(initial=_current_rules()))
 
