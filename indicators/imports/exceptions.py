@@ -56,7 +56,7 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
 
 
 def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
-    plan = check_per_period(
+    return check_per_period(
         frame,
         KIND.name,
         COLUMNS,
@@ -67,14 +67,13 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
         created_with={"author": options.user},
         held_by_value=True,
         keep_unsaid=kept_columns({"resources": ("resource_implications",)}),
+        new_fields=[
+            ("How we are performing", "performance"),
+            ("Improvement actions", "improvement_actions"),
+            ("Timescale", "timescale"),
+            ("Resource implications", "resource_implications"),
+        ],
     )
-    plan.new_fields = [
-        ("How we are performing", "performance"),
-        ("Improvement actions", "improvement_actions"),
-        ("Timescale", "timescale"),
-        ("Resource implications", "resource_implications"),
-    ]
-    return plan
 
 
 def apply(plan: ImportPlan, user: Any, reason: str) -> None:

@@ -70,6 +70,7 @@ def check_per_period(
     created_with: dict[str, Any] | None = None,
     held_by_value: bool = False,
     keep_unsaid: KeepUnsaid | None = None,
+    new_fields: Sequence[tuple[str, str]] = (),
 ) -> ImportPlan:
     """Check every row (indicator code, period, no repeats, the kind's own fields), then compare
     with what is stored, and apply the workflow's rules to each row that would write.
@@ -80,12 +81,13 @@ def check_per_period(
     entry still in progress is not written over unless the options say so: the stored record
     itself when `model` is reviewable (values), or, with `held_by_value`, the indicator value of
     the same period (an exception report belongs with its value). A stored record keeps the fields
-    `keep_unsaid` names for the columns the file does not have.
+    `keep_unsaid` names for the columns the file does not have. The preview lists each new record's
+    `new_fields` (label, attribute).
     """
     indicators = {
         i.code: i for i in Indicator.objects.only("id", "code", "frequency", "decimal_places", "unit", "polarity")
     }
-    plan = ImportPlan(kind, len(frame), options=options)
+    plan = ImportPlan(kind, len(frame), options=options, new_fields=list(new_fields))
     today = timezone.localdate()
     seen: dict[tuple[str, Period], int] = {}
     parsed: list[Parsed] = []

@@ -43,7 +43,7 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
 def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
     # A target may be for a longer period than the indicator reports (a year's target for a
     # quarterly indicator), so any period is accepted.
-    plan = check_per_period(
+    return check_per_period(
         frame,
         KIND.name,
         COLUMNS,
@@ -51,14 +51,13 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
         parse_row,
         options,
         keep_unsaid=kept_columns({name: (name,) for name in ("tolerance", "tolerance_type", "rationale")}),
+        new_fields=[
+            ("Target", "value"),
+            ("Tolerance", "tolerance"),
+            ("Tolerance type", "tolerance_type"),
+            ("Rationale", "rationale"),
+        ],
     )
-    plan.new_fields = [
-        ("Target", "value"),
-        ("Tolerance", "tolerance"),
-        ("Tolerance type", "tolerance_type"),
-        ("Rationale", "rationale"),
-    ]
-    return plan
 
 
 KIND = Kind("targets", "Targets", COLUMNS, check, write_in_bulk(Target))

@@ -106,8 +106,8 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
         # Imported values are the performance team's record of published figures: they need no review.
         created_with={"state": ReviewState.APPROVED},
         keep_unsaid=keep_unsaid,
+        new_fields=[("Value", "value"), ("Why not available", "not_available_reason"), ("Commentary", "commentary")],
     )
-    plan.new_fields = [("Value", "value"), ("Why not available", "not_available_reason"), ("Commentary", "commentary")]
     if plan.valid:
         warn_of_red_values_without_exception_reports(plan)
     return plan
