@@ -235,6 +235,16 @@ def test_a_correction_typed_over_a_stored_ratio_is_not_replaced_by_the_ratio(cli
     assert (value.value, value.numerator, value.denominator) == (Decimal("10.6"), None, None)
 
 
+def test_a_timeline_shows_figures_only_once_approved(client, world):
+    """Members read timelines too: a draft's or a submission's figure is not theirs to see yet."""
+    value = IndicatorValue.objects.get(indicator=world["justice"])
+    value.value, value.state = Decimal("7.5"), ReviewState.SUBMITTED
+    value.save()  # the audit history keeps the submission, figure and all
+    client.force_login(world["member"])
+    timeline = client.get(reverse("reports:indicator", args=[world["justice"].pk])).content.decode()
+    assert "7.5%" not in timeline and "Value 9.9%" in timeline  # the approved figure, as first approved
+
+
 def test_a_correction_to_a_red_value_needs_its_exception_report(client, world):
     client.force_login(world["admin"])
     refused = client.post(value_url(world), {"value": "14", "version": "1", "correction_reason": REASON})

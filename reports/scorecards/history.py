@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from indicators.models import Indicator, IndicatorValue, Target
+from indicators.models import Indicator, IndicatorValue, ReviewState, Target
 from indicators.periods import Period
 from indicators.status import AppliedTarget, IndicatorStatus, Trend, applicable_target, trend
 
@@ -108,11 +108,16 @@ TimelineFigure = tuple[str, str, Callable[[Any], str]]
 
 def with_figure_changes(records: list[Any], figures: Sequence[TimelineFigure]) -> list[Any]:
     """The audit records (newest first, of one indicator's values or one action's updates), each
-    given `changes`: what its save did to the `figures`, against the same entry's record before
-    ("Value from 9.9% to 8.7%"), or, for the first, what it was made with ("Value 9.9%"). A
-    timeline then shows what a correction changed beside its reason, from the rows it has."""
+    given `changes`: what its save did to the `figures`, against the same entry's approved record
+    before ("Value from 9.9% to 8.7%"), or, for its first approved record, what it was approved with
+    ("Value 9.9%"). A timeline then shows what a correction changed beside its reason, from the
+    rows it has. Only approved records show figures: everyone may read a timeline, and figures are
+    shown to all only once approved (a draft's or a submission's figure is not)."""
     before: dict[int, Any] = {}
     for record in reversed(records):
+        record.changes = []
+        if record.state != ReviewState.APPROVED:
+            continue
         earlier = before.get(record.id)
         changes = []
         for label, name, shown in figures:
