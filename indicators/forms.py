@@ -14,6 +14,7 @@ from .numbers import (
     NumberError,
     check_decimal_places,
     counted_in_whole_numbers,
+    missing_ratio_part,
     parse_number,
     reconciled_value,
     storable,
@@ -204,10 +205,9 @@ class IndicatorValueForm(forms.Form):
             except NumberError as error:
                 self.add_error("value", str(error))
         numerator, denominator = cleaned.get("numerator"), cleaned.get("denominator")
-        if (numerator is None) != (denominator is None) and not self.has_error("numerator"):
-            missing = "denominator" if denominator is None else "numerator"
-            if not self.has_error(missing):
-                self.add_error(missing, f"Enter the {missing} too, or leave both empty.")
+        missing = missing_ratio_part(numerator, denominator)
+        if missing and not self.has_error("numerator") and not self.has_error("denominator"):
+            self.add_error(missing, f"Enter the {missing} too, or leave both empty.")
         elif numerator is not None and denominator is not None and not self.has_error("value"):
             try:
                 cleaned["value"] = reconciled_value(

@@ -93,7 +93,14 @@ def value_from_ratio(
     ratio = numerator / denominator * unit_scale(unit)
     if abs(ratio) >= LARGEST:
         raise NumberError(f"The value worked out from {numerator:,f} ÷ {denominator:,f} is too large to store.")
-    return ratio.quantize(Decimal(1).scaleb(-max(decimal_places, 2)))
+    return ratio.quantize(Decimal(1).scaleb(-max(decimal_places, 2)), rounding=ROUND_HALF_UP)
+
+
+def missing_ratio_part(numerator: Decimal | None, denominator: Decimal | None) -> str | None:
+    """ "numerator" or "denominator" when only the other is given (a ratio needs both), else None."""
+    if (numerator is None) == (denominator is None):
+        return None
+    return "denominator" if denominator is None else "numerator"
 
 
 class FiguresDisagree(NumberError):
@@ -120,10 +127,14 @@ def reconciled_value(
     if from_ratio is None or value is None:
         return value if from_ratio is None else from_ratio
     place = Decimal(1).scaleb(-decimal_places)
+    typed = value.quantize(place, rounding=ROUND_HALF_UP)
+    # The division rounded once (9.495 is 9), or as stored and then shown (9.50, shown as 10):
+    # a value typed as either is the figure the ratio gives.
+    exact = (numerator / denominator * unit_scale(unit)).quantize(place, rounding=ROUND_HALF_UP)
     shown = from_ratio.quantize(place, rounding=ROUND_HALF_UP)
-    if value.quantize(place, rounding=ROUND_HALF_UP) != shown:
+    if typed not in (exact, shown):
         raise FiguresDisagree(
-            f"The value {value:,f} does not match the numerator and denominator, which give {shown:,f} "
+            f"The value {value:,f} does not match the numerator and denominator, which give {exact:,f} "
             f"({numerator:,f} ÷ {denominator:,f}). Correct one of them, or leave the value empty to have "
             "it worked out, or clear the numerator and denominator to keep the value."
         )

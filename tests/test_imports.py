@@ -262,6 +262,15 @@ def test_values_and_exception_reports_are_refused_for_periods_not_begun_but_targ
     assert targets.valid, targets.errors
 
 
+def test_a_lone_numerator_or_denominator_and_an_unknown_code_are_reported_once(indicators):
+    """As the form asks: both or neither (a lone numerator was stored without its denominator).
+    A row with an unknown code has that one error, not a false "does not match" besides."""
+    content = csv(HEADER + "KIN1,Q2 2022/23,12,5,,,\nKIN1,Q3 2022/23,,,6,,\nXYZ,Q2 2022/23,26,39,150,,")
+    plan = plan_import("values", content, "v.csv")
+    assert [(e.row, e.column) for e in plan.errors] == [(2, "denominator"), (3, "numerator"), (4, "indicator_code")]
+    assert plan.errors[0].message == "Give the denominator too, or neither."
+
+
 def test_targets_import(indicators):
     content = csv(
         "indicator_code,period,target,tolerance,tolerance_type,rationale\nKIN1,Q3 2022/23,30,10,percent,Set by board"

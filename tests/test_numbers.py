@@ -9,6 +9,7 @@ from indicators.numbers import (
     NumberError,
     agrees_with_ratio,
     check_decimal_places,
+    missing_ratio_part,
     reconciled_value,
     storable,
     typed_figure,
@@ -35,6 +36,7 @@ from indicators.numbers import (
         (D(12), D(3400), "per 1000 population", 1, D("3.53")),
         (D(7), D(35000), "per 100,000", 0, D("20.00")),
         (D(0), D(150), "%", 1, D("0.00")),
+        (D(1), D(8), "", 2, D("0.13")),  # half up, as every page rounds (not half to even: 0.12)
         # missing parts: there is no value to work out
         (None, D(150), "%", 1, None),
         (D(39), None, "%", 1, None),
@@ -66,7 +68,10 @@ def test_a_zero_denominator_is_refused(numerator, unit):
         (D(75), D(300), D(4), "days", 0, D("75.00")),
         (D("3.5"), D(12), D(3400), "per 1,000", 1, D("3.53")),
         (D("0.3"), D(1), D(4), "", 1, D("0.25")),  # 0.25 and 0.3 are both 0.3 to one place
-        (D(12), D(5), None, "%", 0, D(12)),  # a lone part is the form's and import's own error to report
+        (D(12), D(5), None, "%", 0, D(12)),  # a lone part: `missing_ratio_part`, asked by form and import
+        (D("0.13"), D(1), D(8), "", 2, D("0.13")),  # 0.125, half up as pages show it: not "give 0.12"
+        (D(9), D(1899), D(20000), "%", 0, D("9.50")),  # 9.495% is 9 rounded once...
+        (D(10), D(1899), D(20000), "%", 0, D("9.50")),  # ...and 10 as stored (9.50) and shown
     ],
 )
 def test_reconciled_value(value, numerator, denominator, unit, places, expected):
@@ -212,3 +217,11 @@ def test_the_refusal_says_what_to_type_instead():
 )
 def test_stored_figures_go_back_into_a_box_with_the_indicators_places(stored, places, typed):
     assert typed_figure(stored, places) == typed
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "missing"),
+    [(D(5), None, "denominator"), (None, D(5), "numerator"), (D(5), D(6), None), (None, None, None)],
+)
+def test_missing_ratio_part(numerator, denominator, missing):
+    assert missing_ratio_part(numerator, denominator) == missing

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from ..bulk import write_with_history
 from ..models import ExceptionReport, Indicator, IndicatorValue, ReviewState, Target
-from ..numbers import FiguresDisagree, NumberError, agrees_with_ratio, check_decimal_places, reconciled_value
+from ..numbers import (
+    FiguresDisagree,
+    NumberError,
+    agrees_with_ratio,
+    check_decimal_places,
+    missing_ratio_part,
+    reconciled_value,
+)
 from ..status import Target as TargetRule
 from ..status import ToleranceType, applicable_target, indicator_status
 from ..workflow import EXCEPTION_REPORT_PARTS, missing_exception_report
@@ -55,15 +62,12 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     reason = text(
         errors, row, "not_available_reason", cells["not_available_reason"], IndicatorValue, "not_available_reason"
     )
-    if len(errors) == already:
+    missing = missing_ratio_part(numerator, denominator)
+    if missing and len(errors) == already:
+        errors.append(RowError(row, missing, f"Give the {missing} too, or neither."))
+    if len(errors) == already and indicator is not None:
         try:
-            value = reconciled_value(
-                value,
-                numerator,
-                denominator,
-                indicator.unit if indicator else "",
-                indicator.decimal_places if indicator else 0,
-            )
+            value = reconciled_value(value, numerator, denominator, indicator.unit, indicator.decimal_places)
         except FiguresDisagree as error:
             errors.append(RowError(row, "value", str(error)))
         except NumberError as error:
