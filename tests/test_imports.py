@@ -240,11 +240,18 @@ def test_a_file_without_an_optional_column_leaves_what_is_stored_in_it(indicator
     plan = plan_import("values", csv("indicator_code,period,value,commentary\nKIN1,Q4 2022/23,31,"), "v.csv")
     assert [(c.field, c.old, c.new) for c in plan.changes] == [("commentary", "Kept too", "")]
 
-    make_target(kin, "Q2 2022/23", 30, 2, rationale="Set by the board")
+    make_target(kin, "Q2 2022/23", 30, 2, rationale="Set by the board", tolerance_type="percent")
     plan = plan_import("targets", csv("indicator_code,period,target\nKIN1,Q2 2022/23,32"), "t.csv")
     apply_import(plan, None, "t.csv")
     target = Target.objects.get(indicator=kin, period=Q2)
-    assert (target.value, target.tolerance, target.rationale) == (32, 2, "Set by the board")
+    assert (target.value, target.tolerance, target.tolerance_type, target.rationale) == (
+        32, 2, "percent", "Set by the board",
+    )  # fmt: skip
+    # A tolerance given without its type is absolute, as the template says: not 3% of the target.
+    plan = plan_import("targets", csv("indicator_code,period,target,tolerance\nKIN1,Q2 2022/23,32,3"), "t.csv")
+    apply_import(plan, None, "t.csv")
+    target.refresh_from_db()
+    assert (target.tolerance, target.tolerance_type, target.rationale) == (3, "absolute", "Set by the board")
 
 
 @time_machine.travel(dt.datetime(2022, 11, 15, 12, tzinfo=dt.UTC), tick=False)

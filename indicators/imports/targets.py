@@ -10,7 +10,7 @@ import pandas as pd
 from ..models import Indicator, Target
 from ..status import ToleranceType
 from .base import Column, ImportOptions, ImportPlan, Kind, RowError, number, write_in_bulk
-from .per_period import check_per_period, kept_columns
+from .per_period import check_per_period
 
 COLUMNS = (
     Column("indicator_code", True, "The indicator's code", "CFSW-LAC01"),
@@ -40,6 +40,16 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     return {"value": target, "tolerance": tolerance, "tolerance_type": tolerance_type, "rationale": cells["rationale"]}
 
 
+def keep_unsaid(indicator: Indicator, current: Target, fields: dict[str, Any], absent: set[str]) -> set[str]:
+    """A file without a rationale column keeps the stored rationale; without a tolerance column, the
+    stored tolerance (and its type, unless the file gives one). A tolerance given without its type
+    is absolute, as the column says, whatever type was stored: 2 is never taken as 2% of the target."""
+    kept = {"rationale"} & absent
+    if "tolerance" in absent:
+        kept |= {"tolerance"} | ({"tolerance_type"} & absent)
+    return kept
+
+
 def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
     # A target may be for a longer period than the indicator reports (a year's target for a
     # quarterly indicator), so any period is accepted.
@@ -50,7 +60,7 @@ def check(frame: pd.DataFrame, options: ImportOptions) -> ImportPlan:
         Target,
         parse_row,
         options,
-        keep_unsaid=kept_columns({name: (name,) for name in ("tolerance", "tolerance_type", "rationale")}),
+        keep_unsaid=keep_unsaid,
         new_fields=[
             ("Target", "value"),
             ("Tolerance", "tolerance"),
