@@ -29,6 +29,7 @@ from .models import (
     Outcome,
     Plan,
     ReportingRound,
+    Reviewable,
     ReviewState,
     Risk,
     RiskReview,
@@ -130,14 +131,23 @@ class ReviewedEntryAdmin:
         ]
 
     def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            now = timezone.now()
-            obj.author = request.user
-            if obj.state in (ReviewState.SUBMITTED, ReviewState.APPROVED, ReviewState.RETURNED):
-                obj.submitted_by, obj.submitted_at = request.user, now
-            if obj.state in (ReviewState.APPROVED, ReviewState.RETURNED):
-                obj.reviewed_by, obj.reviewed_at = request.user, now
+        record_set_up_change(obj, request.user, change)
         super().save_model(request, obj, form, change)
+
+
+def record_set_up_change(entry, user, change: bool) -> None:
+    """A value, update or review saved in Set-up: a change moves its version (an approver or officer
+    with the old one open then meets a conflict, not a decision on figures they did not see); a new
+    one is its adder's, submitted and reviewed by them if added in such a state."""
+    if change:
+        entry.version += 1
+        return
+    now = timezone.now()
+    entry.author = user
+    if entry.state in (ReviewState.SUBMITTED, ReviewState.APPROVED, ReviewState.RETURNED):
+        entry.submitted_by, entry.submitted_at = user, now
+    if entry.state in (ReviewState.APPROVED, ReviewState.RETURNED):
+        entry.reviewed_by, entry.reviewed_at = user, now
 
 
 class CorrectionInline:
@@ -150,6 +160,18 @@ class CorrectionInline:
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = type(formset.form.__name__, (formset.form,), {"user": request.user})
         return formset
+
+
+class EntryInlinesAdmin:
+    """A parent's page with inline values or updates: each row saved is recorded as from Set-up
+    (`record_set_up_change`), as on the entry's own page."""
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if issubclass(formset.model, Reviewable):
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and not getattr(inline_form, "cleaned_data", {}).get("DELETE"):
+                    record_set_up_change(inline_form.instance, request.user, inline_form.instance.pk is not None)
+        super().save_formset(request, form, formset, change)
 
 
 class ServiceInline(admin.TabularInline):
@@ -217,7 +239,7 @@ class ActionUpdateInline(CorrectionInline, admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(HistoryAdmin):
+class ActionAdmin(EntryInlinesAdmin, HistoryAdmin):
     list_display = ["code", "title", "plan", "parent", "priority", "due_date", "assigned_to"]
     list_filter = ["plan", "priority", "outcome"]
     search_fields = ["code", "title", "desired_outcome"]
@@ -251,7 +273,7 @@ class IndicatorValueInline(CorrectionInline, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(HistoryAdmin):
+class IndicatorAdmin(EntryInlinesAdmin, HistoryAdmin):
     list_display = ["code", "title", "service", "unit", "polarity", "frequency", "source", "active"]
     list_filter = ["service", "plan", "polarity", "frequency", "source", "active"]
     search_fields = ["code", "title", "definition"]

@@ -585,6 +585,7 @@ def test_set_up_shows_an_entrys_review_but_cannot_approve_it_in_anyones_name(cli
     ReportingRound.objects.update(locked_at=None)
     value = IndicatorValue.objects.get(indicator=world["kinship"])
     IndicatorValue.objects.filter(pk=value.pk).update(state=ReviewState.DRAFT, author=world["officer"])
+    seen = value.version
     client.force_login(world["admin"])
     url = reverse("admin:indicators_indicatorvalue_change", args=[value.pk])
     page = client.get(url).content.decode()
@@ -598,6 +599,7 @@ def test_set_up_shows_an_entrys_review_but_cannot_approve_it_in_anyones_name(cli
     assert (value.state, value.reviewed_by, value.author, value.commentary) == (
         ReviewState.DRAFT, None, world["officer"], "Checked",
     )  # fmt: skip
+    assert value.version == seen + 1  # whoever had it open meets a conflict, not a silent overwrite
 
     # A figure from before the system, added as approved: recorded as approved by whoever added it.
     added = reverse("admin:indicators_indicatorvalue_add")
