@@ -46,6 +46,9 @@ from .workflow import period_in_round
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ReviewState.choices)}
+# Still to be handed in: not started, a draft, or returned to the officer. Every count of what is
+# outstanding (My updates, reminders, a round's progress, the home page) asks this.
+OUTSTANDING_STATES = frozenset({NOT_STARTED, *EDITABLE_STATES})
 
 
 class _EntryState:
@@ -74,8 +77,8 @@ class DueItem(_EntryState):
 
     @property
     def outstanding(self) -> bool:
-        """Still to be handed in: not started, a draft, or returned to the officer."""
-        return self.entry is None or self.entry.is_editable
+        """Still to be handed in (`OUTSTANDING_STATES`)."""
+        return self.state in OUTSTANDING_STATES
 
 
 def responsible_person(action: Action) -> int | None:
@@ -171,7 +174,7 @@ class RiskReviewDue:
 
     @property
     def outstanding(self) -> bool:
-        return self.state in (NOT_STARTED, *EDITABLE_STATES)
+        return self.state in OUTSTANDING_STATES
 
 
 def risk_reviews_due(reporting_round: ReportingRound, people: Collection[int] | None = None) -> list[RiskReviewDue]:

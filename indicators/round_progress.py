@@ -18,13 +18,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .due import NOT_STARTED, STATE_LABELS, due_in_round, risk_reviews_due
+from .due import NOT_STARTED, OUTSTANDING_STATES, STATE_LABELS, due_in_round, risk_reviews_due
 from .models import Chase, ReportingRound, ReviewState, Service
 
 # The columns, in the order work moves through them.
 STATES = (NOT_STARTED, ReviewState.DRAFT, ReviewState.RETURNED, ReviewState.SUBMITTED, ReviewState.APPROVED)
-# Not handed in yet (see `due.DueItem.outstanding`).
-OUTSTANDING = frozenset({NOT_STARTED, ReviewState.DRAFT, ReviewState.RETURNED})
 KINDS = ("action", "indicator", "risk")
 KIND_LABELS = {"action": "Action updates", "indicator": "Indicator values", "risk": "Risk reviews"}
 
@@ -46,7 +44,7 @@ class Counts:
 
     @property
     def outstanding(self) -> int:
-        return sum(n for state, n in self.by_state.items() if state in OUTSTANDING)
+        return sum(n for state, n in self.by_state.items() if state in OUTSTANDING_STATES)
 
     def cells(self) -> list[tuple[str, int]]:
         """(state, count) in column order."""

@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from indicators.due import NOT_STARTED, STATE_LABELS, DueItem, due_in_round
+from indicators.due import NOT_STARTED, OUTSTANDING_STATES, STATE_LABELS, DueItem, due_in_round
 from indicators.models import Committee, DataVersion, ReportingRound, ReviewState, RiskReview
 from indicators.periods import Period
 from indicators.permissions import UserRoles, entries_awaiting_review
-from indicators.round_progress import KIND_LABELS, OUTSTANDING, STATES, round_items
+from indicators.round_progress import KIND_LABELS, STATES, round_items
 from indicators.round_progress import KINDS as ROUND_KINDS
 from indicators.status import Rag
 from indicators.versions import EVERYTHING
@@ -283,7 +283,7 @@ def round_progress(reporting_round: ReportingRound, today: dt.date) -> RoundProg
         reporting_round,
         (reporting_round.deadline - today).days,
         kinds,
-        outstanding=sum(c[s] for c in counts.values() for s in OUTSTANDING),
+        outstanding=sum(c[s] for c in counts.values() for s in OUTSTANDING_STATES),
         total=sum(sum(c.values()) for c in counts.values()),
     )
 
