@@ -438,20 +438,13 @@ def bulk_values(request: HttpRequest, period: str) -> HttpResponse:
     chosen = request.POST.get("save_row", "all") if request.method == "POST" else None
     # Locked while the page was open: nothing is saved; what was typed in each row is shown, to copy.
     refused = chosen is not None and bool(closed_reason)
-    unsaved = (
-        [
-            (f"{indicator.code} {label}", text)
-            for indicator in indicators
-            for name, label in (
-                ("value", "value"),
-                ("not_available_reason", "why not available"),
-                ("commentary", "commentary"),
-            )
-            if (text := request.POST.get(f"i{indicator.id}-{name}", "").strip())
-        ]
-        if refused
-        else []
-    )
+    unsaved = [
+        (f"{indicator.code} {label[0].lower()}{label[1:]}", text)
+        for indicator in (indicators if refused else [])
+        for label, text in typed_but_not_saved(
+            IndicatorValueForm(request.POST, prefix=f"i{indicator.id}", indicator=indicator)
+        )
+    ]
     rows = []
     saved = []
     for indicator in indicators:
