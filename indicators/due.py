@@ -165,6 +165,7 @@ def due_in_round(reporting_round: ReportingRound, people: Collection[int] | None
 class RiskReviewDue:
     """The review of one owned risk due from its owner in a round, and how far it has got."""
 
+    risk_id: int
     reference: str
     title: str
     plan: str  # the plan's title, "" for a risk of no plan
@@ -185,7 +186,7 @@ def risk_reviews_due(reporting_round: ReportingRound, people: Collection[int] | 
     if people is not None:
         risks = risks.filter(owner__in=people)
     return [
-        RiskReviewDue(reference, title, plan or "", service_id, owner_id, reviews.get(risk_id, NOT_STARTED))
+        RiskReviewDue(risk_id, reference, title, plan or "", service_id, owner_id, reviews.get(risk_id, NOT_STARTED))
         for risk_id, reference, title, plan, service_id, owner_id in risks.values_list(
             "id", "reference", "title", "plan__title", "service_id", "owner_id"
         )

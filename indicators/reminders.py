@@ -66,7 +66,7 @@ def officer_reminder(
         f"Dear {user.first_name or user.username},\n\n"
         f"These updates for {label} have not been submitted yet. {due_when(reporting_round.deadline, today)}\n\n"
         + "\n".join(lines)
-        + where_to("my_updates", site_url)
+        + where_to("home", site_url)
         + "\n\nThank you.\n"
     )
     return (f"Updates due for {label}", body, None, [user.email])

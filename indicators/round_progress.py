@@ -76,7 +76,8 @@ class ProgressRow:
 
     @property
     def chaseable(self) -> int:
-        """Outstanding items the reminder lists: all of them (`reminders.outstanding_by_person`)."""
+        """Outstanding items the reminder lists: all of them (`due.outstanding_by_person` and
+        `reminders.outstanding_reviews`)."""
         return self.outstanding
 
 

@@ -213,3 +213,10 @@ def test_the_lock_warning_lists_risk_reviews_not_started(client, world):
     client.force_login(world["admin"])
     page = client.get(reverse("lock_round", args=[ReportingRound.objects.get().pk])).content.decode()
     assert "R1" in page and "Not enough foster carers" in page and "Risk review" in page
+
+
+def test_a_risk_owners_home_lists_the_review_due_from_them(client, world):
+    client.force_login(world["officer"])
+    home = client.get(reverse("home")).content.decode()
+    due = home.split('id="due-title"')[1].split("</section>")[0]
+    assert "R1" in due and "Not enough foster carers" in due and reverse("review_risk", args=[world["risk"].pk]) in due

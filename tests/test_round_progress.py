@@ -162,7 +162,7 @@ def test_chase_sends_the_reminder_now_and_records_it(client, world):
     [message] = mail.outbox
     assert message.to == ["kirsty@example.org"] and message.subject == "Updates due for Q2 2022/23"
     assert "have not been submitted yet. They are due by 21 October 2022." in message.body
-    assert "They are at http://testserver/updates/" in message.body  # where to do it
+    assert "They are at http://testserver/\n" in message.body  # the home page: everything due from them
     for code, state in (("A0", "not started"), ("A1", "draft"), ("A3", "returned")):
         assert f"- {code} " in message.body and f"({state})" in message.body
     assert "A2" not in message.body and "KIN1" not in message.body  # submitted: not outstanding

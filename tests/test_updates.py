@@ -538,7 +538,7 @@ def test_reminders_say_a_missed_deadline_plainly_and_link_to_the_site(world, set
         "have not been submitted yet. They were due by 21 October 2022: please send them as soon as you can."
         in by_recipient["officer@example.org"]
     )
-    assert "They are at https://performance.example.gov.uk/updates/" in by_recipient["officer@example.org"]
+    assert "They are at https://performance.example.gov.uk/\n" in by_recipient["officer@example.org"]
     assert "They are at https://performance.example.gov.uk/review/" in by_recipient["approver@example.org"]
 
 

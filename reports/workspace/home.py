@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from indicators.due import NOT_STARTED, OUTSTANDING_STATES, STATE_LABELS, DueItem, due_in_round
+from indicators.due import NOT_STARTED, OUTSTANDING_STATES, STATE_LABELS, DueItem, due_in_round, risk_reviews_due
 from indicators.models import Committee, DataVersion, ReportingRound, ReviewState, RiskReview
 from indicators.periods import Period
 from indicators.permissions import UserRoles, entries_awaiting_review
@@ -35,6 +35,7 @@ from indicators.round_progress import KIND_LABELS, STATES, round_items
 from indicators.round_progress import KINDS as ROUND_KINDS
 from indicators.status import Rag
 from indicators.versions import EVERYTHING
+from indicators.workflow import period_in_round
 from reports.models import CommitteeReport, IssuedReport, current_versions
 from reports.scorecards.build import build_scorecard
 from reports.scorecards.cache import get, page_key, put, version_text
@@ -153,6 +154,23 @@ def _updates(home: Home, user, rounds: list[ReportingRound]) -> None:
                 continue
             task = _task(item, reporting_round, home.today)
             (home.returned if item.state == ReviewState.RETURNED else home.due).append(task)
+        # The reviews of the risks they own, not started or in draft (returned ones follow).
+        for review in risk_reviews_due(reporting_round, [user.pk]):
+            if review.outstanding and review.state != ReviewState.RETURNED:
+                deadline = reporting_round.deadline
+                home.due.append(
+                    Task(
+                        "Risk review",
+                        review.reference,
+                        review.title,
+                        period_in_round(reporting_round.period),
+                        review.state,
+                        STATE_LABELS[review.state],
+                        deadline,
+                        (deadline - home.today).days,
+                        reverse("review_risk", args=[review.risk_id]),
+                    )
+                )
     deadlines = {r.period: r.deadline for r in rounds}
     returned_reviews = (
         RiskReview.objects.filter(state=ReviewState.RETURNED, period__in=list(deadlines))
