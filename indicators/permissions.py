@@ -180,6 +180,19 @@ _REVIEWED: dict[str, _Reviewed] = {
 }
 
 
+def services_awaiting_review(period_keys: Iterable[str]) -> list[int]:
+    """The service of each entry of every kind reviewed (`_REVIEWED`) awaiting review in the periods
+    `period_keys`, once per entry (three queries): what approvers are reminded of."""
+    keys = list(period_keys)
+    return [
+        service_id
+        for reviewed in _REVIEWED.values()
+        for (service_id,) in reviewed.model.objects.awaiting_review()
+        .filter(period__in=keys)
+        .values_list(reviewed.service)
+    ]
+
+
 def require_reviewer(user) -> UserRoles:
     """The user's roles, or 403 unless they review updates (approvers and the performance team)."""
     roles = user_roles(user)

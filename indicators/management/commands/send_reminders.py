@@ -17,7 +17,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from indicators.due import outstanding_by_person, periods_in_round
-from indicators.models import ActionUpdate, IndicatorValue, ReportingRound, RiskReview, Role
+from indicators.models import ReportingRound, Role
+from indicators.permissions import services_awaiting_review
 from indicators.reminders import approver_reminder, officer_reminder, outstanding_reviews
 
 
@@ -25,15 +26,9 @@ def waiting_by_approver() -> dict[int, int]:
     """How many submissions each approver could decide on now: those of their services in open
     rounds (nothing in a locked round can be approved or returned)."""
     keys = {p.key for open_round in ReportingRound.objects.open() for p in periods_in_round(open_round.period)}
-    waiting = [
-        ActionUpdate.objects.awaiting_review().filter(period__in=keys).values_list("action__plan__service_id"),
-        IndicatorValue.objects.awaiting_review().filter(period__in=keys).values_list("indicator__service_id"),
-        RiskReview.objects.awaiting_review().filter(period__in=keys).values_list("risk__service_id"),
-    ]
     waiting_by_service: dict[int, int] = {}
-    for entries in waiting:
-        for (service_id,) in entries:
-            waiting_by_service[service_id] = waiting_by_service.get(service_id, 0) + 1
+    for service_id in services_awaiting_review(keys):
+        waiting_by_service[service_id] = waiting_by_service.get(service_id, 0) + 1
     counts: dict[int, int] = {}
     for user_id, service_id in Role.objects.filter(
         kind=Role.Kind.APPROVER, service_id__in=waiting_by_service
