@@ -246,13 +246,15 @@ def committee_cards() -> list[CommitteeCard]:
         for committee in Committee.objects.order_by("name"):
             scorecard = build_scorecard(committee_scope(committee))
             shown = {c.status: c for c in scorecard.indicator_summary}
+            counts = [StateCount(rag.value, shown[rag.value].label, shown[rag.value].count) for rag in SHOWN_STATUSES]
+            # Those with no figure yet, so that a period just begun (one figure in, on target)
+            # does not read as a committee's measures all being on target.
+            missing = next((c for c in scorecard.indicator_counts if c.status == Rag.MISSING), None)
+            if missing is not None and missing.count:
+                counts.append(StateCount(Rag.MISSING.value, missing.label, missing.count))
             cards.append(
                 CommitteeCard(
-                    committee.name,
-                    committee.slug,
-                    scorecard.period,
-                    [StateCount(rag.value, shown[rag.value].label, shown[rag.value].count) for rag in SHOWN_STATUSES],
-                    indicators=scorecard.indicator_total,
+                    committee.name, committee.slug, scorecard.period, counts, indicators=scorecard.indicator_total
                 )
             )
         return cards
@@ -261,7 +263,7 @@ def committee_cards() -> list[CommitteeCard]:
     current = dict(
         DataVersion.objects.filter(Q(key=EVERYTHING) | Q(key__startswith="plan:")).values_list("key", "version")
     )
-    key = page_key(["home-committee-cards", version_text(current)])
+    key = page_key(["home-committee-cards:2", version_text(current)])
     cards = get(key)
     if cards is None:
         cards = build()
