@@ -37,7 +37,14 @@ from .models import (
     Service,
     Target,
 )
-from .workflow import CORRECTION_REASON_MAX, WorkflowError, correction_reason, locked_round, require_correction_allowed
+from .workflow import (
+    CORRECTION_REASON_MAX,
+    WorkflowError,
+    apply_risk_review,
+    correction_reason,
+    locked_round,
+    require_correction_allowed,
+)
 
 
 class CorrectionForm(forms.ModelForm):
@@ -336,6 +343,15 @@ class ReportingRoundAdmin(HistoryAdmin):
 
 @admin.register(RiskReview)
 class RiskReviewAdmin(ReviewedEntryAdmin, HistoryAdmin):
+    def save_model(self, request, obj, form, change) -> None:
+        """An approved review, the risk's latest, is its current assessment, as an approval makes it
+        on the Review page (`workflow.apply_risk_review`), whether added or changed here."""
+        super().save_model(request, obj, form, change)
+        periods = RiskReview.objects.approved().filter(risk=obj.risk).values_list("period", flat=True)
+        later = any(period.end > obj.period.end for period in periods)
+        if obj.state == ReviewState.APPROVED and not later:
+            apply_risk_review(obj, request.user)
+
     list_display = ["risk", "period", "likelihood", "impact", "state"]
     list_filter = ["state", "period"]
     search_fields = ["risk__reference", "risk__title"]

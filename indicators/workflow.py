@@ -574,7 +574,7 @@ def review_entry(entry: Reviewable, version: int, user, approve: bool, comment: 
     current._history_user = user
     current.save()
     if approve and isinstance(current, RiskReview):
-        _apply_risk_review(current, user)
+        apply_risk_review(current, user)
     return current
 
 
@@ -613,7 +613,7 @@ def set_self_approval(user, allowed: bool, reason: str) -> WorkflowSettings:
     return current
 
 
-def _apply_risk_review(review: RiskReview, user) -> None:
+def apply_risk_review(review: RiskReview, user) -> None:
     """An approved review becomes the risk's current assessment (kept in the risk's history)."""
     risk = review.risk
     risk.likelihood, risk.impact, risk.latest_position = review.likelihood, review.impact, review.latest_position

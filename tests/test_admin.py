@@ -119,3 +119,20 @@ def test_the_performance_team_cannot_make_anyone_a_superuser_nor_change_a_superu
     )
     boss.refresh_from_db()
     assert boss.check_password("x-long-passphrase-1")
+
+
+def test_a_risk_review_added_as_approved_in_set_up_becomes_the_risks_assessment(performance_client):
+    """As an approval on the Review page makes it (`workflow.apply_risk_review`)."""
+    from indicators.models import Risk, RiskReview
+
+    risk = Risk.objects.filter(owner__isnull=False).first()
+    form = {
+        "risk": str(risk.pk), "period": "Q4 2022/23", "likelihood": "1", "impact": "2",
+        "latest_position": "Carers recruited", "reason": "", "state": "approved", "previous_score": str(risk.score),
+    }  # fmt: skip
+    response = performance_client.post(reverse("admin:indicators_riskreview_add"), form)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    review = RiskReview.objects.get(risk=risk, period="2022/23-Q4")
+    risk.refresh_from_db()
+    assert (risk.likelihood, risk.impact, risk.latest_position) == (1, 2, "Carers recruited")
+    assert review.reviewed_by.username == "performance"
