@@ -273,9 +273,12 @@ _PART_PATTERNS = [
     (re.compile(r"(H|HALF|HALF YEAR|HY)\s*(?P<n>\d+)"), Frequency.HALF_YEARLY),
     (re.compile(r"(M|MONTH)\s*(?P<n>\d+)"), Frequency.MONTHLY),
 ]
-_MONTH_LOOKUP = {name.upper(): i for i, name in enumerate(_MONTH_NAMES) if name} | {
-    abbr.upper(): i for i, abbr in enumerate(_MONTH_ABBRS) if abbr
-}
+# Full names, three-letter abbreviations, and "Sept", as British spreadsheets often write it.
+_MONTH_LOOKUP = (
+    {name.upper(): i for i, name in enumerate(_MONTH_NAMES) if name}
+    | {abbr.upper(): i for i, abbr in enumerate(_MONTH_ABBRS) if abbr}
+    | {"SEPT": 9}
+)
 _MONTH_RE = re.compile(r"(?P<name>[A-Za-z]+)\.?\s*-?\s*(?P<year>\d{4}|\d{2})")
 _ISO_MONTH_RE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
 

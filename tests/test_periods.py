@@ -23,6 +23,7 @@ Q, H, M, FY = Frequency.QUARTERLY, Frequency.HALF_YEARLY, Frequency.MONTHLY, Fre
         ("2008-09", Period(2008, FY, 1)),
         ("Sep 2022", Period(2022, M, 6)),
         ("September 2022", Period(2022, M, 6)),
+        ("Sept 2022", Period(2022, M, 6)),  # as British spreadsheets often write it
         ("2022-09", Period(2022, M, 6)),
         ("Jan 2023", Period(2022, M, 10)),
         ("Mar 2023", Period(2022, M, 12)),
