@@ -16,6 +16,7 @@ from .numbers import (
     counted_in_whole_numbers,
     missing_ratio_part,
     parse_number,
+    percent_sign_problem,
     reconciled_value,
     storable,
     typed_figure,
@@ -33,12 +34,16 @@ class NumberField(forms.CharField):
         self.minimum, self.maximum = minimum, maximum
         # The decimal places a stored figure is shown with in the box (`numbers.typed_figure`).
         self.places = places
+        # The measure's unit, when a "%" sign must suit it (`numbers.percent_sign_problem`).
+        self.unit: str | None = None
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         text = super().to_python(value)
+        if self.unit is not None and (problem := percent_sign_problem(text, self.unit)):
+            raise forms.ValidationError(problem, code="percent")
         try:
             number = parse_number(text)
             if number is not None:
@@ -189,6 +194,7 @@ class IndicatorValueForm(forms.Form):
         if indicator.unit == "%":
             self.fields["numerator"].help_text = "Enter both to have the percentage worked out."
         self.fields["value"].places = indicator.decimal_places
+        self.fields["value"].unit = indicator.unit
         if counted_in_whole_numbers(indicator.decimal_places, indicator.unit):
             self.fields["value"].help_text = "A whole number, for example 1,234."
 

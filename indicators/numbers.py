@@ -44,6 +44,15 @@ def parse_number(text: str | None) -> Decimal | None:
         raise NumberError(f'"{text}" is not a number.') from error
 
 
+def percent_sign_problem(text: str | None, unit: str) -> str | None:
+    """Why a figure typed with a "%" does not suit a measure in `unit` (None if it does): "45%"
+    for a count of children is a slip, not 45 children. A measure in % may be typed either way, and
+    one with no unit set could be anything, so it is not asked."""
+    if text is None or not str(text).strip().endswith("%") or unit.strip() in ("%", ""):
+        return None
+    return f'"{str(text).strip()}" has a % sign, but this measure is counted in {unit.strip()}: type the number alone.'
+
+
 def storable(number: Decimal) -> Decimal:
     """`number` as it will be stored: with more than four decimal places it is rounded to four
     (half up: a spreadsheet's 41.833333333333336 is 41.8333), and it must be smaller than 10^12 in size

@@ -278,6 +278,17 @@ def test_a_lone_numerator_or_denominator_and_an_unknown_code_are_reported_once(i
     assert plan.errors[0].message == "Give the denominator too, or neither."
 
 
+def test_a_percent_sign_on_a_count_is_refused_on_the_form_and_in_the_import(indicators):
+    counted = make_indicator(indicators["kin"].service, code="LAC9", unit="children")
+    plan = plan_import("values", csv(HEADER + "LAC9,Q2 2022/23,45%,,,,"), "v.csv")
+    assert [(e.column, e.message) for e in plan.errors] == [
+        ("value", '"45%" has a % sign, but this measure is counted in children: type the number alone.')
+    ]
+    form = IndicatorValueForm({"value": "45%", "version": "0"}, indicator=counted)
+    assert not form.is_valid() and "counted in children" in form.errors["value"][0]
+    assert IndicatorValueForm({"value": "41.8%", "version": "0"}, indicator=indicators["kin"]).is_valid()
+
+
 def test_targets_import(indicators):
     content = csv(
         "indicator_code,period,target,tolerance,tolerance_type,rationale\nKIN1,Q3 2022/23,30,10,percent,Set by board"

@@ -10,6 +10,7 @@ from indicators.numbers import (
     agrees_with_ratio,
     check_decimal_places,
     missing_ratio_part,
+    percent_sign_problem,
     reconciled_value,
     storable,
     typed_figure,
@@ -225,3 +226,19 @@ def test_stored_figures_go_back_into_a_box_with_the_indicators_places(stored, pl
 )
 def test_missing_ratio_part(numerator, denominator, missing):
     assert missing_ratio_part(numerator, denominator) == missing
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "refused"),
+    [
+        ("45%", "children", True),  # a slip: not 45 children
+        (" 3.5 % ".strip(), "per 1,000", True),
+        ("45", "children", False),
+        ("41.8%", "%", False),
+        ("41.8", "%", False),
+        ("41.8%", "", False),  # no unit set: it could be anything
+        (None, "children", False),
+    ],
+)
+def test_percent_sign_problem(text, unit, refused):
+    assert (percent_sign_problem(text, unit) is not None) is refused

@@ -15,6 +15,7 @@ from ..numbers import (
     agrees_with_ratio,
     check_decimal_places,
     missing_ratio_part,
+    percent_sign_problem,
     reconciled_value,
 )
 from ..status import Target as TargetRule
@@ -51,6 +52,8 @@ def parse_row(errors: list[RowError], row: int, cells: dict[str, str], indicator
     """The value given, or worked out from numerator and denominator, which must agree with a value
     given beside them (`numbers.reconciled_value`, as the form asks)."""
     already = len(errors)
+    if indicator is not None and (problem := percent_sign_problem(cells["value"], indicator.unit)):
+        errors.append(RowError(row, "value", problem))
     value = number(errors, row, "value", cells["value"])
     if value is not None and indicator is not None:
         try:
