@@ -242,7 +242,9 @@ class ActionUpdateInline(CorrectionInline, admin.StackedInline):
     extra = 0
     fields = [
         "period", "progress", "set_status", "status_reason", "revised_due_date", "narrative", "correction_reason",
+        "state",
     ]  # fmt: skip
+    readonly_fields = ["state"]  # changed on the Review page only (`ReviewedEntryAdmin`)
 
 
 @admin.register(Action)
@@ -275,8 +277,9 @@ class IndicatorValueInline(CorrectionInline, admin.TabularInline):
     extra = 0
     fields = [
         "period", "value", "numerator", "denominator", "not_available", "not_available_reason", "commentary",
-        "correction_reason",
+        "correction_reason", "state",
     ]  # fmt: skip
+    readonly_fields = ["state"]
 
 
 @admin.register(Indicator)

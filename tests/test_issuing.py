@@ -616,6 +616,6 @@ def test_the_report_page_names_each_version_and_shows_members_only_the_record(cl
     # The archive names each version and marks the replaced one; the home lists the current one only.
     archive = client.get(reverse("reports:committee_reports")).content.decode()
     assert archive.count("Housing: Quarter 2</a>, version 2") == 1
-    assert 'Housing: Quarter 2</a> <span class="muted">(replaced by version 2)</span>' in archive
+    assert 'Housing: Quarter 2</a>, version 1 <span class="muted">(replaced by version 2)</span>' in archive
     home = client.get(reverse("home")).content.decode()
     assert home.count("Housing: Quarter 2, version 2 (PDF)") == 1 and "Housing: Quarter 2 (PDF)" not in home

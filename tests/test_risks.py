@@ -220,3 +220,14 @@ def test_a_risk_owners_home_lists_the_review_due_from_them(client, world):
     home = client.get(reverse("home")).content.decode()
     due = home.split('id="due-title"')[1].split("</section>")[0]
     assert "R1" in due and "Not enough foster carers" in due and reverse("review_risk", args=[world["risk"].pk]) in due
+
+
+def test_a_risk_review_is_offered_on_the_home_page_only_for_the_round_its_page_opens(client, world):
+    """A later round open as well: its review would link to the review page, which opens the
+    current round's, so only the current round's reviews are listed."""
+    from tests.factories import make_round
+
+    make_round("Q3 2022/23", deadline=dt.date(2023, 1, 20))
+    client.force_login(world["officer"])
+    due = client.get(reverse("home")).content.decode().split('id="due-title"')[1].split("</section>")[0]
+    assert due.count("Not enough foster carers") == 1

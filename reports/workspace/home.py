@@ -154,7 +154,10 @@ def _updates(home: Home, user, rounds: list[ReportingRound]) -> None:
                 continue
             task = _task(item, reporting_round, home.today)
             (home.returned if item.state == ReviewState.RETURNED else home.due).append(task)
-        # The reviews of the risks they own, not started or in draft (returned ones follow).
+        # The reviews of the risks they own, not started or in draft (returned ones follow): in the
+        # current round only, the one a risk's review page opens (`workflow.current_round`).
+        if reporting_round is not rounds[0]:
+            continue
         for review in risk_reviews_due(reporting_round, [user.pk]):
             if review.outstanding and review.state != ReviewState.RETURNED:
                 deadline = reporting_round.deadline
