@@ -131,16 +131,21 @@ def test_nothing_outstanding_is_shown_as_good_news(client, world):
     assert '<div class="notice all-clear" role="status">' in page and "Nothing outstanding." in page
 
 
-def test_readiness_lists_figures_revised_since_the_previous_issue(world):
+def test_readiness_lists_figures_revised_since_the_previous_issue(client, world):
     admin_user, report = world["admin"], world["report"]
     first = issue_directly(report, admin_user)
     assert first.version == 1 and first.outstanding["summary"] == "Nothing outstanding"
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:readiness", args=[report.pk])).content.decode()
+    assert "No figure has changed since version 1 was issued" in page
     IndicatorValue.objects.filter(indicator=world["indicator"], period=Q2).update(value=38)
     checks = build_readiness(report)
     assert [gap.code for gap in checks.revised] == ["HPI1"]
     assert checks.revised[0].detail == "Value for Q2 2022/23: 52.0% in version 1, 38.0% now"
     assert checks.revised[0].plan == "Housing plan"
     assert [gap.code for gap in checks.red_without_exception] == ["HPI1"]
+    page = client.get(reverse("reports:readiness", args=[report.pk])).content.decode()
+    assert "No figure has changed since version" not in page
 
 
 def test_readiness_reads_a_fixed_number_of_queries(world):
