@@ -190,7 +190,7 @@ def test_page_export_and_paper_count_the_same(client, council):
     url = reverse("reports:plan_scorecard", args=[council["plan"].pk])
     body = client.get(url, {"period": H1.key}).content.decode()
     assert "against the 2022/23 target" in body
-    assert "No entry at all for this period: HY-MISSING, LGBF-1." in body
+    assert "No approved entry for this period yet: HY-MISSING, LGBF-1." in body
     for words in ["Not measured this period", "Not yet available", "No figure"]:
         assert words in body
 
@@ -268,7 +268,7 @@ def test_half_year_scorecard_and_status_words_in_the_browser(live_server):
         summary = page.get_by_role("table", name="Indicators by status")
         for words, count in [("Not available for half years", "2"), ("LGBF data not yet available", "2")]:
             assert summary.get_by_role("row", name=words).get_by_role("cell").first.inner_text() == count
-        assert "No entry at all for this period: HY-MISSING, LGBF-1." in page.content()
+        assert "No approved entry for this period yet: HY-MISSING, LGBF-1." in page.content()
         assert serious_accessibility_violations(page) == []
 
 

@@ -90,7 +90,7 @@ class Reconciliation:
     plan_title: str
     declared: int | None  # `Plan.declared_measures`, if the performance team recorded it
     covered: int  # the plan's measures on the scorecard for the period, every category
-    no_entry: list[str]  # codes of measures due this period with no entry at all
+    no_entry: list[str]  # codes of measures due this period with no approved entry (a figure or "not available")
 
     @property
     def gap(self) -> int | None:

@@ -103,8 +103,8 @@ def page_key(parts: Iterable[str]) -> str:
     versions it was built from."""
     # The version of what a page entry holds, so that a release never serves one made by another:
     # "2": pieces compressed as joinable deflate (`deflate.squeeze`); "3": "Only red and amber"
-    # asks for actions too.
-    return "scorecard:3:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    # asks for actions too; "4": tolerances and the reconciliation notice in new words.
+    return "scorecard:4:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def pack(value: Any) -> bytes:
