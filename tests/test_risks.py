@@ -231,3 +231,13 @@ def test_a_risk_review_is_offered_on_the_home_page_only_for_the_round_its_page_o
     client.force_login(world["officer"])
     due = client.get(reverse("home")).content.decode().split('id="due-title"')[1].split("</section>")[0]
     assert due.count("Not enough foster carers") == 1
+
+
+def test_my_updates_lists_the_reviews_of_the_risks_one_owns(client, world):
+    """Once only on the risk register: a risk owner's My updates lists their review with the rest."""
+    client.force_login(world["officer"])
+    page = client.get(reverse("my_updates")).content.decode()
+    row = page.split('<td class="code">R1</td>')[1].split("</tr>")[0]
+    assert "Not enough foster carers" in row and "Risk review" in row and "Not started" in row
+    assert reverse("review_risk", args=[world["risk"].pk]) in row
+    assert "R2" not in page  # nobody owns it

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from reports.presentation.status import status_words
 from reports.trail import trail
 
-from ..due import NOT_STARTED, DueItem, due_in_round, reported_in_round
+from ..due import NOT_STARTED, STATE_LABELS, DueItem, RiskReviewDue, due_in_round, reported_in_round, risk_reviews_due
 from ..forms import ActionUpdateForm, IndicatorValueForm, typed_but_not_saved
 from ..models import (
     ActionUpdate,
@@ -70,10 +70,29 @@ def _period_from_url(token: str) -> Period:
         raise Http404(str(error)) from error
 
 
+def _review_row(review: RiskReviewDue, period: Period, deadline) -> dict:
+    """A risk review due, as `_row` gives an update or a value."""
+    return {
+        "kind": "risk",
+        "code": review.reference,
+        "title": review.title,
+        "plan": review.plan,
+        "period": period,
+        "entry": None,
+        "state": review.state,
+        "state_label": STATE_LABELS[review.state],
+        "outstanding": review.outstanding,
+        "late": review.outstanding and deadline < timezone.localdate(),
+        "url": reverse("review_risk", args=[review.risk_id]),
+    }
+
+
 def _row(item: DueItem, deadline) -> dict:
     return {
         "kind": item.kind,
-        "obj": item.obj,
+        "code": item.obj.code,
+        "title": item.obj.title,
+        "plan": item.obj.plan.title if item.obj.plan else "",
         "period": item.period,
         "entry": item.entry,
         "state": item.state,
@@ -86,8 +105,10 @@ def _row(item: DueItem, deadline) -> dict:
 
 @login_required
 def my_updates(request: HttpRequest) -> HttpResponse:
-    """Everything due from the signed-in officer in the open reporting rounds (`due.due_in_round`);
-    the performance team may look at anyone's (`?person=<id>`, from a round's progress page)."""
+    """Everything due from the signed-in officer in the open reporting rounds (`due.due_in_round`),
+    and the reviews of the risks they own in the current round (`due.risk_reviews_due`: the round a
+    risk's review page opens); the performance team may look at anyone's (`?person=<id>`, from a
+    round's progress page)."""
     user = request.user
     person = user
     if request.GET.get("person"):
@@ -98,9 +119,15 @@ def my_updates(request: HttpRequest) -> HttpResponse:
             raise Http404("No such person.") from error
     sections = []
     has_indicators = False
-    for reporting_round in ReportingRound.objects.open():
+    for number, reporting_round in enumerate(ReportingRound.objects.open()):
         items = [_row(item, reporting_round.deadline) for item in due_in_round(reporting_round, [person.pk])]
-        items.sort(key=lambda i: (not i["late"], _ORDER.get(i["state"], 4), i["obj"].code))
+        if number == 0:
+            period = period_in_round(reporting_round.period)
+            items += [
+                _review_row(review, period, reporting_round.deadline)
+                for review in risk_reviews_due(reporting_round, [person.pk])
+            ]
+        items.sort(key=lambda i: (not i["late"], _ORDER.get(i["state"], 4), i["code"]))
         has_indicators = has_indicators or any(i["kind"] == "indicator" for i in items)
         outstanding = sum(1 for i in items if i["outstanding"])
         sections.append({"round": reporting_round, "entries": items, "outstanding": outstanding})
