@@ -121,7 +121,7 @@ def test_readiness_lists_every_kind_of_gap_on_the_demo_by_plan_and_code(client, 
     # The confirmation names the committee, the meeting and the period, and what is outstanding.
     assert "goes to Education, Children" in page or committee.name in page
     assert "for its meeting on 28 February 2023" in page and Q3.long_label in page
-    assert f"with the {checks.total} outstanding items listed above" in page
+    assert f"with the {checks.total} outstanding points listed above" in page
 
 
 def test_nothing_outstanding_is_shown_as_good_news(client, world):
@@ -624,3 +624,14 @@ def test_the_report_page_names_each_version_and_shows_members_only_the_record(cl
     assert 'Housing: Quarter 2</a>, version 1 <span class="muted">(replaced by version 2)</span>' in archive
     home = client.get(reverse("home")).content.decode()
     assert home.count("Housing: Quarter 2, version 2 (PDF)") == 1 and "Housing: Quarter 2 (PDF)" not in home
+
+
+def test_a_measure_in_two_lists_is_one_item_in_the_confirmation(client, world):
+    """Submitted and so with no approved figure: two points outstanding, about one measure."""
+    IndicatorValue.objects.filter(indicator=world["indicator"]).update(state=ReviewState.SUBMITTED)
+    checks = build_readiness(world["report"])
+    assert ([g.code for g in checks.unapproved], [g.code for g in checks.no_figure]) == (["HPI1"], ["HPI1"])
+    assert (checks.total, checks.items) == (2, 1)
+    client.force_login(world["admin"])
+    page = client.get(reverse("reports:readiness", args=[world["report"].pk])).content.decode()
+    assert "with the 2 outstanding points listed above, about 1 item." in page

@@ -122,10 +122,11 @@ class IssueForm(forms.Form):
         required=True, error_messages={"required": "Tick the box to confirm the issue, or go back to the report."}
     )
 
-    def __init__(self, *args, report: CommitteeReport, outstanding: int, **kwargs) -> None:
+    def __init__(self, *args, report: CommitteeReport, outstanding: int, items: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        about = f", about {items} item{'s' if items != 1 else ''}" if items is not None and items != outstanding else ""
         what = (
-            f"with the {outstanding} outstanding item{'s' if outstanding != 1 else ''} listed above"
+            f"with the {outstanding} outstanding point{'s' if outstanding != 1 else ''} listed above{about}"
             if outstanding
             else "with nothing outstanding"
         )

@@ -117,6 +117,12 @@ class Readiness:
         return sum(len(gaps) for _, _, gaps in self.sections())
 
     @property
+    def items(self) -> int:
+        """How many different items the gaps are about: a measure not yet approved and with no
+        figure is two gaps but one item."""
+        return len({(gap.plan, gap.code, gap.title) for _, _, gaps in self.sections() for gap in gaps})
+
+    @property
     def ready(self) -> bool:
         return self.total == 0
 

@@ -135,6 +135,7 @@ def readiness(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST or None,
             report=report,
             outstanding=checks.total,
+            items=checks.items,
             initial={"confirmation": uuid.uuid4(), "issues_seen": issues_asked(report)},
         )
     if request.method == "POST" and form.is_valid():
