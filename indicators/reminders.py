@@ -42,8 +42,12 @@ def where_to(page: str, site_url: str | None = None) -> str:
 def outstanding_reviews(
     reporting_round: ReportingRound, people: Collection[int] | None = None
 ) -> dict[int, list[RiskReviewDue]]:
-    """The risk reviews each owner (of `people`, if given) has still to hand in for the round."""
+    """The risk reviews each owner (of `people`, if given) has still to hand in for the round: in
+    the current round only, the one a risk's review page opens (`workflow.current_round`), as the
+    home page and My updates list them; a later round's are asked for once it is current."""
     found: dict[int, list[RiskReviewDue]] = {}
+    if ReportingRound.objects.open().values_list("pk", flat=True).first() != reporting_round.pk:
+        return found
     for review in risk_reviews_due(reporting_round, people):
         if review.outstanding:
             found.setdefault(review.owner_id, []).append(review)

@@ -210,3 +210,12 @@ def test_a_mail_server_that_refuses_leaves_no_record(client, world, monkeypatch)
     )
     assert "could not be sent" in response.content.decode()
     assert not Chase.objects.exists()
+
+
+def test_risk_reviews_are_asked_for_in_the_current_round_only(world):
+    """Their page opens the current round: a later open round's chase does not ask for them."""
+    from indicators.reminders import outstanding_reviews
+
+    later = make_round("Q3 2022/23", deadline=dt.date(2023, 1, 20))
+    assert outstanding_reviews(later) == {}
+    assert [r.reference for r in outstanding_reviews(world["round"])[world["second"].pk]] == ["R1"]
